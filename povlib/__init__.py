@@ -1,0 +1,43 @@
+"""povlib: source-traced poverty statistics for Lào Cai, Lạng Sơn and Bắc Kạn.
+
+Importing the package is cheap: submodules (and pandas, matplotlib,
+statsmodels behind them) load on first use of a name, so ``import povlib``
+costs milliseconds and the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "parse_figure": "numbers",
+    "parse_series": "numbers",
+    "format_number": "numbers",
+    "Figure": "numbers",
+    "FigureError": "numbers",
+    "MONEY_UNIT": "numbers",
+    "load_dataset": "tables",
+    "DataError": "tables",
+    "Dataset": "tables",
+    "reconcile": "reconcile",
+    "audit": "audit",
+    "save_figure": "figures",
+    "extract": "extract",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        module = importlib.import_module(f".{_EXPORTS[name]}", __name__)
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'povlib' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

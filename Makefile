@@ -1,0 +1,69 @@
+# Run `make help` for the list of targets.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+LAB_VENV := .venv-lab
+STAMP := $(VENV)/.synced
+LAB_STAMP := $(LAB_VENV)/.synced
+export UV_PYTHON_DOWNLOADS := never
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.DEFAULT_GOAL := help
+.PHONY: help env figures test unit nbval lint check audit bench lab lock clean
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(UV):
+	@echo "== bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
+	@$(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@echo "== creating $(VENV)/ from uv.lock (runtime + test extras)"
+	@$(UV) sync --locked --compile-bytecode --extra test --python $(PY) --quiet
+	@touch $@
+
+env: $(STAMP) ## Create or update the environment in .venv (runs by itself when needed)
+
+figures: $(STAMP) ## Execute every notebook in order and write every figure under figures/
+	@$(VENV)/bin/povlib build
+
+test: $(STAMP) lint unit nbval ## Lint, then unit tests, then every notebook under nbval
+
+unit: $(STAMP) ## Unit and data tests only
+	@$(VENV)/bin/pytest tests -q
+
+nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
+	@$(VENV)/bin/pytest notebooks -q --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg
+
+lint: $(STAMP) ## ruff over povlib/, tests/, scripts/ and the notebooks
+	@$(VENV)/bin/ruff check povlib tests scripts notebooks
+
+check: $(STAMP) ## Validate data/ (every figure re-parsed and looked up in its source)
+	@$(VENV)/bin/povlib check
+
+audit: $(STAMP) ## Print the consistency audit of the sources' figures
+	@$(VENV)/bin/povlib audit
+
+bench: $(STAMP) ## Time parsing and indicator math on a synthetic 1,000,000-row panel
+	@$(VENV)/bin/python scripts/bench.py
+
+$(LAB_STAMP): pyproject.toml uv.lock | $(UV)
+	@echo "== creating $(LAB_VENV)/ (adds JupyterLab; kept apart so tests stay lean)"
+	@UV_PROJECT_ENVIRONMENT=$(LAB_VENV) $(UV) sync --locked --compile-bytecode \
+		--extra test --extra lab --python $(PY) --quiet
+	@touch $@
+
+lab: $(LAB_STAMP) ## Start JupyterLab on the notebooks (adds --allow-root when run as root)
+	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+lock: | $(UV) ## Re-resolve uv.lock after editing pyproject.toml
+	@$(UV) lock --python $(PY)
+
+clean: ## Remove the environments and caches (not figures or notebooks)
+	rm -rf $(VENV) $(LAB_VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis
