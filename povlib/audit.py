@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
+from ._callable import make_callable
 from .reconcile import reconcile
 from .tables import Dataset, with_bounds
 
@@ -388,3 +389,6 @@ def audit(ds: Dataset) -> pd.DataFrame:
     out = out.sort_values(["check", "geo", "period", "relation"], kind="stable").reset_index(drop=True)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
     return out[COLUMNS]
+
+
+make_callable(__name__, audit)

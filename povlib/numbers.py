@@ -280,7 +280,12 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
     if not isinstance(text, str):
         raise FigureError(f"expected text, got {text!r}")
     clean = unicodedata.normalize("NFC", text).strip()
-    fig, end = parse_at(clean, 0, money_unit=money_unit)
+    try:
+        fig, end = parse_at(clean, 0, money_unit=money_unit)
+    except FigureError as exc:
+        if repr(text) in str(exc):
+            raise
+        raise FigureError(f"{exc} (input {text!r})") from None
     rest = clean[end:].strip()
     if rest:
         raise FigureError(f"cannot read {rest!r} after the number in {text!r} (unknown unit word?)")

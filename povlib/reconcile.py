@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._callable import make_callable
+
 STATUS_RANK = {"approved": 0, "reported": 1, "preliminary": 2, "estimate": 3,
                "target": 0, "plan": 1}
 QUALIFIER_RANK = {"exact": 0, "range low": 1, "range high": 1, "about": 2, "nearly": 2,
@@ -67,3 +69,6 @@ def reconcile(obs: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.DataFrame, p
     conflicts["ids"] = conflicts["ids"].map(";".join)
     conflicts["values"] = conflicts["values"].map(lambda v: ";".join(f"{x:g}" for x in v))
     return chosen, conflicts
+
+
+make_callable(__name__, reconcile)

@@ -284,7 +284,7 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
         raise DataError(problems)
     ds.warnings += [str(p) for p in problems]
     for name in TABLES:
-        getattr(ds, name).reset_index(drop=True, inplace=True)
+        setattr(ds, name, getattr(ds, name).reset_index(drop=True))
     return ds
 
 

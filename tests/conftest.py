@@ -1,0 +1,24 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from povlib import paths
+from povlib.tables import load_dataset
+
+HAVE_SOURCES = paths.sources_dir().is_dir()
+needs_sources = pytest.mark.skipif(
+    not HAVE_SOURCES, reason=f"source texts not found at {paths.sources_dir()} (../shared/sources)")
+
+
+@pytest.fixture(scope="session")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture()
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ for corrupting."""
+    dst = tmp_path / "data"
+    shutil.copytree(paths.DATA, dst)
+    return dst

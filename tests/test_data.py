@@ -1,0 +1,157 @@
+"""The data tables: schema, provenance, curated totals, and errors on bad input."""
+
+import unicodedata
+
+import pandas as pd
+import pytest
+from conftest import needs_sources
+from frictionless import Package
+
+from povlib import paths
+from povlib.cli import main
+from povlib.numbers import parse_figure
+from povlib.tables import DataError, load_dataset, source_paragraphs
+
+
+def test_data_package_validates_with_frictionless():
+    report = Package(str(paths.DATA / "datapackage.json")).validate()
+    errors = [e.message for task in report.tasks for e in task.errors]
+    assert report.valid, errors
+
+
+def test_tables_load_typed(ds):
+    assert ds.observations["value"].dtype == "Float64"
+    assert ds.observations["paragraph"].dtype == "Int64"
+    assert len(ds.sources) == 5 and len(ds.geography) == 21 and len(ds.indicators) == 58
+
+
+def test_curated_totals_per_source(ds):
+    # Counted by hand while reading the five articles.
+    assert ds.observations["source_id"].value_counts().to_dict() == {
+        "laocai-10xa-3y": 25, "langson-2022": 25, "laocai-10xa-conf": 19, "backan-2023": 18,
+        "langson-mtqg": 8}
+
+
+def test_curated_totals_per_indicator(ds):
+    counts = ds.observations["indicator"].value_counts()
+    # 10 communes: 50,54% 50,5% and the targets 17,26% and dưới 20%; Lạng Sơn: 12,2% 12,20%
+    # 8,92% (twice) 6,02% 3,48%; Bắc Kạn 22,25%; Na Rì 32,81%.
+    assert counts["poverty_rate"] == 12
+    # 30,5 (target), 13,56 (Hoàng Thu Phố), 3,28, 2,9, 2,46, 3,63.
+    assert counts["poverty_rate_fall_pp"] == 6
+    # 3.124, 23.511, 17.497, hơn 18.300, trên 3.300.
+    assert counts["poor_households"] == 5
+    assert counts["production_projects"] == 3
+    assert counts["credit_balance"] == 1 and counts["disbursed"] == 1
+
+
+def test_key_figures_as_printed(ds):
+    o = ds.observations.set_index("obs_id")
+    assert o.loc["backan-2023.p4.poor_households", ["raw", "value", "qualifier"]].tolist() == [
+        "hơn 18.300 hộ", 18300, "more than"]
+    assert o.loc["langson-2022.p10.poverty_rate_fall_pp", "value"] == 3.28
+    assert o.loc["laocai-10xa-3y.p10.credit_balance", ["value", "unit"]].tolist() == [304.8, "bn VND"]
+    assert o.loc["laocai-10xa-conf.p30.income_per_capita", "unit"] == "million VND/person/year"
+
+
+def test_every_value_is_the_parse_of_raw(ds):
+    for _, r in ds.observations.iterrows():
+        scale = r["unit"].partition("/")[0]
+        fig = parse_figure(r["raw"], money_unit=scale if "VND" in scale else "bn VND")
+        expected = {"range low": fig.low, "range high": fig.high}.get(r["qualifier"], fig.value)
+        assert r["value"] == pytest.approx(expected), r["obs_id"]
+
+
+@needs_sources
+def test_every_raw_stands_in_its_paragraph(ds):
+    paras = source_paragraphs(ds.sources, paths.sources_dir())
+    for _, r in ds.observations.iterrows():
+        assert r["raw"] in paras[r["source_id"]][r["paragraph"] - 1], r["obs_id"]
+
+
+def test_text_is_nfc_and_aliases_ascii(ds):
+    for frame in (ds.sources, ds.geography, ds.indicators, ds.observations):
+        for col in frame.select_dtypes("str"):
+            assert frame[col].dropna().map(lambda v: unicodedata.is_normalized("NFC", v)).all()
+    assert ds.geography["alias"].map(str.isascii).all()
+
+
+def test_no_sentence_is_copied_from_the_articles(ds):
+    # Notes are our words: no run of 12 words from a source may appear in them.
+    if not paths.sources_dir().is_dir():
+        pytest.skip("source texts not found")
+    text = " ".join(" ".join(p) for p in source_paragraphs(ds.sources, paths.sources_dir()).values())
+    for note in pd.concat([ds.observations["note"], ds.sources["description"]]):
+        words = note.split()
+        for i in range(len(words) - 11):
+            assert " ".join(words[i:i + 12]) not in text, note
+
+
+# --- bad input: each names file, row and column ---------------------------------
+
+def _edit(folder, table, row, column, value):
+    path = folder / f"{table}.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df.loc[row - 1, column] = value
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize("table, row, column, value, message", [
+    ("observations", 3, "source_id", "nowhere", "unknown source 'nowhere'"),
+    ("observations", 3, "geo", "hanoi", "unknown place 'hanoi'"),
+    ("observations", 3, "indicator", "gdp", "unknown indicator code 'gdp'"),
+    ("observations", 3, "obs_id", "laocai-10xa-3y.p1.communes", "duplicated id"),
+    ("observations", 3, "value", "4.5", "does not equal the parse of raw '4,4 tỷ đồng'"),
+    ("observations", 3, "raw", "4,4,4 tỷ đồng", "malformed number"),
+    ("observations", 19, "value", "150.54", "outside 0 to 100"),
+    ("observations", 3, "paragraph", "99", "out of range"),
+    ("observations", 3, "paragraph", "5", "does not stand in paragraph 5"),
+    ("observations", 3, "note", unicodedata.normalize("NFD", "Lào Cai"), "not Unicode NFC"),
+    ("observations", 3, "qualifier", "roughly", "is not one of"),
+    ("observations", 3, "value", "abc", "is not a number"),
+    ("geography", 2, "name_vi", unicodedata.normalize("NFD", "Lạng Sơn"), "not Unicode NFC"),
+    ("geography", 5, "parent", "atlantis", "unknown parent place"),
+    ("sources", 2, "date_published", "27/02/2024", "not an ISO date"),
+])
+def test_bad_input_names_file_row_column(data_copy, table, row, column, value, message):
+    if message.startswith(("out of range", "does not stand")) and not paths.sources_dir().is_dir():
+        pytest.skip("source texts not found")
+    if table == "observations" and row == 19:
+        _edit(data_copy, table, row, "raw", "150,54%")
+    _edit(data_copy, table, row, column, value)
+    with pytest.raises(DataError) as err:
+        load_dataset(data_copy)
+    text = str(err.value)
+    assert f"data/{table}.csv" in text or f"{table}.csv" in text
+    where = "raw" if message.startswith("does not stand") else column  # the raw is what is wrong
+    assert f"row {row} (line {row + 1}), column '{where}'" in text
+    assert message in text
+
+
+def test_missing_column_fails_loudly(data_copy):
+    path = data_copy / "observations.csv"
+    df = pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=["unit"])
+    df.to_csv(path, index=False)
+    with pytest.raises(DataError, match="column 'unit': column is missing"):
+        load_dataset(data_copy)
+
+
+def test_nothing_is_dropped(data_copy):
+    ds = load_dataset(data_copy)
+    raw = pd.read_csv(data_copy / "observations.csv", dtype=str)
+    assert len(ds.observations) == len(raw)
+
+
+def test_check_command_exit_codes(data_copy, capsys):
+    assert main(["check", "--data", str(data_copy)]) == 0
+    _edit(data_copy, "observations", 3, "indicator", "gdp")
+    _edit(data_copy, "observations", 4, "geo", "hanoi")
+    assert main(["check", "--data", str(data_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "row 3 (line 4), column 'indicator'" in err and "row 4 (line 5), column 'geo'" in err
+
+
+def test_missing_sources_are_a_clear_skip(tmp_path):
+    ds = load_dataset(sources_dir=tmp_path / "absent")
+    assert not ds.sources_checked
+    assert any("raw figures were not looked up" in w for w in ds.warnings)

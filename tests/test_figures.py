@@ -1,0 +1,74 @@
+"""The one saving function: three formats, a source footer, byte-identical re-renders."""
+
+import hashlib
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from povlib.figures import footer_text, save_figure, use_style, write_index  # noqa: E402
+
+
+def _draw():
+    use_style()
+    fig, ax = plt.subplots()
+    ax.plot([2021, 2022, 2023], [12.2, 8.92, 6.02], marker="o", label="Lạng Sơn")
+    ax.set_title("Tỷ lệ hộ nghèo, Bắc Kạn")
+    ax.legend()
+    return fig
+
+
+def test_footer_names_publisher_and_date(ds):
+    text = footer_text(["backan-2023", "langson-2022"], ds.sources, "en")
+    assert text.startswith("Sources: ")
+    assert "TN&MT, 27/02/2024" in text
+    assert "Quỳnh Nga (publisher not printed), date not printed" in text
+    vi = footer_text(["backan-2023"], ds.sources, "vi")
+    assert vi.startswith("Nguồn: TN&MT, 27/02/2024")
+
+
+def test_footer_needs_known_sources(ds):
+    with pytest.raises(KeyError):
+        footer_text(["nowhere"], ds.sources)
+    with pytest.raises(ValueError):
+        footer_text([], ds.sources)
+
+
+def test_save_is_byte_identical_and_indexed(ds, tmp_path):
+    digests = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        paths = save_figure(_draw(), "demo", source_ids=["backan-2023"], sources=ds.sources,
+                            caption="What to see.", notebook="02_x.ipynb", out_dir=out)
+        assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
+        digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in paths])
+    assert digests[0] == digests[1]
+    record = json.loads((tmp_path / "a" / "demo.json").read_text())
+    assert record["sources"] == ["backan-2023"] and record["caption"] == "What to see."
+    pdf = (tmp_path / "a" / "demo.pdf").read_bytes()
+    assert b"CreationDate" not in pdf
+    svg = (tmp_path / "a" / "demo.svg").read_text()
+    assert "<dc:date>" not in svg
+    index = write_index(tmp_path / "a").read_text()
+    assert "| [demo](demo.png)" in index and "`notebooks/02_x.ipynb`" in index
+
+
+def test_png_is_300_dpi(ds, tmp_path):
+    from PIL import Image
+
+    (png, *_) = save_figure(_draw(), "dpi", source_ids=["backan-2023"], sources=ds.sources,
+                            caption="c", notebook="n.ipynb", out_dir=tmp_path)
+    with Image.open(png) as im:
+        assert round(im.info["dpi"][0]) == 300
+        assert im.size == (int(16 / 2.54 * 300), int(11 / 2.54 * 300))
+
+
+def test_bad_language_and_name(ds, tmp_path):
+    with pytest.raises(ValueError):
+        footer_text(["backan-2023"], ds.sources, "fr")
+    with pytest.raises(ValueError):
+        save_figure(_draw(), "bad name!", source_ids=["backan-2023"], sources=ds.sources,
+                    caption="c", notebook="n", out_dir=tmp_path)

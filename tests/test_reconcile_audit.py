@@ -1,0 +1,128 @@
+"""Reconciliation and audit on the real data, against hand-computed figures."""
+
+import pandas as pd
+import pytest
+
+from povlib.audit import COLUMNS, audit, verdict
+from povlib.cli import main
+from povlib.reconcile import reconcile
+from povlib.tables import with_bounds
+
+
+@pytest.fixture(scope="module")
+def table(ds):
+    return audit(ds)
+
+
+def _row(table, check, geo, period, contains=""):
+    hit = table[(table["check"] == check) & (table["geo"] == geo) & (table["period"] == period)
+                & table["relation"].str.contains(contains, regex=False)]
+    assert len(hit) >= 1, (check, geo, period, contains)
+    return hit.iloc[0]
+
+
+def test_reconcile_rule_and_trace(ds):
+    obs = with_bounds(ds.observations)
+    chosen, conflicts = reconcile(obs, ds.sources)
+    c = chosen.set_index(["geo", "indicator", "period", "role"])
+    # 50,54% (2 decimals) wins over its restatement 50,5%.
+    assert c.loc[("laocai-10xa", "poverty_rate", "2023", "outcome"), "value"].item() == 50.54
+    # The exact 17,26% wins over "dưới 20%".
+    assert c.loc[("laocai-10xa", "poverty_rate", "2025", "target"), "value"].item() == 17.26
+    spreads = conflicts.set_index(["geo", "period"])["spread"]
+    assert spreads[("laocai-10xa", "2023")] == pytest.approx(0.04)
+    assert spreads[("laocai-10xa", "2025")] == pytest.approx(2.74)
+    # Every observation is either chosen or listed as an alternative.
+    alts = {i for a in chosen["alternatives"] for i in a.split(";") if i}
+    assert set(chosen["obs_id"]) | alts == set(ds.observations["obs_id"])
+    assert len(chosen) + len(alts) == len(ds.observations)
+
+
+def test_preliminary_loses_to_reported():
+    obs = pd.DataFrame({
+        "obs_id": ["a", "b"], "source_id": ["s1", "s2"], "geo": ["g", "g"],
+        "indicator": ["poverty_rate"] * 2, "period": ["2023"] * 2, "value": [22.25, 22.0],
+        "qualifier": ["exact"] * 2, "status": ["preliminary", "reported"], "decimals": [2, 1]})
+    sources = pd.DataFrame({"source_id": ["s1", "s2"], "date_published": ["2024-02-27", None]})
+    chosen, conflicts = reconcile(obs, sources)
+    assert chosen["obs_id"].tolist() == ["b"]
+    assert conflicts["spread"].iloc[0] == pytest.approx(0.25)
+
+
+def test_audit_columns_and_ids(table):
+    assert list(table.columns) == COLUMNS
+    assert table["check_id"].is_unique
+    assert set(table["verdict"]) <= {"consistent", "within rounding", "inconsistent",
+                                     "not checkable"}
+
+
+def test_langson_rate_fall_is_consistent(table):
+    r = _row(table, "change_vs_levels", "langson", "2021-2022", "poverty_rate 2021")
+    assert (r["reported"], round(r["implied"], 2), r["verdict"]) == (3.28, 3.28, "consistent")
+
+
+def test_langson_count_fall_is_off_by_one(table):
+    # 23.511 - 17.497 = 6.014, printed 6.013.
+    r = _row(table, "change_vs_levels", "langson", "2021-2022", "poor_households")
+    assert (r["reported"], r["implied"], r["verdict"]) == (6013, 6014, "inconsistent")
+
+
+def test_langson_ethnic_minority_shares_are_truncated(table):
+    r = _row(table, "share_vs_parts", "langson", "2022", "households_em")
+    assert r["implied"] == pytest.approx(16664 / 159826 * 100)
+    assert r["verdict"] == "inconsistent"
+    r = _row(table, "share_vs_parts", "langson", "2022", "poor_em_share")
+    assert r["implied"] == pytest.approx(16664 / 17497 * 100)
+    assert r["verdict"] == "inconsistent"
+
+
+def test_two_counts_give_the_same_total(table):
+    r = _row(table, "totals_from_two_counts", "langson", "2021")
+    assert r["reported"] == pytest.approx(23511 / 0.122)
+    assert r["implied"] == pytest.approx(23247 / 0.1206)
+    assert r["verdict"] == "consistent"
+
+
+def test_ten_commune_pace_depends_on_reading(table):
+    # 3.124 poor at 50,54% -> 6.181 households; 3.124 + 1.306 = 4.430 poor three years earlier.
+    total = 3124 / 0.5054
+    pp = _row(table, "pace_vs_counts", "laocai-10xa", "2020-2023", "as points")
+    assert pp["implied"] == pytest.approx((4430 / total * 100 - 50.54) / 3)
+    assert pp["verdict"] == "inconsistent"
+    rel = _row(table, "pace_vs_counts", "laocai-10xa", "2020-2023", "relative")
+    assert rel["implied"] == pytest.approx((1 - (3124 / 4430) ** (1 / 3)) * 100)
+    assert rel["verdict"] == "consistent"
+
+
+def test_backan_exceeds_only_lower_end(table):
+    lows = table[(table["check"] == "fall_vs_annual_target") & (table["geo"] == "backan")]
+    assert lows.set_index("implied")["verdict"].to_dict() == {2.0: "consistent",
+                                                             2.5: "inconsistent"}
+
+
+def test_parts_sum(table):
+    r = _row(table, "parts_vs_sum", "backan", "2021-2025")
+    assert (r["reported"], r["implied"], r["verdict"]) == (157, 157, "consistent")
+
+
+def test_not_checkable_says_what_is_implied(table):
+    r = _row(table, "change_vs_levels", "backan", "2022-2023")
+    assert r["verdict"] == "not checkable" and "24.71" in r["note"]
+    r = _row(table, "disbursed_vs_ratio_plan", "laocai-10xa", "2021-2023")
+    assert "409.3" in r["note"]
+
+
+def test_verdict_rules():
+    assert verdict(3.28, 3.275, 3.285, 3.28, 3.27, 3.29) == "consistent"
+    assert verdict(50.5, 50.45, 50.55, 50.54, 50.535, 50.545) == "within rounding"
+    assert verdict(10.42, 10.415, 10.425, 10.4263, 10.4263, 10.4263) == "inconsistent"
+    assert verdict(30.5, 30.5, float("inf"), 33.28, 33.27, 33.29, one_sided=True) == "consistent"
+    assert verdict(1, 0, 2, float("nan"), 0, 0) == "not checkable"
+
+
+def test_audit_command_csv(tmp_path, table):
+    out = tmp_path / "audit.csv"
+    assert main(["audit", "--format", "csv", "--output", str(out)]) == 0
+    written = pd.read_csv(out)
+    assert list(written.columns) == COLUMNS
+    assert len(written) == len(table)
