@@ -1,0 +1,419 @@
+"""Turn an article into candidate observation rows for review.
+
+Every figure in the text is parsed with :func:`povlib.numbers.parse_at`;
+place, indicator, period and status are guessed from the words around it,
+and a guess that cannot be made is left empty.  Dates, years, times,
+document numbers and file names are recognised and passed over; a number
+that cannot be read as a figure is reported as skipped, with its text.
+
+The rules are deliberately simple and visible: a reviewer should be able to
+say why a guess was made (the ``note`` column names the cue).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from ._callable import make_callable
+from .numbers import MONEY_SCALES, QUALIFIERS, FigureError, convert, parse_at
+
+COLUMNS = ["obs_id", "source_id", "paragraph", "raw", "province", "geo", "indicator", "period",
+           "value", "unit", "qualifier", "status", "note"]
+LEVEL_RANK = {"commune": 0, "commune group": 1, "district": 2, "province": 3}
+PREFIXES = ("tỉnh", "huyện", "xã", "thành phố", "thị xã", "thị trấn")
+
+_QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_START = re.compile(rf"(?<![\w/.,:-])(?:(?:{_QUAL})\s+)?\d", re.IGNORECASE)
+_DATE = re.compile(r"\d{1,2}/(?:19|20)\d\d(?!\d)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!\d)|\d{1,2}:\d{2}")
+_YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
+_DOC = re.compile(r"\s*/\s*[A-ZĐ]")
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+(?=\S)")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII fold that keeps positions: ``"Lạng Sơn"`` gives ``"lang son"``."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base) == 1 else ch.lower())
+    return "".join(out)
+
+
+# --- places ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Place:
+    geo: str
+    province: str
+    rank: int
+    pattern: re.Pattern
+
+
+def place_patterns(geography: pd.DataFrame) -> list[_Place]:
+    """One folded pattern per place, with its prefixes optional; longest names first."""
+    out = []
+    full = {fold(n) for n in geography["name_vi"]} | {fold(n) for n in geography["alias"]}
+    for _, g in geography.iterrows():
+        names = {fold(g["name_vi"]), fold(g["alias"])}
+        if g["level"] == "commune group":
+            m = re.match(r"(\d+ xa)", fold(g["name_vi"]))
+            if m:  # "10 xã có tỷ lệ hộ nghèo cao" is also written "10 xã"
+                names.add(m.group(1))
+        for name in names:
+            bare = re.sub(rf"^(?:{'|'.join(fold(p) for p in PREFIXES)})\s+", "", name)
+            if bare != name and bare in full:  # "thành phố Bắc Kạn" is not "Bắc Kạn"
+                bare = name
+            pat = re.compile(rf"(?<![\w])(?:{re.escape(name)}|{re.escape(bare)})(?![\w])")
+            out.append(_Place(g["geo_id"], g["province"], LEVEL_RANK[g["level"]], pat))
+    return sorted(out, key=lambda p: -len(p.pattern.pattern))
+
+
+def _mentions(folded: str, places: list[_Place]) -> list[tuple[int, int, _Place]]:
+    """Place mentions as (start, end, place); a longer name hides the shorter ones inside it."""
+    found: list[tuple[int, int, _Place]] = []
+    for p in places:
+        for m in p.pattern.finditer(folded):
+            if not any(s <= m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), p))
+    # "thành phố Bắc Kạn" is the city; a bare "Bắc Kạn" after "thành phố" is not the province.
+    return sorted(found, key=lambda x: x[0])
+
+
+def _pick(mentions, lo: int, hi: int, near: int) -> _Place | None:
+    inside = [(s, p) for s, e, p in mentions if lo <= s < hi]
+    if not inside:
+        return None
+    return min(inside, key=lambda sp: (sp[1].rank, abs(sp[0] - near)))[1]
+
+
+# --- indicators ----------------------------------------------------------------
+
+def _has(text: str, *words: str) -> bool:
+    return any(w in text for w in words)
+
+
+def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: bool,
+                    tail: str = "") -> tuple[str, str]:
+    """Indicator code and the cue that decided it; ``("", reason)`` when no rule fits.
+
+    ``local`` is the text since the previous figure, ``sentence`` the sentence up
+    to the figure, ``after`` the rest of the clause after it and ``tail`` the rest
+    of the sentence (all lower case).
+    Cues after the figure are tried first, then the nearest words, then the
+    sentence.
+    """
+    change_fall = bool(re.search(r"(?<!\w)giảm(?!\w)", local)) and not _has(local, "xuống", "từ")
+    change_rise = bool(re.search(r"(?<!\w)tăng(?!\w)", local)) and not _has(local, "lên")
+    s, near = sentence, after + " " + local
+    if unit.startswith("%"):
+        if after.lstrip().startswith("kế hoạch") and not _has(s, "giải ngân"):
+            return "poverty_plan_achievement", "'% kế hoạch'"
+        if _has(s, "giải ngân", "kế hoạch giao"):
+            return "disbursement_ratio", "'giải ngân'"
+        if _has(s, "dư nợ"):
+            return ("credit_growth", "'dư nợ' + 'tăng'") if change_rise else ("", "credit share?")
+        if _has(after, "viễn thông"):
+            return "telecom_access", "'viễn thông'"
+        if _has(after, "chính sách"):
+            return "policies_delivered", "'chính sách'"
+        if _has(s, "nghèo, cận nghèo", "nghèo, hộ cận nghèo"):
+            return "poor_near_poor_rate", "'hộ nghèo, cận nghèo'"
+        if _has(s, "cận nghèo"):
+            return ("near_poor_rate_rise_pp", "'cận nghèo' + 'tăng'") if change_rise else (
+                "near_poor_rate", "'cận nghèo'")
+        if _has(s + after, "dân tộc thiểu số") and _has(s + after, "nghèo"):
+            if _has(s + after, "trên tổng số hộ nghèo"):
+                return ("poor_em_share_rise_pp" if change_rise else "poor_em_share",
+                        "'trên tổng số hộ nghèo'")
+            return ("poverty_rate_em_fall_pp" if change_fall else "poverty_rate_em",
+                    "'hộ nghèo dân tộc thiểu số'")
+        if _has(after, "dân tộc", "đồng bào") and not _has(after, "nghèo"):
+            return ("mong_population_share" if "mông" in after else "em_population_share",
+                    "'dân tộc'")
+        if _has(local, "giảm nghèo") or change_fall:
+            code = "poverty_rate_fall_pp_per_year" if per_year else "poverty_rate_fall_pp"
+            return code, "'giảm' before a rate"
+        if _has(s + after, "nghèo"):
+            return "poverty_rate", "'tỷ lệ hộ nghèo'"
+        return "", "a percentage with no poverty word"
+    if unit == "households":
+        if _has(local, "cận nghèo"):
+            return "near_poor_households", "'cận nghèo'"
+        if change_fall or _has(local, "giảm được"):
+            return "poor_households_fall", "'giảm'"
+        if _has(near + s, "dân tộc thiểu số"):
+            return "poor_households_em", "'dân tộc thiểu số'"
+        if _has(near + s, "nghèo"):
+            return "poor_households", "'hộ nghèo'"
+        return "households", "'hộ' with no poverty word"
+    if "VND" in unit:
+        if unit.endswith("/person/year"):
+            return "income_per_capita", "'đồng/người/năm'"
+        if unit.endswith("/month"):
+            return "worker_monthly_income", "'đồng/tháng'"
+        for word, code in (("dư nợ", "credit_balance"), ("giải ngân", "disbursed"),
+                           ("xã hội hóa", "socialised_funding"), ("trung ương", "central_funding"),
+                           ("sản xuất", "production_projects_funding")):
+            if word in s:
+                return code, f"'{word}'"
+        return "", "money with no cue"
+    rules = {
+        "projects": [("chuỗi", "value_chain_projects"), ("cộng đồng", "community_projects")],
+        "works": [("chuẩn bị đầu tư", "works_prepared"), ("thêm", "works_additional"),
+                  ("239", "works_assigned_plan239")],
+        "houses": [("sửa chữa", "houses_repaired")],
+        "people": [("nước ngoài", "overseas_workers"), ("đào tạo nghề", "vocational_trainees")],
+        "workers": [("việc làm", "jobs_created")],
+        "officials": [("luân chuyển", "officials_rotated"), ("điều động", "officials_rotated")],
+        "districts": [("ưu tiên", "priority_districts"), ("tập trung", "priority_districts")],
+        "units": [("cấp huyện", "district_level_units"), ("cấp xã", "communes")],
+    }
+    default = {"projects": "production_projects", "works": "works_assigned",
+               "houses": "houses_replaced", "people": "population", "workers": "migrant_workers",
+               "officials": "leaders_assigned", "person-times": "official_training_turns",
+               "documents": "directive_documents", "tasks": "policy_tasks",
+               "districts": "districts", "communes": "communes", "villages": "villages",
+               "cities": "cities", "ethnic groups": "ethnic_groups", "km2": "area"}
+    for where in (after, local, s, tail):
+        for word, code in rules.get(unit, []):
+            if word in where:
+                return code, f"'{word}'"
+    if unit in default:
+        return default[unit], f"unit '{unit}'"
+    return "", f"no rule for unit {unit or 'none'!r}"
+
+
+# --- periods and status --------------------------------------------------------
+
+_YEAR_CUE = re.compile(r"(?:giai đoạn|từ)\s*(?:năm\s*)?((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)"
+                       r"|(so với\s+)?(?:năm|hết|cuối năm|tháng \d{1,2}/)\s*((?:19|20)\d\d)")
+
+
+def guess_period(before: str, after: str, is_change: bool, doc_year: str) -> str:
+    """A year, a range ``A-B``, or the document's year; for a change, ``base-final``.
+
+    ``before`` is the sentence up to the figure, ``after`` the rest of the sentence.
+    The nearest cue before the figure wins; ``(năm 2021)`` right after it wins over all.
+    """
+    m = re.match(r"\s*\((?:năm\s+)?((?:19|20)\d\d)\)", after)
+    if m:
+        return m.group(1)
+    cues = list(_YEAR_CUE.finditer(before))
+    base = [c.group(4) for c in _YEAR_CUE.finditer(before + after) if c.group(3)]
+    levels = [c for c in cues if not c.group(3)]
+    if is_change and base:
+        later = [c.group(4) for c in levels if c.group(4) and c.group(4) != base[0]]
+        return f"{base[0]}-{later[-1] if later else int(base[0]) + 1}"
+    if levels:
+        c = levels[-1]
+        return f"{c.group(1)}-{c.group(2)}" if c.group(1) else c.group(4)
+    following = [c for c in _YEAR_CUE.finditer(after) if not c.group(3)]
+    if following:
+        c = following[0]
+        return f"{c.group(1)}-{c.group(2)}" if c.group(1) else c.group(4)
+    return doc_year
+
+
+_STATUS = [("sơ bộ", "preliminary"), ("dự ước", "estimate"), ("ước", "estimate"),
+           ("dự kiến", "plan"), ("mục tiêu", "target"), ("phấn đấu", "target"),
+           ("chỉ tiêu", "target")]
+
+
+def guess_status(sentence: str) -> str:
+    """Status from the words of the sentence before the figure; ``reported`` by default."""
+    for word, status in _STATUS:
+        if re.search(rf"(?<!\w){word}(?!\w)", sentence):
+            return status
+    return "reported"
+
+
+# --- the scanner -----------------------------------------------------------------
+
+def _skip_reason(text: str, start: int, num_start: int) -> str | None:
+    """Why the number at ``num_start`` is not a figure (date, year, code), or None."""
+    if _DATE.match(text, num_start):
+        return "date"
+    y = _YEAR.match(text, num_start)
+    if y and not re.match(r"\s*(?:hộ|người|lao động|tỷ|triệu|%)", text[y.end():]):
+        return "year"
+    before = text[max(0, start - 30):start].lower()
+    if re.search(r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định)\s+số|thứ)\s*$",
+                 before):
+        return "document number"
+    return None
+
+
+def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, list[dict]]:
+    """Candidate rows (``observations.csv`` layout) and the skipped figures of an article."""
+    if geography is None:
+        geography = pd.read_csv(paths.DATA / "geography.csv", dtype=str, keep_default_na=False)
+    places = place_patterns(geography)
+    text = unicodedata.normalize("NFC", text)
+    paragraphs = [line for line in text.splitlines() if line.strip()]
+    doc_years = re.findall(r"năm\s+((?:19|20)\d\d)", text)
+    doc_year = max(set(doc_years), key=doc_years.count) if doc_years else ""
+    rows, skipped = [], []
+    carry: _Place | None = None  # the place of the last paragraph that named one
+    sid = source_id or "new"
+    for pno, para in enumerate(paragraphs, 1):
+        folded = fold(para)
+        mentions = _mentions(folded, places)
+        para_place = _pick(mentions, 0, len(para), 0)
+        bounds = [0] + [m.start() for m in _SENTENCE_END.finditer(para)] + [len(para)]
+        prev_end = 0
+        pos = 0
+        k = 0
+        while True:
+            m = _START.search(para, pos)
+            if not m:
+                break
+            num_start = m.end() - 1
+            reason = _skip_reason(para, m.start(), num_start)
+            if reason:
+                pos = re.compile(r"[\d/:.,]+").match(para, num_start).end()
+                continue
+            try:
+                fig, end = parse_at(para, m.start())
+            except FigureError as exc:
+                tok = re.compile(r"\S+").match(para, num_start).group()
+                skipped.append(dict(paragraph=pno, text=tok, reason=str(exc)))
+                pos = num_start + len(tok)
+                continue
+            nxt = para[end:end + 12]
+            bad = None
+            if re.match(r"[A-Za-zÀ-ỹ_]", nxt) and not fig.unit:
+                bad = "a code, not a figure"
+            elif re.match(r"\s*USD", nxt):
+                bad = "foreign currency"
+            elif _DOC.match(nxt):
+                bad = "document number"
+            elif not fig.unit and re.match(r"\s*(năm|tháng|ngày|giờ|tuổi)\b", nxt):
+                bad = None if False else "a duration or age"
+            elif not fig.unit and re.match(r"\s*[a-zà-ỹ]", nxt):
+                word = re.match(r"\s*(\S+)", nxt).group(1)
+                skipped.append(dict(paragraph=pno, text=para[m.start():end + len(nxt)].strip(),
+                                    reason=f"unknown unit word {word!r}"))
+                prev_end = pos = end
+                continue
+            if bad:
+                if bad != "a duration or age":
+                    skipped.append(dict(paragraph=pno, text=para[m.start():end + 6].strip(),
+                                        reason=bad))
+                pos = end
+                continue
+            s_lo = max(b for b in bounds if b <= m.start())
+            s_hi = min(b for b in bounds if b > m.start()) if any(b > m.start() for b in bounds) \
+                else len(para)
+            sentence = para[s_lo:m.start()].lower()
+            local = para[max(prev_end, s_lo):m.start()].lower()
+            after = re.split(r"[,.;:()]", para[end:s_hi].lower(), maxsplit=1)[0]
+            rest = para[end:s_hi].lower()
+            place = _pick(mentions, 0, s_hi, m.start()) or para_place or carry
+            pieces = [(fig.text, fig, "")]
+            if fig.denominator is not None and "/" in fig.text and fig.unit:
+                num_txt, den_txt = (p.strip() for p in fig.text.split("/", 1))
+                if re.search(r"\D$", num_txt):  # "16.664 hộ/17.497 hộ": two figures
+                    pieces = [(num_txt, parse_at(num_txt)[0], "numerator"),
+                              (den_txt, parse_at(den_txt)[0], "denominator")]
+            for raw, f, part in pieces:
+                loc = local + (" trên tổng số" if part == "denominator" else "")
+                code, cue = guess_indicator(f.unit, loc, sentence, after, f.unit.endswith("/year"),
+                                            rest)
+                if part == "denominator":
+                    code = "households_em" if "trên tổng số hộ dân tộc" in sentence + rest \
+                        else "poor_households"
+                    cue = "denominator of a share"
+                unit = _unit_for(code, f.unit)
+                is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
+                period = guess_period(sentence, rest, is_change, doc_year)
+                status = guess_status(sentence)
+                ends = ([("range low", f.low), ("range high", f.high)] if f.low is not None
+                        else [(f.qualifier, f.value)])
+                for qual, val in ends:
+                    k += 1
+                    rows.append(dict(
+                        obs_id=f"{sid}.p{pno}.{k}", source_id=source_id, paragraph=pno, raw=raw,
+                        province=place.province if place else "", geo=place.geo if place else "",
+                        indicator=code, period=period, value=_value(val, f.unit, unit),
+                        unit=unit, qualifier=qual, status=status,
+                        note=f"candidate; indicator cue: {cue}"))
+            prev_end = pos = end
+        if para_place is not None:
+            carry = para_place
+    return pd.DataFrame(rows, columns=COLUMNS), skipped
+
+
+def _unit_for(code: str, parsed_unit: str) -> str:
+    """The indicator's unit where the code is known, else the parsed unit."""
+    if not code:
+        return parsed_unit
+    units = _indicator_units()
+    return units.get(code, parsed_unit)
+
+
+_UNITS: dict[str, str] = {}
+
+
+def _indicator_units() -> dict[str, str]:
+    if not _UNITS:
+        ind = pd.read_csv(paths.DATA / "indicators.csv", dtype=str, keep_default_na=False)
+        _UNITS.update(dict(zip(ind["code"], ind["unit"], strict=True)))
+    return _UNITS
+
+
+def _value(value: float, parsed_unit: str, unit: str) -> float:
+    scale_from, scale_to = parsed_unit.partition("/")[0], unit.partition("/")[0]
+    if scale_from in MONEY_SCALES and scale_to in MONEY_SCALES and scale_from != scale_to:
+        return convert(value, parsed_unit, unit)
+    return value
+
+
+def extract_file(path: Path | str, source_id: str = "") -> tuple[pd.DataFrame, list[dict]]:
+    """:func:`extract_text` on a UTF-8 file; the source id defaults to the file's stem."""
+    path = Path(path)
+    return extract_text(path.read_text(encoding="utf-8"), source_id or path.stem)
+
+
+def extract(path_or_text: str | Path, source_id: str = "") -> pd.DataFrame:
+    """Candidate rows from a file path or from article text (skipped figures dropped here;
+    use :func:`extract_text` to get them)."""
+    p = Path(str(path_or_text))
+    if "\n" not in str(path_or_text) and p.exists():
+        return extract_file(p, source_id)[0]
+    return extract_text(str(path_or_text), source_id)[0]
+
+
+def evaluate(candidates: pd.DataFrame, curated: pd.DataFrame) -> dict[str, float]:
+    """Recall of curated ``raw`` figures (by source and paragraph) and, among those found,
+    the share whose place, indicator and period were guessed right."""
+    key = ["source_id", "paragraph", "raw"]
+    cur = curated.assign(_n=curated.groupby(key).cumcount())
+    cand = candidates.assign(_n=candidates.groupby(key).cumcount())
+    m = cur.merge(cand, on=key + ["_n"], how="left", suffixes=("", "_x"), indicator=True)
+    found = m["_merge"] == "both"
+    hit = m[found]
+    n = len(cur)
+    return {
+        "curated": n,
+        "found": int(found.sum()),
+        "recall": found.sum() / n,
+        "place_right": (hit["geo"] == hit["geo_x"]).mean(),
+        "indicator_right": (hit["indicator"] == hit["indicator_x"]).mean(),
+        "period_right": (hit["period"] == hit["period_x"]).mean(),
+        "all_three_right": ((hit["geo"] == hit["geo_x"]) & (hit["indicator"] == hit["indicator_x"])
+                            & (hit["period"] == hit["period_x"])).mean(),
+        "candidates": len(candidates),
+    }
+
+
+make_callable(__name__, extract)
