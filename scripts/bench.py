@@ -1,0 +1,83 @@
+"""Benchmark: parsing and indicator math on a synthetic national-scale panel.
+
+A panel of 1,000,000 rows (about 10,000 communes x 50 indicator-years) with
+figures printed the Vietnamese way.  Reports rows per second for povlib beside
+a plain pandas baseline doing the same work.  Run with ``make bench``; the
+numbers depend on the machine, so tests never assert them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from povlib import indicators as ind
+from povlib.numbers import format_number, parse_series
+
+N = 1_000_000
+
+
+def timed(label: str, func, n: int = N, repeat: int = 3):
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = func()
+        best = min(best, time.perf_counter() - t0)
+    print(f"  {label:<46} {best:8.3f} s  {n / best:>14,.0f} rows/s")
+    return out
+
+
+def panel(n: int = N, seed: int = 20240227) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rate_2022 = np.round(rng.uniform(1, 80, n), 2)
+    rate_2023 = np.round(rate_2022 - rng.uniform(0, 5, n).clip(0, rate_2022), 2)
+    poor = rng.integers(10, 5000, n)
+    # Printed forms: a few thousand distinct strings, as in real reports.
+    rate_txt = pd.Series([f"{format_number(v, 2)}%" for v in np.round(rng.uniform(0, 100, 5000), 2)])
+    count_txt = pd.Series([f"{format_number(v)} hộ" for v in rng.integers(10, 200_000, 5000)])
+    pick = rng.integers(0, 5000, n)
+    raw = np.where(rng.random(n) < 0.5, rate_txt.to_numpy()[pick], count_txt.to_numpy()[pick])
+    return pd.DataFrame({"raw": raw, "rate_2022": rate_2022, "rate_2023": rate_2023,
+                         "poor": poor, "target": 5.0})
+
+
+def baseline_parse(raw: pd.Series) -> pd.Series:
+    """The usual one-liner: strip units, swap separators, cast (no validation, no qualifiers)."""
+    s = raw.str.replace(r"\s*(%|hộ)$", "", regex=True).str.replace(".", "", regex=False)
+    return s.str.replace(",", ".", regex=False).astype(float)
+
+
+def main() -> None:
+    df = panel()
+    print(f"synthetic panel: {len(df):,} rows, {df['raw'].nunique():,} distinct printed figures")
+    print("parsing")
+    parsed = timed("povlib.parse_series (validated, units, bounds)", lambda: parse_series(df["raw"]))
+    base = timed("pandas baseline (str.replace + astype)", lambda: baseline_parse(df["raw"]))
+    assert np.allclose(parsed["value"].to_numpy(), base.to_numpy())
+    print("indicator math (vectorised)")
+    r22, r23, poor, tgt = df["rate_2022"], df["rate_2023"], df["poor"], df["target"]
+
+    def povlib_math():
+        return (ind.fall_pp(r22, r23), ind.relative_change_pct(r22, r23),
+                ind.implied_total(poor, r23), ind.required_pace_pp(r23, tgt, 2),
+                ind.years_to_target(r23, tgt, ind.fall_pp(r22, r23)),
+                ind.on_track(ind.fall_pp(r22, r23), ind.required_pace_pp(r23, tgt, 2)))
+
+    def pandas_math():
+        fall = r22 - r23
+        req = (r23 - tgt) / 2
+        years = ((r23 - tgt) / fall).where(fall > 0, np.inf).where(r23 > tgt, 0.0)
+        verdict = np.where(req <= 0, "target reached", np.where(fall >= req, "on track", "off track"))
+        return fall, (r23 / r22 - 1) * 100, poor / (r23 / 100), req, years, verdict
+
+    ours = timed("povlib.indicators (6 indicators)", povlib_math)
+    theirs = timed("plain pandas, same formulas", pandas_math)
+    assert np.allclose(np.asarray(ours[0]), np.asarray(theirs[0]))
+    timed("povlib.indicators.propagate (interval of implied total)",
+          lambda: ind.propagate(ind.implied_total, (poor - 0.5, poor + 0.5), (r23 - 0.005, r23 + 0.005)))
+
+
+if __name__ == "__main__":
+    main()
