@@ -213,6 +213,9 @@ def guess_period(before: str, after: str, is_change: bool, doc_year: str) -> str
     if is_change and base:
         later = [c.group(4) for c in levels if c.group(4) and c.group(4) != base[0]]
         return f"{base[0]}-{later[-1] if later else int(base[0]) + 1}"
+    ago = re.search(r"(\d+) năm qua", before)
+    if ago and doc_year and not levels:  # "3 năm qua": the n years to the article's year
+        return f"{int(doc_year) - int(ago.group(1))}-{doc_year}"
     if levels:
         c = levels[-1]
         return f"{c.group(1)}-{c.group(2)}" if c.group(1) else c.group(4)
@@ -261,7 +264,8 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
     text = unicodedata.normalize("NFC", text)
     paragraphs = [line for line in text.splitlines() if line.strip()]
     doc_years = re.findall(r"năm\s+((?:19|20)\d\d)", text)
-    doc_year = max(set(doc_years), key=doc_years.count) if doc_years else ""
+    # The most cited year, the latest on a tie: the year the article mostly reports on.
+    doc_year = max(sorted(set(doc_years)), key=doc_years.count) if doc_years else ""
     rows, skipped = [], []
     carry: _Place | None = None  # the place of the last paragraph that named one
     sid = source_id or "new"

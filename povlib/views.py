@@ -171,6 +171,19 @@ class Analysis:
         return out.drop(columns=[c for c in ["reported_fall"] if c in out]).sort_values(
             ["geo", "year"]).reset_index(drop=True)
 
+    def subnational(self, geos=("laocai-10xa", "laocai-hoangthupho", "laocai-lapantan")) -> pd.DataFrame:
+        """Reconciled poverty figures (rates, falls, counts) for sub-provincial units."""
+        b = self.best
+        sub = b[b["geo"].isin(list(geos))
+                & b["indicator"].str.startswith(("poverty_rate", "poor_households"))]
+        return sub.assign(place=sub["geo"].map(self.name))[
+            ["place", "indicator", "period", "value", "qualifier", "status"]].reset_index(drop=True)
+
+    def reported_series(self, geo: str, indicator: str = "poverty_rate") -> pd.DataFrame:
+        """Printed outcome levels with status ``reported`` (no estimates, no targets), by year."""
+        lv = self.rates(indicator)
+        return lv[(lv["geo"] == geo) & (lv["status"] == "reported")].reset_index(drop=True)
+
     def breakdowns(self) -> pd.DataFrame:
         """Near-poor, ethnic-minority and poor-plus-near-poor figures as printed."""
         codes = THEMES["near-poor"] + THEMES["ethnic minority"]

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from povlib import indicators as ind
+from povlib.extract import extract_text
 from povlib.numbers import format_number, parse_series
 
 N = 1_000_000
@@ -77,6 +78,17 @@ def main() -> None:
     assert np.allclose(np.asarray(ours[0]), np.asarray(theirs[0]))
     timed("povlib.indicators.propagate (interval of implied total)",
           lambda: ind.propagate(ind.implied_total, (poor - 0.5, poor + 0.5), (r23 - 0.005, r23 + 0.005)))
+    print("extraction")
+    para = ("Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
+            "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
+            "tạm và đào tạo nghề cho hơn 1.200 người.")
+    words = len(para.split())
+    article = "\n".join([para] * (10_000 // words + 1))
+    t0 = time.perf_counter()
+    rows, _ = extract_text(article, "bench")
+    took = time.perf_counter() - t0
+    print(f"  povlib extract on a {len(article.split()):,}-word article: {took:.3f} s,"
+          f" {len(rows):,} candidate rows")
 
 
 if __name__ == "__main__":
