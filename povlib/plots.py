@@ -98,8 +98,9 @@ def falls(a: Analysis, lang: str, notebook: str):
     use_style()
     fig, (left, right) = plt.subplots(1, 2, sharey=True)
     ch = a.rate_changes().dropna(subset=["relative_fall_pct"])
-    labels = [f"{a.name(g, lang)}\n{y}-{z}" for g, y, z in zip(ch["geo"], ch["year"], ch["to_year"],
-                                                              strict=True)]
+    est = " (" + t("estimate", lang) + ")"
+    labels = [f"{a.name(g, lang)}\n{y}-{z}{est if 'estimate' in b else ''}"
+              for g, y, z, b in zip(ch["geo"], ch["year"], ch["to_year"], ch["basis"], strict=True)]
     y = np.arange(len(ch))
     left.barh(y, ch["fall_pp"], color=PALETTE[0])
     right.barh(y, ch["relative_fall_pct"], color=PALETTE[1])
@@ -118,7 +119,8 @@ def falls(a: Analysis, lang: str, notebook: str):
         sources=a.ds.sources,
         caption="The same fall in points is a much larger relative fall where poverty is low: "
                 "Lạng Sơn's 2.9-point fall in 2023 removed a third of its poverty, Bắc Kạn's "
-                "2.46 points a tenth.", notebook=notebook, lang=lang))
+                "2.46 points a tenth. Lạng Sơn's 2024 bar rests on the province's estimate.",
+        notebook=notebook, lang=lang))
 
 
 def credit(a: Analysis, lang: str, notebook: str):

@@ -143,7 +143,9 @@ class Analysis:
         nxt = lv.groupby("geo").shift(-1)
         pairs = lv.assign(to_year=nxt["year"], later=nxt["value"], to_status=nxt["status"])
         pairs = pairs.dropna(subset=["to_year"])
-        pairs = pairs.assign(earlier=pairs["value"], basis="printed levels")
+        pairs = pairs.assign(earlier=pairs["value"],
+                             basis=np.where(pairs["to_status"] == "estimate",
+                                            "printed levels (later one an estimate)", "printed levels"))
         fall_code = {"poverty_rate": "poverty_rate_fall_pp",
                      "poverty_rate_em": "poverty_rate_em_fall_pp"}.get(indicator)
         rows = [pairs[["geo", "year", "to_year", "earlier", "later", "basis"]]]
