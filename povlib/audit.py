@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import indicators as ind
 from ._callable import make_callable
+from .numbers import parse_figure
 from .reconcile import reconcile
 from .tables import Dataset, with_bounds
 
@@ -128,19 +129,12 @@ class _Audit:
             years = int(b) - int(a)
             role_end = "target" if r["status"] in ("target", "plan") else "outcome"
             la = self.level(r["geo"], level_ind, a)
-            ends = ([self.level(r["geo"], level_ind, b, role_end)] if role_end == "outcome" else
-                    [e for _, e in self.best[(self.best["geo"] == r["geo"])
-                                              & (self.best["indicator"] == level_ind)
-                                              & (self.best["period"] == b)
-                                              & (self.best["role"] == "target")].iterrows()]
-                    or [None])
-            # For targets the reconciled row is one wording; check every wording printed.
-            if role_end == "target":
-                ends = [e for _, e in self.obs[(self.obs["geo"] == r["geo"])
-                                               & (self.obs["indicator"] == level_ind)
-                                               & (self.obs["period"] == b)
-                                               & self.obs["status"].isin(["target", "plan"])
-                                               ].iterrows()] or [None]
+            if role_end == "outcome":
+                ends = [self.level(r["geo"], level_ind, b)]
+            else:  # a target may be worded twice: check the change against every wording
+                ends = [e for _, e in o[(o["geo"] == r["geo"]) & (o["indicator"] == level_ind)
+                                        & (o["period"] == b)
+                                        & o["status"].isin(["target", "plan"])].iterrows()] or [None]
             per_year = "per_year" in r["indicator"]
             word = "fall" if sign > 0 else "rise"
             for lb in ends:
@@ -285,7 +279,6 @@ class _Audit:
                          [w["obs_id"], d["obs_id"]], op=">=")
         # A fraction's denominator against the whole printed elsewhere ("106/231").
         for _, o in self.obs[self.obs["raw"].str.contains(r"\d/\d", regex=True)].iterrows():
-            from .numbers import parse_figure
             den = parse_figure(o["raw"]).denominator
             w = self.level(o["geo"], dict(PART_OF).get(o["indicator"], ""), o["period"])
             if den is not None and w is not None:

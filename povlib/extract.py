@@ -84,7 +84,6 @@ def _mentions(folded: str, places: list[_Place]) -> list[tuple[int, int, _Place]
         for m in p.pattern.finditer(folded):
             if not any(s <= m.start() < e for s, e, _ in found):
                 found.append((m.start(), m.end(), p))
-    # "thành phố Bắc Kạn" is the city; a bare "Bắc Kạn" after "thành phố" is not the province.
     return sorted(found, key=lambda x: x[0])
 
 
@@ -302,7 +301,7 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
             elif _DOC.match(nxt):
                 bad = "document number"
             elif not fig.unit and re.match(r"\s*(năm|tháng|ngày|giờ|tuổi)\b", nxt):
-                bad = None if False else "a duration or age"
+                bad = "a duration or age"
             elif not fig.unit and re.match(r"\s*[a-zà-ỹ]", nxt):
                 word = re.match(r"\s*(\S+)", nxt).group(1)
                 skipped.append(dict(paragraph=pno, text=para[m.start():end + len(nxt)].strip(),
