@@ -23,7 +23,7 @@ import pandas as pd
 from . import indicators as ind
 from ._callable import make_callable
 from .numbers import parse_figure
-from .reconcile import reconcile
+from .reconcile import lookup, reconcile
 from .tables import Dataset, with_bounds
 
 COLUMNS = ["check_id", "check", "geo", "period", "relation", "reported", "implied",
@@ -88,10 +88,7 @@ class _Audit:
 
     def level(self, geo, indicator, period, role="outcome"):
         """The reconciled observation for a key, or None."""
-        b = self.best
-        hit = b[(b["geo"] == geo) & (b["indicator"] == indicator) & (b["period"] == period)
-                & (b["role"] == role) & (b["bound"] == "point")]
-        return None if hit.empty else hit.iloc[0]
+        return lookup(self.best, geo, indicator, period, role)
 
     def add(self, check, geo, period, relation, rep, imp, ids, note="", op="="):
         """Add a row. ``rep`` is an observation row (or None), ``imp`` a (point, low, high)."""
@@ -310,11 +307,10 @@ class _Audit:
             ids = [r["obs_id"], cb["obs_id"], rb["obs_id"], fall["obs_id"]]
 
             def pace_pp(count_b, rate_b, fall_n, years=years):
-                total = ind.implied_total(count_b, rate_b)
-                return (ind.share_pct(count_b + fall_n, total) - rate_b) / years
+                return ind.pace_from_counts_pp(count_b, rate_b, fall_n, years)
 
             def pace_rel(count_b, fall_n, years=years):
-                return -ind.cagr_pct(count_b + fall_n, count_b, years)
+                return ind.relative_pace_from_counts_pct(count_b, fall_n, years)
 
             box = [(cb["low"], cb["high"]), (rb["low"], rb["high"]), (fall["low"], fall["high"])]
             p = pace_pp(cb["value"], rb["value"], fall["value"])

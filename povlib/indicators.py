@@ -78,6 +78,19 @@ def implied_count(total, rate_pct):
     return total * rate_pct / 100
 
 
+def pace_from_counts_pp(count_end, rate_end_pct, fall_count, years):
+    """Average fall of the rate per year, in points, implied by the final count of poor
+    households, the final rate and the fall in the count over ``years``, holding the
+    number of households constant (``total = count_end / rate_end``)."""
+    total = implied_total(count_end, rate_end_pct)
+    return fall_pp(share_pct(count_end + fall_count, total), rate_end_pct) / years
+
+
+def relative_pace_from_counts_pct(count_end, fall_count, years):
+    """Average relative fall per year, in per cent, of the count of poor households."""
+    return -cagr_pct(count_end + fall_count, count_end, years)
+
+
 # --- money -------------------------------------------------------------------
 
 def disbursement_ratio_pct(disbursed_bn, plan_bn):

@@ -292,6 +292,13 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
     return fig
 
 
+def parse_in_unit(text: str, unit: str) -> Figure:
+    """Parse ``text`` with money in the scale of ``unit`` (``million VND/month`` gives million dong);
+    other units parse as :func:`parse_figure` does, money in :data:`MONEY_UNIT`."""
+    scale = unit.partition("/")[0]
+    return parse_figure(text, money_unit=scale if scale in MONEY_SCALES else MONEY_UNIT)
+
+
 def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT) -> pd.DataFrame:
     """Parse a Series of figures; one row per input with the :class:`Figure` fields.
 

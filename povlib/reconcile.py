@@ -71,4 +71,12 @@ def reconcile(obs: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.DataFrame, p
     return chosen, conflicts
 
 
+def lookup(chosen: pd.DataFrame, geo: str, indicator: str, period: str, role: str = "outcome"):
+    """The reconciled point observation for one key (a row of ``chosen``), or None."""
+    c = chosen
+    hit = c[(c["geo"] == geo) & (c["indicator"] == indicator) & (c["period"] == period)
+            & (c["role"] == role) & (c["bound"] == "point")]
+    return None if hit.empty else hit.iloc[0]
+
+
 make_callable(__name__, reconcile)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
-from .numbers import MONEY_SCALES, FigureError, parse_figure, unit_kind
+from .numbers import FigureError, parse_in_unit, unit_kind
 
 TABLES = ("sources", "geography", "indicators", "observations")
 PERCENT_BOUNDED_KINDS = ("share", "target")
@@ -176,8 +176,7 @@ def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, lis
 
 def _expected_value(raw: str, unit: str, qualifier: str) -> tuple[float, str, str]:
     """The value ``raw`` stands for in ``unit``; also the parsed unit and qualifier."""
-    scale = unit.partition("/")[0]
-    fig = parse_figure(raw, money_unit=scale if scale in MONEY_SCALES else "bn VND")
+    fig = parse_in_unit(raw, unit)
     if fig.low is not None:
         value = {"range low": fig.low, "range high": fig.high}.get(qualifier)
         if value is None:
@@ -297,8 +296,7 @@ def with_bounds(obs: pd.DataFrame) -> pd.DataFrame:
     from .indicators import bounds
 
     def precision(raw: str, unit: str) -> tuple[int, float]:
-        scale = unit.partition("/")[0]
-        fig = parse_figure(raw, money_unit=scale if scale in MONEY_SCALES else "bn VND")
+        fig = parse_in_unit(raw, unit)
         return fig.decimals, fig.step
 
     keys = obs[["raw", "unit"]].drop_duplicates()

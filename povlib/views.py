@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
-from .reconcile import reconcile
+from .reconcile import lookup, reconcile
 from .tables import Dataset, with_bounds
 
 THEMES = {
@@ -64,10 +64,8 @@ class Analysis:
 
     def value(self, geo: str, indicator: str, period: str, role: str = "outcome") -> float:
         """One reconciled value; NaN when not printed."""
-        b = self.best
-        hit = b[(b["geo"] == geo) & (b["indicator"] == indicator) & (b["period"] == period)
-                & (b["role"] == role) & (b["bound"] == "point")]
-        return float(hit["value"].iloc[0]) if len(hit) else np.nan
+        row = lookup(self.best, geo, indicator, period, role)
+        return np.nan if row is None else float(row["value"])
 
     # --- 01 data and sources -------------------------------------------------
 
@@ -206,8 +204,7 @@ class Analysis:
         rows = []
         for _, g in self.get("credit_growth").iterrows():
             a, _, b = g["period"].partition("-")
-            bal = self.best[(self.best["geo"] == g["geo"]) & (self.best["indicator"] == "credit_balance")
-                            & (self.best["period"] == b)].iloc[0]
+            bal = lookup(self.best, g["geo"], "credit_balance", b)
             lo, hi = ind.propagate(ind.earlier_balance_bn, (bal["low"], bal["high"]),
                                    (g["low"], g["high"]))
             poor = self.value(g["geo"], "poor_households", b)
@@ -235,8 +232,7 @@ class Analysis:
         """Disbursed amount, ratio, the plan it implies (with bounds) and what is left, bn dong."""
         rows = []
         for _, r in self.get("disbursement_ratio").iterrows():
-            d = self.best[(self.best["geo"] == r["geo"]) & (self.best["indicator"] == "disbursed")
-                          & (self.best["period"] == r["period"])].iloc[0]
+            d = lookup(self.best, r["geo"], "disbursed", r["period"])
             lo, hi = ind.propagate(ind.implied_plan_bn, (d["low"], d["high"]), (r["low"], r["high"]))
             plan = ind.implied_plan_bn(d["value"], r["value"])
             rows.append(dict(place=self.name(r["geo"]), period=r["period"],
@@ -289,10 +285,10 @@ class Analysis:
         """Each poverty-rate target against the latest level, the pace it requires and the
         pace achieved; years to target at the achieved pace (points per year)."""
         rows = []
+        levels = self.rates()
         for _, t in self.obs[(self.obs["indicator"] == "poverty_rate")
                              & (self.obs["status"] == "target")].iterrows():
-            lv = self.rates()
-            lv = lv[(lv["geo"] == t["geo"]) & (lv["role"] == "outcome")]
+            lv = levels[(levels["geo"] == t["geo"]) & (levels["role"] == "outcome")]
             cur = lv.iloc[-1]
             years = int(t["period"]) - int(cur["year"])
             paces = self.obs[(self.obs["geo"] == t["geo"])
@@ -321,9 +317,7 @@ class Analysis:
             return np.nan
         a, _, b = f["period"].iloc[0].partition("-")
         count, rate = self.value(geo, "poor_households", b), self.value(geo, "poverty_rate", b)
-        total = ind.implied_total(count, rate)
-        earlier = ind.share_pct(count + f["value"].iloc[0], total)
-        return float(ind.fall_pp(earlier, rate) / (int(b) - int(a)))
+        return float(ind.pace_from_counts_pp(count, rate, f["value"].iloc[0], int(b) - int(a)))
 
     def annual_targets(self) -> pd.DataFrame:
         """Targets of a fall per year (points) against each printed annual fall."""

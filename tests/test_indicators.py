@@ -110,3 +110,11 @@ def test_plan_round_trip(disbursed, ratio):
 def test_required_pace_reaches_target(current, target, years):
     pace = ind.required_pace_pp(current, target, years)
     assert current - pace * years == pytest.approx(target, abs=1e-9)
+
+
+def test_pace_from_counts_ten_communes():
+    # 3.124 poor at 50,54% -> 6.181,2 households; 1.306 fewer over 3 years -> 4.430 poor before,
+    # 71,67% of households; (71,67 - 50,54) / 3 = 7,04 points a year.
+    assert ind.pace_from_counts_pp(3124, 50.54, 1306, 3) == pytest.approx(7.0428, abs=1e-4)
+    # (3.124 / 4.430)^(1/3) = 0,8901: a relative fall of 10,99% a year.
+    assert ind.relative_pace_from_counts_pct(3124, 1306, 3) == pytest.approx(10.9906, abs=1e-4)

@@ -113,3 +113,11 @@ def test_qualifier_and_unit_survive_round_trip(n, unit, qual):
     assert fig.qualifier == {"": "exact", "hơn ": "more than", "gần ": "nearly",
                              "khoảng ": "about", "dưới ": "under",
                              "tối thiểu ": "at least"}[qual]
+
+
+def test_parse_in_unit_uses_the_units_money_scale():
+    from povlib.numbers import parse_in_unit
+
+    assert parse_in_unit("24,1 triệu đồng/người/năm", "million VND/person/year").value == 24.1
+    assert parse_in_unit("304,8 tỷ đồng", "bn VND").value == 304.8
+    assert parse_in_unit("3.124 hộ", "households").value == 3124

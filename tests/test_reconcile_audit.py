@@ -126,3 +126,12 @@ def test_audit_command_csv(tmp_path, table):
     written = pd.read_csv(out)
     assert list(written.columns) == COLUMNS
     assert len(written) == len(table)
+
+
+def test_lookup_returns_the_chosen_point_or_none(ds):
+    from povlib.reconcile import lookup
+
+    chosen, _ = reconcile(with_bounds(ds.observations), ds.sources)
+    assert lookup(chosen, "laocai-10xa", "poverty_rate", "2023")["value"] == 50.54
+    assert lookup(chosen, "laocai-10xa", "poverty_rate", "2025", "target")["value"] == 17.26
+    assert lookup(chosen, "laocai", "poverty_rate", "2023") is None
