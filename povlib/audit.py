@@ -4,7 +4,11 @@ Each check states a relation between printed figures (for example ``rate 2022
 - rate 2023 = reported fall``), computes the side implied by the other figures
 with :func:`povlib.indicators.propagate`, and compares it with the reported
 side.  The tolerance is what the printed precision and qualifiers of all the
-inputs allow.  Verdicts:
+inputs allow.  The relations come from the indicator metadata (``level_of``,
+``direction``, ``numerator``/``denominator``, ``parts``, ``part_of``); every
+check is a join over the panel's tables, so the audit is linear in the data.
+
+Verdicts:
 
 - ``consistent``: the implied value lies inside what the reported figure
   vouches for, and the reported value inside what the inputs allow (for a
@@ -13,6 +17,10 @@ inputs allow.  Verdicts:
 - ``inconsistent``: the intervals do not overlap;
 - ``not checkable``: a figure the relation needs was not printed (the note
   says which, and what the printed ones imply).
+
+Each row has a ``class``: ``agreement`` (do two sources, or two figures, agree),
+``target`` (a finding about progress against a target, not a disagreement
+between sources) or ``plausibility`` (a check resting on a stated assumption).
 """
 
 from __future__ import annotations
@@ -22,360 +30,539 @@ import pandas as pd
 
 from . import indicators as ind
 from ._callable import make_callable
-from .numbers import parse_figure
-from .reconcile import lookup, reconcile
-from .tables import Dataset, with_bounds
+from .derive import relations
+from .panel import Panel, panel
 
-COLUMNS = ["check_id", "check", "geo", "period", "relation", "reported", "implied",
+COLUMNS = ["check_id", "check", "class", "geo", "period", "relation", "reported", "implied",
            "difference", "tolerance", "verdict", "obs_ids", "note"]
 ONE_SIDED = ("more than", "at least", "under", "nearly", "about")
+HOUSEHOLD_GROWTH_MAX = 0.03
+"""Plausibility assumption: the number of households changes by at most 3% a year."""
 
-# change indicator -> (level indicator, +1 for a fall: earlier - later, -1 for a rise)
-CHANGES = {
-    "poverty_rate_fall_pp": ("poverty_rate", 1),
-    "poverty_rate_fall_pp_per_year": ("poverty_rate", 1),
-    "near_poor_rate_rise_pp": ("near_poor_rate", -1),
-    "poor_em_share_rise_pp": ("poor_em_share", -1),
-    "poverty_rate_em_fall_pp": ("poverty_rate_em", 1),
-    "poor_households_fall": ("poor_households", 1),
+LABELS = {
+    "change_vs_levels": ("A reported change against the two levels",
+                         "Mức thay đổi đã đăng so với hai mức"),
+    "pace_vs_counts": ("A reported pace against household counts",
+                       "Tốc độ đã đăng so với số hộ"),
+    "total_vs_count_rate": ("A total against its count and rate",
+                            "Tổng số so với số lượng và tỷ lệ"),
+    "totals_from_two_counts": ("Two counts and rates imply the same total",
+                               "Hai cặp số lượng, tỷ lệ cho cùng một tổng"),
+    "share_vs_parts": ("A rate against its numerator and denominator",
+                       "Tỷ lệ so với tử số và mẫu số"),
+    "growth_vs_levels": ("A growth rate against the two balances",
+                         "Tốc độ tăng so với hai số dư"),
+    "parts_vs_sum": ("Parts against their sum", "Các phần so với tổng"),
+    "part_within_whole": ("A part within its whole", "Phần nằm trong tổng thể"),
+    "restatement": ("The same figure printed twice", "Cùng một số liệu đăng hai lần"),
+    "fall_vs_annual_target": ("A year's fall against the annual target",
+                              "Mức giảm trong năm so với chỉ tiêu năm"),
+    "pace_vs_target": ("Achieved pace against the pace a target needs",
+                       "Tốc độ đạt được so với tốc độ cần để đạt mục tiêu"),
+    "households_plausible": ("Households implied by a reported fall",
+                             "Số hộ suy ra từ mức giảm đã đăng"),
 }
-# share -> (part, whole)
-SHARES = {
-    "poor_em_share": ("poor_households_em", "poor_households"),
-    "poverty_rate_em": ("poor_households_em", "households_em"),
-    "poverty_rate": ("poor_households", "households"),
-    "near_poor_rate": ("near_poor_households", "households"),
-}
-# (count, rate, total they imply)
-TOTALS = [("poor_households", "poverty_rate", "households"),
-          ("near_poor_households", "near_poor_rate", "households"),
-          ("poor_households_em", "poverty_rate_em", "households_em")]
-# whole = sum of parts
-SUMS = {"production_projects": ["value_chain_projects", "community_projects"],
-        "district_level_units": ["districts", "cities"]}
-# part <= whole, same place
-PART_OF = [("works_assigned_plan239", "works_assigned"), ("works_prepared", "works_assigned")]
+"""Human-readable names of the checks, (English, Vietnamese)."""
+
+
+def label(check: str, lang: str = "en") -> str:
+    """Readable name of a check in English or Vietnamese."""
+    return LABELS[check][0 if lang == "en" else 1]
+
+
+def verdicts(rep, rep_lo, rep_hi, imp, imp_lo, imp_hi, one_sided, op="=") -> np.ndarray:
+    """Vectorised verdict of reported intervals against implied ones.
+
+    ``op`` ``=``: the relation is an equality; ``>=``: the reported value must
+    reach the implied threshold (a target, a whole against its part).
+    """
+    rep, rep_lo, rep_hi, imp, imp_lo, imp_hi = (np.asarray(x, dtype=float) for x in
+                                                (rep, rep_lo, rep_hi, imp, imp_lo, imp_hi))
+    one_sided = np.asarray(one_sided, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if op == ">=":
+            v = np.where(rep >= imp, "consistent",
+                         np.where(rep_hi >= imp_lo, "within rounding", "inconsistent"))
+        else:
+            inside = (rep_lo <= imp) & (imp <= rep_hi) & (one_sided | ((imp_lo <= rep)
+                                                                      & (rep <= imp_hi)))
+            overlap = (rep_lo <= imp_hi) & (imp_lo <= rep_hi)
+            v = np.where(inside, "consistent",
+                         np.where(overlap, "within rounding", "inconsistent"))
+    return np.where(np.isfinite(imp) & np.isfinite(rep), v, "not checkable")
 
 
 def verdict(rep, rep_lo, rep_hi, imp, imp_lo, imp_hi, one_sided=False) -> str:
-    """Verdict of one comparison of a reported interval with an implied one."""
-    if not np.isfinite(imp):
-        return "not checkable"
-    if rep_lo <= imp <= rep_hi and (one_sided or imp_lo <= rep <= imp_hi):
-        return "consistent"
-    if rep_lo <= imp_hi and imp_lo <= rep_hi:
-        return "within rounding"
-    return "inconsistent"
+    """Verdict of one comparison (see :func:`verdicts`)."""
+    return str(verdicts([rep], [rep_lo], [rep_hi], [imp], [imp_lo], [imp_hi], [one_sided])[0])
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
+def _fmt(x) -> pd.Series:
+    x = pd.Series(x, dtype=float)
+    return x.map(lambda v: "" if not np.isfinite(v) else f"{v:,.0f}" if abs(v) >= 1000
+                 else f"{v:.4g}")
 
 
-def _years(period: str) -> int:
-    a, _, b = period.partition("-")
-    return int(b) - int(a) if b else 1
+def _ids(*cols) -> pd.Series:
+    frame = pd.concat([pd.Series(c).fillna("").astype(str).reset_index(drop=True)
+                       for c in cols], axis=1)
+    return frame.apply(lambda r: ";".join(i for i in r if i), axis=1) if len(frame) else \
+        pd.Series(dtype=str)
+
+
+def _rows(check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, note="",
+          op="=", units=None) -> pd.DataFrame:
+    """Audit rows from a joined frame; ``rep`` is the prefix of the reported columns
+    (``value{rep}``, ``low{rep}``, ``high{rep}``, ``qualifier{rep}``, ``indicator{rep}``)."""
+    if m.empty:
+        return pd.DataFrame(columns=COLUMNS[1:])
+    n = len(m)
+    val = m[f"value{rep}"].to_numpy(float)
+    rlo, rhi = m[f"low{rep}"].to_numpy(float), m[f"high{rep}"].to_numpy(float)
+    imp, lo, hi = (np.broadcast_to(np.asarray(x, float), (n,)) for x in (imp, lo, hi))
+    one = m[f"qualifier{rep}"].isin(ONE_SIDED).to_numpy()
+    v = verdicts(val, rlo, rhi, imp, lo, hi, one, op)
+    finite = np.isfinite(imp)
+    unit = m[f"indicator{rep}"].map(units).fillna("") if units is not None else ""
+    rel = pd.Series(relation, index=m.index).astype(str)
+    rel = rel + np.where(pd.Series(unit, index=m.index) != "", " [" + pd.Series(
+        unit, index=m.index).astype(str) + "]", "")
+    return pd.DataFrame({
+        "check": check, "class": klass, "geo": m["geo"].to_numpy(),
+        "period": pd.Series(m["period"]).to_numpy(), "relation": rel.to_numpy(),
+        "reported": val, "implied": np.where(finite, imp, np.nan),
+        "difference": np.where(finite, val - imp, np.nan),
+        "tolerance": np.where(finite, (rhi - rlo) / 2 + (hi - lo) / 2, np.nan),
+        "verdict": v, "obs_ids": pd.Series(ids).to_numpy() if not isinstance(ids, str) else ids,
+        "note": pd.Series(note, index=m.index).to_numpy()})
 
 
 class _Audit:
-    """Collects rows; ``obs`` carries bounds, ``best`` is the reconciled table."""
+    """The checks, each a join over ``obs`` (every printed figure with bounds) and
+    ``levels`` (the reconciled printed outcome points)."""
 
-    def __init__(self, ds: Dataset):
-        self.obs = with_bounds(ds.observations)
-        self.best, self.conflicts = reconcile(self.obs, ds.sources)
-        self.units = ds.indicators.set_index("code")["unit"]
-        self.rows: list[dict] = []
+    def __init__(self, p: Panel):
+        self.p = p
+        self.obs = p.obs.assign(_per=p.obs["period"])
+        from . import periods
 
-    def level(self, geo, indicator, period, role="outcome"):
-        """The reconciled observation for a key, or None."""
-        return lookup(self.best, geo, indicator, period, role)
+        per = periods.parse(self.obs["period"])
+        self.obs = self.obs.assign(a=per["start"].astype("string"), b=per["end"].astype("string"),
+                                   years=per["years"], pkind=per["kind"])
+        pts = p.points(derived=False)
+        self.levels = pts[["geo", "indicator", "period", "standard", "value", "low", "high",
+                           "qualifier", "obs_id", "status", "source_id"]]
+        self.implied = p.table[p.table["derived"]][["geo", "indicator", "period", "standard",
+                                                    "value"]]
+        self.rel = relations(p.ds.indicators)
+        self.units = p.indicators["unit"]
+        self.out: list[pd.DataFrame] = []
 
-    def add(self, check, geo, period, relation, rep, imp, ids, note="", op="="):
-        """Add a row. ``rep`` is an observation row (or None), ``imp`` a (point, low, high)."""
-        point, lo, hi = (float(x) for x in imp)
-        unit = self.units.get(rep["indicator"], "") if rep is not None else ""
-        if rep is None:
-            v, rv = "not checkable", np.nan
-        else:
-            rv = float(rep["value"])
-            one_sided = rep["qualifier"] in ONE_SIDED
-            if op == ">=":  # reported must reach the implied threshold
-                v = ("consistent" if rv >= point else
-                     "within rounding" if rep["high"] >= lo else "inconsistent")
-            else:
-                v = verdict(rv, rep["low"], rep["high"], point, lo, hi, one_sided)
-        if not np.isfinite(point):
-            v = "not checkable"
-        tol = (((rep["high"] - rep["low"]) / 2 if rep is not None else 0) + (hi - lo) / 2)
-        self.rows.append(dict(
-            check=check, geo=geo, period=period, relation=relation + (f" [{unit}]" if unit else ""),
-            reported=rv, implied=point, difference=rv - point if np.isfinite(point) else np.nan,
-            tolerance=tol if np.isfinite(point) else np.nan, verdict=v,
-            obs_ids=";".join(i for i in ids if i), note=note))
+    def lv(self, suffix: str) -> pd.DataFrame:
+        return self.levels.add_suffix(suffix).rename(columns={f"geo{suffix}": "geo"})
 
-    # --- checks -----------------------------------------------------------
+    def add(self, frame: pd.DataFrame) -> None:
+        if len(frame):
+            self.out.append(frame)
+
+    # --- changes ----------------------------------------------------------------
 
     def changes_vs_levels(self):
-        o = self.obs
-        # Targets of a pace per year are checked against annual falls in targets().
-        todo = o[o["indicator"].isin(list(CHANGES))
-                 & ~(o["indicator"].str.endswith("per_year") & o["status"].isin(["target", "plan"]))]
-        for _, r in todo.iterrows():
-            level_ind, sign = CHANGES[r["indicator"]]
-            a, _, b = r["period"].partition("-")
-            years = int(b) - int(a)
-            role_end = "target" if r["status"] in ("target", "plan") else "outcome"
-            la = self.level(r["geo"], level_ind, a)
-            if role_end == "outcome":
-                ends = [self.level(r["geo"], level_ind, b)]
-            else:  # a target may be worded twice: check the change against every wording
-                ends = [e for _, e in o[(o["geo"] == r["geo"]) & (o["indicator"] == level_ind)
-                                        & (o["period"] == b)
-                                        & o["status"].isin(["target", "plan"])].iterrows()] or [None]
-            per_year = "per_year" in r["indicator"]
-            word = "fall" if sign > 0 else "rise"
-            for lb in ends:
-                rel = (f"({level_ind} {a} - {level_ind} {b}" if sign > 0 else
-                       f"({level_ind} {b} - {level_ind} {a}") + (
-                    f") / {years} = reported {word} per year" if per_year
-                    else f") = reported {word}")
-                if la is None or lb is None:
-                    have = la if la is not None else lb
-                    note = f"no {level_ind} printed for {a if la is None else b}"
-                    if have is not None and not per_year:
-                        other = (have["value"] + sign * r["value"] if la is None
-                                 else have["value"] - sign * r["value"])
-                        note += f"; the printed figures imply {_fmt(other)} for it"
-                    self.add("change_vs_levels", r["geo"], r["period"], rel, r,
-                             (np.nan, np.nan, np.nan), [r["obs_id"]], note)
-                    continue
-
-                def f(x, y, years=years, per_year=per_year, sign=sign):
-                    return sign * (x - y) / (years if per_year else 1)
-                point = f(la["value"], lb["value"])
-                lo, hi = ind.propagate(f, (la["low"], la["high"]), (lb["low"], lb["high"]))
-                self.add("change_vs_levels", r["geo"], r["period"], rel, r, (point, lo, hi),
-                         [r["obs_id"], la["obs_id"], lb["obs_id"]])
-
-    def totals_agree(self):
-        rows = []
-        for count, rate, total in TOTALS:
-            c = self.best[(self.best["indicator"] == count) & (self.best["role"] == "outcome")]
-            r = self.best[(self.best["indicator"] == rate) & (self.best["role"] == "outcome")]
-            m = c.merge(r, on=["geo", "period"], suffixes=("_c", "_r"))
-            for _, x in m.iterrows():
-                point = ind.implied_total(x["value_c"], x["value_r"])
-                lo, hi = ind.propagate(ind.implied_total, (x["low_c"], x["high_c"]),
-                                       (x["low_r"], x["high_r"]))
-                rows.append(dict(geo=x["geo"], period=x["period"], total=total, pair=f"{count}/{rate}",
-                                 point=point, lo=lo, hi=hi, ids=[x["obs_id_c"], x["obs_id_r"]]))
-        implied = pd.DataFrame(rows)
-        if implied.empty:
+        rel = self.rel["changes"]
+        rel = rel[rel["ind_kind"].isin(["change", "pace"])]
+        o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator",
+                                                        right_on="code")
+        is_target = o["status"].isin(["target", "plan"])
+        # A target of a pace per year is a finding about targets (see targets()).
+        o = o[~(is_target & (o["ind_kind"] == "pace"))]
+        lv = self.lv("_a")
+        m = o.merge(lv, how="left", left_on=["geo", "level_of", "a", "standard"],
+                    right_on=["geo", "indicator_a", "period_a", "standard_a"])
+        outcome_end = self.lv("_b")
+        # A target may be worded twice ("17,26%", "dưới 20%"): check against every wording.
+        target_end = (self.obs[self.obs["status"].isin(["target", "plan"])]
+                      [["geo", "indicator", "period", "standard", "value", "low", "high",
+                        "qualifier", "obs_id"]].add_suffix("_b").rename(columns={"geo_b": "geo"}))
+        tgt = m["status"].isin(["target", "plan"])
+        parts = [sub.merge(ends, how="left", left_on=["geo", "level_of", "b", "standard"],
+                           right_on=["geo", "indicator_b", "period_b", "standard_b"])
+                 for sub, ends in ((m[~tgt], outcome_end), (m[tgt], target_end))]
+        m = pd.concat(parts, ignore_index=True)
+        if m.empty:
             return
-        for (geo, period, total), g in implied.groupby(["geo", "period", "total"], sort=True):
-            reported = self.level(geo, total, period)
-            if reported is not None:
-                for _, x in g.iterrows():
-                    self.add("total_vs_count_rate", geo, period,
-                             f"{x['pair']} * 100 = reported {total}", reported,
-                             (x["point"], x["lo"], x["hi"]), [reported["obs_id"], *x["ids"]])
-            if len(g) >= 2:
-                first, second = g.iloc[0], g.iloc[1]
-                fake = dict(indicator=total, value=first["point"], low=first["lo"],
-                            high=first["hi"], qualifier="exact")
-                self.add("totals_from_two_counts", geo, period,
-                         f"{first['pair']} * 100 = {second['pair']} * 100 ({total})",
-                         fake, (second["point"], second["lo"], second["hi"]),
-                         [*first["ids"], *second["ids"]])
+        per_year = (m["ind_kind"] == "pace").to_numpy()
+        yrs = np.where(per_year, m["years"].astype(float), 1.0)
+        sign = m["sign"].to_numpy(float)
 
-    def shares_vs_parts(self):
-        for share, (part, whole) in SHARES.items():
-            for _, s in self.best[(self.best["indicator"] == share)
-                                  & (self.best["role"] == "outcome")].iterrows():
-                p = self.level(s["geo"], part, s["period"])
-                w = self.level(s["geo"], whole, s["period"])
-                rel = f"{part} / {whole} * 100 = reported {share}"
-                if p is None or w is None:
-                    if p is not None or w is not None:  # one side printed: say what it implies
-                        have = p if p is not None else w
-                        other = (ind.implied_total(have["value"], s["value"]) if p is not None
-                                 else ind.implied_count(have["value"], s["value"]))
-                        self.add("share_vs_parts", s["geo"], s["period"], rel, s,
-                                 (np.nan,) * 3, [s["obs_id"], have["obs_id"]],
-                                 f"no {whole if p is not None else part} printed; the printed"
-                                 f" figures imply {_fmt(other)}")
-                    continue
-                point = ind.share_pct(p["value"], w["value"])
-                lo, hi = ind.propagate(ind.share_pct, (p["low"], p["high"]), (w["low"], w["high"]))
-                self.add("share_vs_parts", s["geo"], s["period"], rel, s, (point, lo, hi),
-                         [s["obs_id"], p["obs_id"], w["obs_id"]])
+        def f(x, y):
+            return sign * (x - y) / yrs
+
+        point = f(m["value_a"].to_numpy(float), m["value_b"].to_numpy(float))
+        lo, hi = ind.propagate(f, (m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
+                               (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)))
+        word = np.where(sign > 0, "fall", "rise")
+        first, second = (np.where(sign > 0, m["a"], m["b"]), np.where(sign > 0, m["b"], m["a"]))
+        relation = ("(" + m["level_of"] + " " + first + " - " + m["level_of"] + " " + second
+                    + ")" + np.where(per_year, " / " + m["years"].astype(str), "")
+                    + " = reported " + word + np.where(per_year, " per year", ""))
+        miss_a, miss_b = m["value_a"].isna(), m["value_b"].isna()
+        # What the printed figures imply for the missing level, from the panel's derived rows.
+        imp = self.implied.rename(columns={"value": "_imp"})
+        ma = m.merge(imp, how="left", left_on=["geo", "level_of", "a", "standard"],
+                     right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_i"))
+        mb = m.merge(imp, how="left", left_on=["geo", "level_of", "b", "standard"],
+                     right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_i"))
+        miss_year = np.where(miss_a, m["a"], m["b"])
+        implied_other = np.where(miss_a, ma["_imp"], mb["_imp"]).astype(float)
+        note = np.where(miss_a | miss_b, "no " + m["level_of"] + " printed for " + miss_year
+                        + np.where(np.isfinite(implied_other) & ~per_year,
+                                   "; the printed figures imply " + _fmt(implied_other).to_numpy()
+                                   + " for it", ""), "")
+        klass = np.where(m["status"].isin(["target", "plan"]), "target", "agreement")
+        self.add(_rows("change_vs_levels", klass, m, "", point, lo, hi, relation,
+                       _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]), note, units=self.units))
+
+    def pace_vs_counts(self):
+        """A reported pace per year against the pace implied by counts and a rate."""
+        rel, sh = self.rel["changes"], self.rel["shares"]
+        pace = rel[rel["ind_kind"] == "pace"].merge(sh, left_on="level_of", right_on="code",
+                                                    suffixes=("", "_s"))
+        count_change = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(
+            columns={"code": "count_change", "level_of": "numerator"})
+        pace = pace.merge(count_change, on="numerator")
+        o = self.obs[~self.obs["status"].isin(["target", "plan"])].merge(
+            pace[["code", "level_of", "numerator", "count_change"]], left_on="indicator",
+            right_on="code")
+        m = (o.merge(self.lv("_c"), left_on=["geo", "numerator", "b", "standard"],
+                     right_on=["geo", "indicator_c", "period_c", "standard_c"])
+             .merge(self.lv("_r"), left_on=["geo", "level_of", "b", "standard"],
+                    right_on=["geo", "indicator_r", "period_r", "standard_r"])
+             .merge(self.lv("_f"), left_on=["geo", "count_change", "period", "standard"],
+                    right_on=["geo", "indicator_f", "period_f", "standard_f"]))
+        if m.empty:
+            return
+        yrs = m["years"].to_numpy(float)
+        box_c = (m["low_c"].to_numpy(float), m["high_c"].to_numpy(float))
+        box_r = (m["low_r"].to_numpy(float), m["high_r"].to_numpy(float))
+        box_f = (m["low_f"].to_numpy(float), m["high_f"].to_numpy(float))
+
+        def pp(c, r, f):
+            return ind.pace_from_counts_pp(c, r, f, yrs)
+
+        def rel_pct(c, f):
+            return ind.relative_pace_from_counts_pct(c, f, yrs)
+
+        c, r, f = (m[f"value_{k}"].to_numpy(float) for k in "crf")
+        ids = _ids(m["obs_id"], m["obs_id_c"], m["obs_id_r"], m["obs_id_f"])
+        self.add(_rows("pace_vs_counts", "agreement", m, "", pp(c, r, f),
+                       *ind.propagate(pp, box_c, box_r, box_f),
+                       "(poor " + m["a"] + " / households - rate " + m["b"] + ") / "
+                       + m["years"].astype(str) + " = reported fall per year, households held"
+                       " constant, reading the figure as points", ids, units=self.units))
+        self.add(_rows("pace_vs_counts", "agreement", m, "", rel_pct(c, f),
+                       *ind.propagate(rel_pct, box_c, box_f),
+                       "1 - (poor " + m["b"] + " / poor " + m["a"] + ")^(1/"
+                       + m["years"].astype(str) + ") = reported fall per year, reading the"
+                       " figure as a relative fall in per cent", ids, units=self.units))
+
+    # --- shares and totals -----------------------------------------------------------
+
+    def _share_pairs(self) -> pd.DataFrame:
+        """Each printed rate with its printed numerator (same place, period, standard)."""
+        sh = self.rel["shares"]
+        needs = self.p.indicators["standard"]
+        r = self.lv("_r").merge(sh, left_on="indicator_r", right_on="code")
+        r = r.assign(den_std=np.where(r["denominator"].map(needs) == "yes", r["standard_r"], ""),
+                     num_std=np.where(r["numerator"].map(needs) == "yes", r["standard_r"], ""))
+        return r
+
+    def shares(self):
+        r = self._share_pairs()
+        m = (r.merge(self.lv("_n"), how="left", left_on=["geo", "numerator", "period_r", "num_std"],
+                     right_on=["geo", "indicator_n", "period_n", "standard_n"])
+             .merge(self.lv("_d"), how="left", left_on=["geo", "denominator", "period_r", "den_std"],
+                    right_on=["geo", "indicator_d", "period_d", "standard_d"]))
+        m = m.rename(columns={"period_r": "period"})
+        both = m["value_n"].notna() & m["value_d"].notna()
+        one = m["value_n"].notna() ^ m["value_d"].notna()
+        b = m[both]
+        if len(b):
+            box = ((b["low_n"].to_numpy(float), b["high_n"].to_numpy(float)),
+                   (b["low_d"].to_numpy(float), b["high_d"].to_numpy(float)))
+            self.add(_rows("share_vs_parts", "agreement", b, "_r",
+                           ind.share_pct(b["value_n"].to_numpy(float), b["value_d"].to_numpy(float)),
+                           *ind.propagate(ind.share_pct, *box),
+                           b["numerator"] + " / " + b["denominator"] + " * 100 = reported "
+                           + b["code"], _ids(b["obs_id_r"], b["obs_id_n"], b["obs_id_d"]),
+                           units=self.units))
+            t = b.assign(value_t=ind.implied_total(b["value_n"], b["value_r"]))
+            lo, hi = ind.propagate(ind.implied_total, box[0], (t["low_r"].to_numpy(float),
+                                                               t["high_r"].to_numpy(float)))
+            self.add(_rows("total_vs_count_rate", "agreement", t, "_d", t["value_t"], lo, hi,
+                           t["numerator"] + "/" + t["code"] + " * 100 = reported "
+                           + t["denominator"], _ids(t["obs_id_d"], t["obs_id_n"], t["obs_id_r"]),
+                           units=self.units))
+        o = m[one]
+        if len(o):
+            have_n = o["value_n"].notna()
+            other = np.where(have_n, ind.implied_total(o["value_n"], o["value_r"]),
+                             ind.implied_count(o["value_d"], o["value_r"]))
+            missing = np.where(have_n, o["denominator"], o["numerator"])
+            self.add(_rows("share_vs_parts", "agreement", o, "_r", np.nan, np.nan, np.nan,
+                           o["numerator"] + " / " + o["denominator"] + " * 100 = reported "
+                           + o["code"], _ids(o["obs_id_r"], o["obs_id_n"].fillna("")
+                                             + o["obs_id_d"].fillna("")),
+                           "no " + missing + " printed; the printed figures imply "
+                           + _fmt(other).to_numpy(), units=self.units))
+        # Two (count, rate) pairs that share a denominator must imply the same total.
+        pairs = m[m["value_n"].notna()].assign(
+            total=lambda d: ind.implied_total(d["value_n"], d["value_r"]))
+        if len(pairs):
+            lo, hi = ind.propagate(ind.implied_total, (pairs["low_n"], pairs["high_n"]),
+                                   (pairs["low_r"], pairs["high_r"]))
+            pairs = pairs.assign(tlo=lo, thi=hi, pair=pairs["numerator"] + "/" + pairs["code"],
+                                 ids=_ids(pairs["obs_id_n"], pairs["obs_id_r"]).to_numpy())
+            key = ["geo", "period", "denominator", "den_std"]
+            pairs = pairs.sort_values([*key, "code"])
+            first = pairs.drop_duplicates(key, keep="first")
+            second = pairs[pairs.duplicated(key, keep="first")].drop_duplicates(key)
+            x = first.merge(second, on=key, suffixes=("", "_2"))
+            if len(x):
+                x = x.assign(value_x=x["total"], low_x=x["tlo"], high_x=x["thi"],
+                             qualifier_x="exact", indicator_x=x["denominator"])
+                self.add(_rows("totals_from_two_counts", "agreement", x, "_x", x["total_2"],
+                               x["tlo_2"], x["thi_2"], x["pair"] + " * 100 = " + x["pair_2"]
+                               + " * 100 (" + x["denominator"] + ")", x["ids"] + ";" + x["ids_2"],
+                               units=self.units))
+
+    def plausibility(self):
+        """Households implied at the end of a reported fall in a count, against the start.
+
+        Assumption (stated in each row): households change by at most
+        :data:`HOUSEHOLD_GROWTH_MAX` a year.  Applied where a count of a rate's
+        numerator and its fall are printed, with the rate at the end.
+        """
+        rel, sh = self.rel["changes"], self.rel["shares"]
+        fall = rel[(rel["ind_kind"] == "change")].merge(
+            sh, left_on="level_of", right_on="numerator", suffixes=("", "_s"))
+        o = self.obs[(self.obs["pkind"] == "span") & ~self.obs["status"].isin(["target", "plan"])]
+        m = (o.merge(fall[["code", "level_of", "code_s", "denominator", "sign"]],
+                     left_on="indicator", right_on="code")
+             .merge(self.lv("_c"), left_on=["geo", "level_of", "a", "standard"],
+                    right_on=["geo", "indicator_c", "period_c", "standard_c"])
+             .merge(self.lv("_r"), left_on=["geo", "code_s", "b", "standard"],
+                    right_on=["geo", "indicator_r", "period_r", "standard_r"]))
+        if m.empty:
+            return
+        # Households at the start: printed, or implied by the count and rate at the start.
+        start = self.p.points()[["geo", "indicator", "period", "value", "low", "high", "obs_id",
+                                 "derived", "basis", "qualifier"]].add_suffix("_h").rename(
+            columns={"geo_h": "geo"})
+        m = m.merge(start, left_on=["geo", "denominator", "a"],
+                    right_on=["geo", "indicator_h", "period_h"])
+        if m.empty:
+            return
+        yrs = m["years"].to_numpy(float)
+        sign = m["sign"].to_numpy(float)
+
+        def end_households(c, f, r):
+            return (c - sign * f) / (r / 100)
+
+        box = ((m["low_c"].to_numpy(float), m["high_c"].to_numpy(float)),
+               (m["low"].to_numpy(float), m["high"].to_numpy(float)),
+               (m["low_r"].to_numpy(float), m["high_r"].to_numpy(float)))
+        implied = end_households(m["value_c"].to_numpy(float), m["value"].to_numpy(float),
+                                 m["value_r"].to_numpy(float))
+        lo, hi = ind.propagate(end_households, *box)
+        g = (1 + HOUSEHOLD_GROWTH_MAX) ** yrs
+        start_v = m["value_h"].to_numpy(float)
+        x = m.assign(value_x=start_v, low_x=m["low_h"].to_numpy(float) / g,
+                     high_x=m["high_h"].to_numpy(float) * g, qualifier_x="about",
+                     indicator_x=m["denominator"])
+        change = (implied / start_v - 1) * 100
+        note = ("assumption: households change by at most "
+                + f"{HOUSEHOLD_GROWTH_MAX * 100:g}% a year; the reported fall implies "
+                + _fmt(implied).to_numpy() + " " + m["denominator"] + " in " + m["b"]
+                + ", " + pd.Series(change).map(lambda v: f"{v:+.1f}%").to_numpy() + " on "
+                + _fmt(start_v).to_numpy() + " in " + m["a"]
+                + np.where(m["derived_h"], " (itself implied: " + m["basis_h"] + ")", ""))
+        self.add(_rows("households_plausible", "plausibility", x, "_x", implied, lo, hi,
+                       "(" + m["level_of"] + " " + m["a"] + " - reported " + m["code"] + ") / "
+                       + m["code_s"] + " " + m["b"] + " * 100 = " + m["denominator"] + " "
+                       + m["a"] + " within the assumed change", _ids(m["obs_id"], m["obs_id_c"],
+                                                                      m["obs_id_r"], m["obs_id_h"]),
+                       note, units=self.units))
 
     def growth_vs_levels(self):
-        for _, g in self.obs[self.obs["indicator"] == "credit_growth"].iterrows():
-            a, _, b = g["period"].partition("-")
-            later, earlier = (self.level(g["geo"], "credit_balance", y) for y in (b, a))
-            rel = f"(credit_balance {b} / credit_balance {a} - 1) * 100 = reported credit_growth"
-            if later is not None and earlier is not None:
-                point = ind.credit_growth_pct(earlier["value"], later["value"])
-                lo, hi = ind.propagate(ind.credit_growth_pct, (earlier["low"], earlier["high"]),
-                                       (later["low"], later["high"]))
-                self.add("growth_vs_levels", g["geo"], g["period"], rel, g, (point, lo, hi),
-                         [g["obs_id"], earlier["obs_id"], later["obs_id"]])
-            else:
-                note = f"no credit_balance printed for {a}"
-                if later is not None:
-                    lo, hi = ind.propagate(ind.earlier_balance_bn, (later["low"], later["high"]),
-                                           (g["low"], g["high"]))
-                    earlier_bn = ind.earlier_balance_bn(later["value"], g["value"])
-                    note += (f"; the printed figures imply {earlier_bn:.1f} bn VND"
-                             f" ({lo:.1f} to {hi:.1f})")
-                self.add("growth_vs_levels", g["geo"], g["period"], rel, g,
-                         (np.nan,) * 3, [g["obs_id"], later["obs_id"] if later is not None else ""],
-                         note)
+        rel = self.rel["changes"]
+        rel = rel[rel["ind_kind"] == "growth"]
+        o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator", right_on="code")
+        m = (o.merge(self.lv("_a"), how="left", left_on=["geo", "level_of", "a"],
+                     right_on=["geo", "indicator_a", "period_a"])
+             .merge(self.lv("_b"), how="left", left_on=["geo", "level_of", "b"],
+                    right_on=["geo", "indicator_b", "period_b"]))
+        if m.empty:
+            return
+        box = ((m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
+               (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)))
+        point = ind.credit_growth_pct(m["value_a"].to_numpy(float), m["value_b"].to_numpy(float))
+        lo, hi = ind.propagate(ind.credit_growth_pct, *box)
+        imp = self.implied.rename(columns={"value": "_imp"})
+        ma = m.merge(imp, how="left", left_on=["geo", "level_of", "a"],
+                     right_on=["geo", "indicator", "period"], suffixes=("", "_i"))
+        note = np.where(m["value_a"].isna(), "no " + m["level_of"] + " printed for " + m["a"]
+                        + np.where(ma["_imp"].notna(), "; the printed figures imply "
+                                   + _fmt(ma["_imp"]).to_numpy(), ""),
+                        np.where(m["value_b"].isna(), "no " + m["level_of"] + " printed for "
+                                 + m["b"], ""))
+        self.add(_rows("growth_vs_levels", "agreement", m, "", point, lo, hi,
+                       "(" + m["level_of"] + " " + m["b"] + " / " + m["level_of"] + " " + m["a"]
+                       + " - 1) * 100 = reported " + m["code"],
+                       _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]), note, units=self.units))
 
-    def disbursed_vs_ratio(self):
-        for _, r in self.best[self.best["indicator"] == "disbursement_ratio"].iterrows():
-            d = self.level(r["geo"], "disbursed", r["period"])
-            if d is None:
-                continue
-            lo, hi = ind.propagate(ind.implied_plan_bn, (d["low"], d["high"]), (r["low"], r["high"]))
-            self.add("disbursed_vs_ratio_plan", r["geo"], r["period"],
-                     "disbursed = disbursement_ratio / 100 * plan", d, (np.nan,) * 3,
-                     [d["obs_id"], r["obs_id"]],
-                     f"the plan is not printed; the printed figures imply a plan of"
-                     f" {ind.implied_plan_bn(d['value'], r['value']):.1f} bn VND"
-                     f" ({lo:.1f} to {hi:.1f})")
+    def parts(self):
+        sums = self.rel["sums"]
+        w = self.lv("_w").merge(sums, left_on="indicator_w", right_on="whole")
+        m = w.merge(self.lv("_p"), left_on=["geo", "part", "period_w"],
+                    right_on=["geo", "indicator_p", "period_p"])
+        key = ["geo", "whole", "period_w"]
+        n_parts = sums.groupby("whole")["part"].size()
+        g = m.groupby(key).agg(point=("value_p", "sum"), lo=("low_p", "sum"), hi=("high_p", "sum"),
+                               n=("part", "size"), ids=("obs_id_p", ";".join),
+                               names=("part", " + ".join)).reset_index()
+        g = g[g["n"] == g["whole"].map(n_parts)]
+        g = g.merge(self.lv("_w"), left_on=["geo", "whole", "period_w"],
+                    right_on=["geo", "indicator_w", "period_w"]).rename(
+            columns={"period_w": "period"})
+        self.add(_rows("parts_vs_sum", "agreement", g, "_w", g["point"], g["lo"], g["hi"],
+                       g["names"] + " = reported " + g["whole"], g["obs_id_w"] + ";" + g["ids"],
+                       units=self.units))
+        po = self.rel["part_of"]
+        m = (self.lv("_p").merge(po, left_on="indicator_p", right_on="part")
+             .merge(self.lv("_w"), left_on=["geo", "whole", "period_p"],
+                    right_on=["geo", "indicator_w", "period_w"]).rename(
+            columns={"period_p": "period"}))
+        self.add(_rows("part_within_whole", "agreement", m, "_w", m["value_p"], m["low_p"],
+                       m["high_p"], "reported " + m["whole"] + " >= " + m["part"],
+                       m["obs_id_w"] + ";" + m["obs_id_p"], op=">=", units=self.units))
+        # A place's count within its parent province's, same indicator, period and standard.
+        kinds = self.p.indicators["kind"]
+        prov = self.p.places["province"]
+        c = self.lv("_p")
+        c = c[(c["indicator_p"].map(kinds) == "count") & (c["geo"].map(prov) != c["geo"])]
+        c = c.assign(province=c["geo"].map(prov))
+        m = c.merge(self.lv("_w").rename(columns={"geo": "province"}),
+                    left_on=["province", "indicator_p", "period_p", "standard_p"],
+                    right_on=["province", "indicator_w", "period_w", "standard_w"]).rename(
+            columns={"period_p": "period"})
+        self.add(_rows("part_within_whole", "agreement", m, "_w", m["value_p"], m["low_p"],
+                       m["high_p"], "reported " + m["indicator_w"] + " of " + m["province"]
+                       + " >= " + m["indicator_p"] + " of " + m["geo"],
+                       m["obs_id_w"] + ";" + m["obs_id_p"], op=">=", units=self.units))
+        # A fraction's denominator ("106/231") against the whole printed elsewhere.
+        frac = self.obs[self.obs["raw"].str.contains(r"\d/\d", regex=True)]
+        if len(frac):
+            from .numbers import parse_figure
 
-    def parts_vs_sum(self):
-        for whole, parts in SUMS.items():
-            for _, w in self.best[self.best["indicator"] == whole].iterrows():
-                ps = [self.level(w["geo"], p, w["period"]) for p in parts]
-                if any(p is None for p in ps):
-                    continue
-                point = sum(p["value"] for p in ps)
-                self.add("parts_vs_sum", w["geo"], w["period"],
-                         " + ".join(parts) + f" = reported {whole}", w,
-                         (point, sum(p["low"] for p in ps), sum(p["high"] for p in ps)),
-                         [w["obs_id"], *(p["obs_id"] for p in ps)])
-        for part, whole in PART_OF:
-            for _, p in self.best[self.best["indicator"] == part].iterrows():
-                w = self.level(p["geo"], whole, p["period"])
-                if w is not None:
-                    self.add("part_within_whole", p["geo"], p["period"],
-                             f"reported {whole} >= {part}", w, (p["value"], p["low"], p["high"]),
-                             [w["obs_id"], p["obs_id"]], op=">=")
-        # A district's count of poor households within its province's.
-        b = self.best[(self.best["indicator"] == "poor_households") & (self.best["role"] == "outcome")]
-        parents = b.assign(province=b["obs_id"].map(self.obs.set_index("obs_id")["province"]))
-        for _, d in parents[parents["geo"] != parents["province"]].iterrows():
-            w = self.level(d["province"], "poor_households", d["period"])
-            if w is not None:
-                self.add("part_within_whole", d["geo"], d["period"],
-                         f"reported poor_households of {d['province']} >= poor_households of"
-                         f" {d['geo']}", w, (d["value"], d["low"], d["high"]),
-                         [w["obs_id"], d["obs_id"]], op=">=")
-        # A fraction's denominator against the whole printed elsewhere ("106/231").
-        for _, o in self.obs[self.obs["raw"].str.contains(r"\d/\d", regex=True)].iterrows():
-            den = parse_figure(o["raw"]).denominator
-            w = self.level(o["geo"], dict(PART_OF).get(o["indicator"], ""), o["period"])
-            if den is not None and w is not None:
-                self.add("parts_vs_sum", o["geo"], o["period"],
-                         f"denominator of {o['raw']!r} = reported {w['indicator']}", w,
-                         (den, den - 0.5, den + 0.5), [w["obs_id"], o["obs_id"]])
+            den = frac["raw"].map(lambda r: parse_figure(r).denominator)
+            frac = frac.assign(den=den.astype(float)).merge(po, left_on="indicator",
+                                                            right_on="part")
+            m = frac.merge(self.lv("_w"), left_on=["geo", "whole", "period"],
+                           right_on=["geo", "indicator_w", "period_w"])
+            self.add(_rows("parts_vs_sum", "agreement", m, "_w", m["den"], m["den"] - 0.5,
+                           m["den"] + 0.5, "denominator of '" + m["raw"] + "' = reported "
+                           + m["whole"], m["obs_id_w"] + ";" + m["obs_id"], units=self.units))
 
     def restatements(self):
-        for _, c in self.best[self.best["n_obs"] > 1].iterrows():
-            for other_id in c["alternatives"].split(";"):
-                o = self.obs.set_index("obs_id").loc[other_id]
-                rep = o.to_dict() | {"obs_id": other_id}
-                self.add("restatement", c["geo"], c["period"],
-                         f"{c['indicator']} as restated = {c['indicator']} as chosen", rep,
-                         (c["value"], c["low"], c["high"]), [other_id, c["obs_id"]],
-                         "" if o["source_id"] == c["source_id"] else "printed by two sources")
+        t = self.p.printed
+        alt = t.loc[t["n_obs"] > 1, ["geo", "indicator", "period", "value", "low", "high",
+                                     "obs_id", "source_id", "alternatives"]]
+        alt = alt.assign(other=alt["alternatives"].str.split(";")).explode("other")
+        o = self.obs.set_index("obs_id")[["value", "low", "high", "qualifier", "source_id",
+                                          "indicator"]].add_suffix("_o")
+        m = alt.join(o, on="other")
+        self.add(_rows("restatement", "agreement", m, "_o", m["value"], m["low"], m["high"],
+                       m["indicator"] + " as restated = " + m["indicator"] + " as chosen",
+                       m["other"] + ";" + m["obs_id"],
+                       np.where(m["source_id_o"] == m["source_id"], "", "printed by two sources"),
+                       units=self.units))
 
-    def pace_from_counts(self):
-        """A reported average fall per year against the pace implied by counts and a rate."""
-        for _, r in self.obs[self.obs["indicator"] == "poverty_rate_fall_pp_per_year"].iterrows():
-            if r["status"] in ("target", "plan"):
-                continue
-            a, _, b = r["period"].partition("-")
-            years = int(b) - int(a)
-            cb, rb = (self.level(r["geo"], i, b) for i in ("poor_households", "poverty_rate"))
-            fall = self.level(r["geo"], "poor_households_fall", r["period"])
-            if cb is None or rb is None or fall is None:
-                continue
-            ids = [r["obs_id"], cb["obs_id"], rb["obs_id"], fall["obs_id"]]
-
-            def pace_pp(count_b, rate_b, fall_n, years=years):
-                return ind.pace_from_counts_pp(count_b, rate_b, fall_n, years)
-
-            def pace_rel(count_b, fall_n, years=years):
-                return ind.relative_pace_from_counts_pct(count_b, fall_n, years)
-
-            box = [(cb["low"], cb["high"]), (rb["low"], rb["high"]), (fall["low"], fall["high"])]
-            p = pace_pp(cb["value"], rb["value"], fall["value"])
-            self.add("pace_vs_counts", r["geo"], r["period"],
-                     f"(poor {a} / households - rate {b}) / {years} = reported fall per year,"
-                     " households held constant, reading the figure as points", r,
-                     (p, *ind.propagate(pace_pp, *box)), ids)
-            q = pace_rel(cb["value"], fall["value"])
-            self.add("pace_vs_counts", r["geo"], r["period"],
-                     f"1 - (poor {b} / poor {a})^(1/{years}) = reported fall per year,"
-                     " reading the figure as a relative fall in per cent", r,
-                     (q, *ind.propagate(pace_rel, box[0], box[2])), ids)
+    # --- targets ---------------------------------------------------------------------
 
     def targets(self):
-        """Annual falls against annual targets, and the pace that level targets require."""
-        o = self.obs
-        for _, t in o[(o["indicator"] == "poverty_rate_fall_pp_per_year")
-                      & o["status"].isin(["target", "plan"])].iterrows():
-            a, _, b = t["period"].partition("-")
-            done = o[(o["geo"] == t["geo"]) & (o["indicator"] == "poverty_rate_fall_pp")
-                     & ~o["status"].isin(["target", "plan"])
-                     & o["period"].map(lambda p, a=a, b=b: _years(p) == 1 and a <= p[-4:] <= b)]
-            for _, d in done.iterrows():
-                end = {"range low": "lower end", "range high": "upper end"}.get(t["qualifier"], "")
-                self.add("fall_vs_annual_target", t["geo"], d["period"],
-                         f"reported fall {d['period']} >= target fall per year ({end or 'point'})",
-                         d, (t["value"], t["low"], t["high"]), [d["obs_id"], t["obs_id"]], op=">=")
-        for _, t in o[(o["indicator"] == "poverty_rate") & (o["status"] == "target")].iterrows():
-            latest = self.best[(self.best["geo"] == t["geo"]) & (self.best["indicator"] == "poverty_rate")
-                               & (self.best["role"] == "outcome")
-                               & (self.best["period"] < t["period"])].sort_values("period")
-            pace = o[(o["geo"] == t["geo"]) & (o["indicator"] == "poverty_rate_fall_pp_per_year")
-                     & ~o["status"].isin(["target", "plan"])]
-            if latest.empty or pace.empty:
-                continue
-            cur, achieved = latest.iloc[-1], pace.iloc[0]
-            years = int(t["period"]) - int(cur["period"])
+        """Annual falls against pace targets; achieved paces against level targets."""
+        rel = self.rel["changes"]
+        paces = rel[rel["ind_kind"] == "pace"]
+        annual = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(
+            columns={"code": "annual"})
+        t = (self.obs[self.obs["status"].isin(["target", "plan"])]
+             .merge(paces, left_on="indicator", right_on="code").merge(annual, on="level_of"))
+        done = self.obs[~self.obs["status"].isin(["target", "plan"]) & (self.obs["years"] == 1)
+                        & (self.obs["pkind"] == "span")]
+        m = t.merge(done.add_suffix("_d").rename(columns={"geo_d": "geo"}),
+                    left_on=["geo", "annual", "standard"],
+                    right_on=["geo", "indicator_d", "standard_d"])
+        m = m[(m["b_d"].astype(int) > m["a"].astype(int))
+              & (m["b_d"].astype(int) <= m["b"].astype(int))]
+        end = m["qualifier"].map({"range low": "lower end", "range high": "upper end"}).fillna(
+            "point")
+        m = m.assign(period=m["period_d"])
+        self.add(_rows("fall_vs_annual_target", "target", m, "_d", m["value"], m["low"],
+                       m["high"], "reported fall " + m["period_d"] + " >= target fall per year ("
+                       + end + ")", m["obs_id_d"] + ";" + m["obs_id"], op=">=", units=self.units))
+        from .derive import target_paces
 
-            def req(c, tg, years=years):
-                return ind.required_pace_pp(c, tg, years)
-            self.add("pace_vs_target", t["geo"], f"{cur['period']}-{t['period']}",
-                     f"reported fall per year >= (rate {cur['period']} - target {t['period']}) /"
-                     f" {years}", achieved,
-                     (req(cur["value"], t["value"]),
-                      *ind.propagate(req, (cur["low"], cur["high"]), (t["low"], t["high"]))),
-                     [achieved["obs_id"], cur["obs_id"], t["obs_id"]],
-                     "inconsistent here means the achieved pace falls short of the pace the target"
-                     " requires", op=">=")
+        tp = target_paces(self.p.table, self.p.ds.indicators)
+        tp = tp[tp["achieved_pp_per_year"].notna() & tp["latest"].notna()]
+        if tp.empty:
+            return
+        pts = self.p.points()
+        look = self.obs.set_index("obs_id")[["low", "high"]]
+        achieved = self.obs.set_index("obs_id").loc[
+            tp["achieved_obs_id"], ["value", "low", "high", "qualifier", "indicator"]]
+        latest = pts[["geo", "indicator", "period", "standard", "low", "high", "obs_id"]]
+        tp = tp.merge(latest.add_suffix("_l").rename(columns={"geo_l": "geo"}),
+                      left_on=["geo", "indicator", "latest_period", "standard"],
+                      right_on=["geo", "indicator_l", "period_l", "standard_l"])
+        x = tp.assign(value_x=achieved["value"].to_numpy(), low_x=achieved["low"].to_numpy(),
+                      high_x=achieved["high"].to_numpy(),
+                      qualifier_x=achieved["qualifier"].to_numpy(),
+                      indicator_x=achieved["indicator"].to_numpy(),
+                      period=tp["latest_period"] + "-" + tp["target_period"])
+        yrs = x["years"].to_numpy(float)
+
+        def req(c, tg):
+            return ind.required_pace_pp(c, tg, yrs)
+
+        tlo, thi = look.loc[x["obs_id"], "low"].to_numpy(), look.loc[x["obs_id"], "high"].to_numpy()
+        lo, hi = ind.propagate(req, (x["low_l"].to_numpy(float), x["high_l"].to_numpy(float)),
+                               (tlo, thi))
+        self.add(_rows("pace_vs_target", "target", x, "_x", x["required_pp_per_year"], lo, hi,
+                       "reported fall per year >= (rate " + x["latest_period"] + " - target "
+                       + x["target_period"] + ") / " + x["years"].map(lambda v: f"{v:g}"),
+                       x["achieved_obs_id"] + ";" + x["obs_id_l"] + ";" + x["obs_id"],
+                       "a finding about the target: inconsistent means the achieved pace falls"
+                       " short of the pace the target requires", op=">=", units=self.units))
 
 
-def audit(ds: Dataset) -> pd.DataFrame:
-    """Run every check on a loaded dataset; one row per check, in a stable order.
+def audit(data=None) -> pd.DataFrame:
+    """Run every check on a loaded dataset (or panel); one row per check, in a stable order.
 
-    Columns: ``check_id``, ``check``, ``geo``, ``period``, ``relation`` (with
-    the unit of the reported side), ``reported``, ``implied``, ``difference``
-    (reported - implied), ``tolerance`` (half-widths of both intervals),
-    ``verdict``, ``obs_ids`` and ``note``.
+    Columns: ``check_id``, ``check``, ``class`` (agreement, target,
+    plausibility), ``geo``, ``period``, ``relation`` (with the unit of the
+    reported side), ``reported``, ``implied``, ``difference`` (reported -
+    implied), ``tolerance`` (half-widths of both intervals), ``verdict``,
+    ``obs_ids`` and ``note``.
     """
-    a = _Audit(ds)
-    for step in (a.changes_vs_levels, a.pace_from_counts, a.totals_agree, a.shares_vs_parts,
-                 a.growth_vs_levels, a.disbursed_vs_ratio, a.parts_vs_sum, a.restatements,
-                 a.targets):
+    p = data if isinstance(data, Panel) else panel(data)
+    a = _Audit(p)
+    for step in (a.changes_vs_levels, a.pace_vs_counts, a.shares, a.plausibility,
+                 a.growth_vs_levels, a.parts, a.restatements, a.targets):
         step()
-    out = pd.DataFrame(a.rows)
-    out = out.sort_values(["check", "geo", "period", "relation"], kind="stable").reset_index(drop=True)
+    out = (pd.concat(a.out, ignore_index=True) if a.out
+           else pd.DataFrame(columns=COLUMNS[1:]))
+    out = out.sort_values(["check", "geo", "period", "relation", "obs_ids"],
+                          kind="stable").reset_index(drop=True)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
     return out[COLUMNS]
 

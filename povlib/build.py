@@ -25,6 +25,7 @@ def execute(path: Path, timeout: int = 600) -> None:
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                            shutdown_kernel="immediate",
                             extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
@@ -34,8 +35,13 @@ def execute(path: Path, timeout: int = 600) -> None:
     nbformat.write(nb, path)
 
 
-def build(selected: list[str] | None = None) -> int:
-    """Execute every notebook (or those named), printing progress; return an exit code."""
+def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
+    """Execute every notebook (or those named), ``jobs`` at a time (default: the
+    machine's cores); each writes its own figures, so the order does not matter.
+    Returns an exit code."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     from .figures import write_index
 
     todo = notebooks()
@@ -45,11 +51,28 @@ def build(selected: list[str] | None = None) -> int:
         print("no notebooks found", file=sys.stderr)
         return 1
     start = time.perf_counter()
-    for i, path in enumerate(todo, 1):
-        print(f"[{i}/{len(todo)}] {path.name} ...", end=" ", flush=True)
+
+    def run(path: Path) -> tuple[str, float, str]:
         t0 = time.perf_counter()
-        execute(path)
-        print(f"done in {time.perf_counter() - t0:.1f} s", flush=True)
+        try:
+            execute(path)
+        except Exception as exc:  # report every failing notebook, not just the first
+            import re
+
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
+            return path.name, time.perf_counter() - t0, "\n".join(text[-3:])
+        return path.name, time.perf_counter() - t0, ""
+
+    failed = []
+    with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        for name, secs, err in pool.map(run, todo):
+            print(f"{name}: {'FAILED' if err else 'done'} in {secs:.1f} s", flush=True)
+            if err:
+                failed.append(name)
+                print(err[-3000:], file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     index = write_index()
     n = len(list(paths.FIGURES.glob("*.png")))
     print(f"{n} figures in {paths.FIGURES.relative_to(paths.ROOT)}/ (index: "

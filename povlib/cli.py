@@ -1,4 +1,7 @@
-"""Command line: ``povlib check``, ``povlib audit``, ``povlib extract``, ``povlib build``."""
+"""Command line: ``povlib check``, ``audit``, ``export``, ``extract``, ``build``.
+
+``python -m povlib`` works the same way.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +13,64 @@ from . import paths
 
 
 def _check(args) -> int:
-    from .tables import load_dataset
+    from .tables import DataError, load_dataset
 
-    ds = load_dataset(args.data, args.sources, strict=False)
+    try:
+        ds = load_dataset(args.data, args.sources, strict=False)
+    except DataError as exc:  # the files cannot even be read: every reason, one per line
+        print(exc, file=sys.stderr)
+        return 1
+    problems = [w for w in ds.warnings if not w.startswith("source texts not found")]
+    if not problems:
+        problems = _frictionless(args.data)
+        ds.warnings += problems
     for w in ds.warnings:
         print(w, file=sys.stderr)
-    problems = [w for w in ds.warnings if not w.startswith("source texts not found")]
     if problems:
         print(f"{len(problems)} problem(s) in {args.data}", file=sys.stderr)
         return 1
     looked = "looked up in the sources" if ds.sources_checked else "NOT looked up (no sources)"
     print(f"ok: {len(ds.observations)} observations from {len(ds.sources)} sources, "
           f"{len(ds.geography)} places, {len(ds.indicators)} indicators; raw figures {looked}")
+    return 0
+
+
+def _frictionless(data: Path) -> list[str]:
+    """Every constraint of the descriptor, as Frictionless reads it (a second opinion)."""
+    try:
+        from frictionless import Package
+    except ImportError:  # not in a runtime-only install: povlib's own checks stand alone
+        return []
+    report = Package(str(Path(data) / "datapackage.json")).validate()
+    out = []
+    for task in report.tasks:
+        for e in task.errors:
+            row = getattr(e, "row_number", None)
+            col = getattr(e, "field_name", None)
+            where = str(Path(data) / Path(task.place).name) if task.place else str(data)
+            where += f", line {row}" if row else ""
+            where += f", column '{col}'" if col else ""
+            out.append(f"{where}: {e.message} (Frictionless)")
+    return out
+
+
+def _export(args) -> int:
+    import json
+
+    from .query import series
+    from .tables import load_dataset
+
+    ds = load_dataset(args.data, args.sources)
+    table = series(args.indicator, places=args.place or None, years=args.year or None,
+                   standard=args.standard, role=args.role, derived=not args.printed_only, data=ds)
+    cols = ["geo", "place", "indicator", "period", "standard", "value", "low", "high", "unit",
+            "status", "qualifier", "derived", "basis", "sources", "obs_id", "alternatives", "bound"]
+    table = table[cols]
+    if args.format == "json":
+        records = json.loads(table.to_json(orient="records", force_ascii=False, double_precision=10))
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    else:
+        sys.stdout.write(table.to_csv(index=False, float_format="%.10g", lineterminator="\n"))
     return 0
 
 
@@ -84,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
     p.set_defaults(func=_audit)
 
+    p = sub.add_parser("export", help="print one indicator's reconciled series (csv or json)")
+    p.add_argument("--indicator", required=True, help="indicator code, e.g. poverty_rate")
+    p.add_argument("--place", action="append", help="place id or name (repeatable); default all")
+    p.add_argument("--year", action="append", help="keep periods ending in this year (repeatable)")
+    p.add_argument("--standard", help="poverty standard: 2016-2020 or 2022-2025")
+    p.add_argument("--role", choices=["outcome", "target"], default="outcome")
+    p.add_argument("--printed-only", action="store_true", help="leave out derived values")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_export)
+
     p = sub.add_parser("extract", help="candidate observation rows from an article")
     p.add_argument("article", type=Path)
     p.add_argument("--source-id", default="")
@@ -95,15 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_build)
 
     args = parser.parse_args(argv)
+    from .query import QueryError
+    from .tables import DataError
+
     try:
         return args.func(args)
-    except Exception as exc:  # a clear one-line error, not a traceback, for data problems
-        from .tables import DataError
-
-        if isinstance(exc, DataError):
-            print(exc, file=sys.stderr)
-            return 1
-        raise
+    except (DataError, QueryError) as exc:  # a clear error, not a traceback
+        print(f"povlib {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -26,73 +26,141 @@ LANGS = ("en", "vi")
 TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
-    "no_date": {"en": "date not printed", "vi": "không ghi ngày"},
-    "no_publisher": {"en": "publisher not printed", "vi": "không ghi nơi đăng"},
-    "article": {"en": "article", "vi": "bài"},
+    "n_sources": {"en": "{n} sources", "vi": "{n} nguồn"},
+    "index": {"en": "full citations in figures/README.md", "vi": "trích dẫn đầy đủ: figures/README.md"},
+    "no_date": {"en": "n.d.", "vi": "không ghi ngày"},
+    "untitled": {"en": "untitled article", "vi": "bài không tiêu đề"},
     "year": {"en": "Year", "vi": "Năm"},
-    "poverty_rate": {"en": "Poverty rate (% of households)", "vi": "Tỷ lệ hộ nghèo (% số hộ)"},
-    "fall_pp": {"en": "Fall in poverty rate (percentage points)",
-                "vi": "Mức giảm tỷ lệ hộ nghèo (điểm phần trăm)"},
-    "bn_vnd": {"en": "Billion dong", "vi": "Tỷ đồng"},
-    "pp_per_year": {"en": "Percentage points per year", "vi": "Điểm phần trăm mỗi năm"},
-    "reported": {"en": "reported", "vi": "đã báo cáo"},
+    "date": {"en": "Date", "vi": "Thời điểm"},
+    "reported": {"en": "reported or approved", "vi": "đã báo cáo hoặc phê duyệt"},
     "target": {"en": "target", "vi": "mục tiêu"},
-    "estimate": {"en": "estimate", "vi": "dự ước"},
-    "preliminary": {"en": "preliminary", "vi": "sơ bộ"},
-    "projection": {"en": "linear projection (OLS)", "vi": "dự báo tuyến tính (OLS)"},
+    "estimate": {"en": "estimate or preliminary", "vi": "ước tính hoặc sơ bộ"},
+    "derived": {"en": "implied by other figures", "vi": "suy ra từ số liệu khác"},
+    "standard_break": {"en": "poverty standard changed", "vi": "đổi chuẩn nghèo"},
+    "merger": {"en": "provinces merged (1 July 2025)", "vi": "sáp nhập tỉnh (1/7/2025)"},
+    "projection": {"en": "projection", "vi": "dự báo"},
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
+    "checks": {"en": "checks", "vi": "số phép kiểm tra"},
+    "no_figure": {"en": "no figure printed", "vi": "không có số liệu"},
+    "required": {"en": "pace required", "vi": "tốc độ cần đạt"},
+    "achieved": {"en": "pace achieved", "vi": "tốc độ đạt được"},
 }
 
 
-def t(key: str, lang: str) -> str:
+def t(key: str, lang: str, **fmt) -> str:
     """A fixed label in ``lang`` (``"en"`` or ``"vi"``)."""
     if lang not in LANGS:
         raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
-    return TEXT[key][lang]
+    return TEXT[key][lang].format(**fmt)
 
 
 def use_style() -> None:
     """Apply the project style: colour-blind-safe palette, fonts with Vietnamese glyphs,
-    half-A4 size, and the settings that make SVG and PDF output deterministic."""
+    half-A4 size, light grid, and the settings that make SVG and PDF output deterministic
+    (SVG text stays text, so labels can be edited in a vector editor)."""
     import matplotlib as mpl
-    import seaborn as sns
+    from cycler import cycler
 
-    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
     mpl.rcParams.update({
         "figure.figsize": SIZE_IN,
         "figure.dpi": 100,
         "savefig.dpi": 300,
+        "font.family": "DejaVu Sans",
+        "axes.prop_cycle": cycler(color=PALETTE),
+        "axes.grid": True,
+        "grid.color": "#DDDDDD",
+        "grid.linewidth": 0.6,
+        "axes.edgecolor": "#888888",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
         "svg.hashsalt": "povlib",  # stable element ids in SVG
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",
         "pdf.fonttype": 42,
-        "axes.titlesize": 11,
+        "axes.titlesize": 10.5,
         "axes.labelsize": 9,
         "xtick.labelsize": 8,
         "ytick.labelsize": 8,
-        "legend.fontsize": 8,
+        "legend.fontsize": 7.5,
+        "legend.frameon": False,
     })
 
 
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def citation(row: pd.Series, lang: str = "en") -> str:
+    """Outlet, title (or what the untitled article covers) and date of one source."""
+    who = row.get("publisher") or ""
+    title = row.get("title") or ""
+    if not title:
+        title = t("untitled", lang) + (f" ({row['description'].split(':')[0]})"
+                                       if lang == "en" else "")
+    date = row.get("date_published")
+    when = (pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date
+            else t("no_date", lang))
+    return ", ".join(x for x in (who, f"“{_short(title)}”", when) if x)
+
+
 def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
-    """"Sources: ..." naming publisher (or author) and date of each source, in id order."""
-    ids = sorted(set(source_ids))
+    """The footer: each source cited (outlet, title, date) where there are one or two;
+    otherwise their count, the outlets, and a pointer to the figure index."""
+    ids = sorted(set(i for s in source_ids for i in str(s).split(";") if i))
     if not ids:
         raise ValueError("a figure needs at least one source for its footer")
     meta = sources.set_index("source_id")
     unknown = [i for i in ids if i not in meta.index]
     if unknown:
         raise KeyError(f"unknown source ids for the footer: {unknown}")
-    parts = []
-    for sid in ids:
-        m = meta.loc[sid]
-        who = m["publisher"] or (f"{m['author']} ({t('no_publisher', lang)})" if m["author"]
-                                 else t("no_publisher", lang))
-        date = m["date_published"]
-        when = pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date else t(
-            "no_date", lang)
-        parts.append(f"{who}, {when} [{t('article', lang)} {m['file'][:3]}]")
-    label = t("sources" if len(ids) > 1 else "source", lang)
-    return f"{label}: " + "; ".join(parts)
+    if len(ids) <= 2:
+        label = t("sources" if len(ids) > 1 else "source", lang)
+        return f"{label}: " + "; ".join(citation(meta.loc[i], lang) for i in ids)
+    outlets = [o for o in dict.fromkeys(meta.loc[ids, "publisher"]) if o]
+    named = ", ".join(outlets[:4]) + (", …" if len(outlets) > 4 else "")
+    return (f"{t('sources', lang)}: {t('n_sources', lang, n=len(ids))}"
+            + (f" ({named})" if named else "") + f"; {t('index', lang)}")
+
+
+def layout_problems(fig) -> list[str]:
+    """Text that would be clipped or would cover something: every visible text inside
+    the canvas; no legend over the footer, and no figure legend over a plot area."""
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    problems = []
+    texts = list(fig.texts)
+    if fig._suptitle is not None:
+        texts.append(fig._suptitle)
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        drawn = ([tick.label1 for axis in (ax.xaxis, ax.yaxis) for tick in axis._update_ticks()]
+                 if ax.axison else [])
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label,
+                  *ax.texts, *drawn]
+        if ax.get_legend() is not None:
+            texts += ax.get_legend().get_texts()
+    for leg in fig.legends:
+        texts += leg.get_texts()
+    for txt in texts:
+        if not txt.get_visible() or not txt.get_text().strip():
+            continue
+        box = txt.get_window_extent(renderer)
+        if (box.x0 < canvas.x0 - 1 or box.y0 < canvas.y0 - 1 or box.x1 > canvas.x1 + 1
+                or box.y1 > canvas.y1 + 1):
+            problems.append(f"text {txt.get_text()[:40]!r} runs outside the figure")
+    footer = fig.texts[-1].get_window_extent(renderer) if fig.texts else None
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes
+                                   if ax.get_legend() is not None]
+    for leg in legends:
+        box = leg.get_window_extent(renderer)
+        if footer is not None and box.overlaps(footer):
+            problems.append("a legend covers the source footer")
+    for leg in fig.legends:
+        box = leg.get_window_extent(renderer)
+        if any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes
+               if ax.get_visible()):
+            problems.append("a figure legend covers a plot area")
+    return problems
 
 
 def save_figure(fig, name: str, *, source_ids, sources: pd.DataFrame, caption: str,
@@ -111,7 +179,14 @@ def save_figure(fig, name: str, *, source_ids, sources: pd.DataFrame, caption: s
     out.mkdir(parents=True, exist_ok=True)
     text = footer_text(source_ids, sources, lang)
     fig.text(0.01, 0.01, text, fontsize=6.5, color="#444444", ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    # Constrained layout keeps titles, figure legends and tick labels apart; the footer
+    # gets the bottom strip to itself.
+    fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
+    fig.canvas.draw()
+    problems = layout_problems(fig)
+    if problems:
+        plt.close(fig)
+        raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
     written = []
     meta = {
         "png": {"Software": None},
@@ -123,26 +198,47 @@ def save_figure(fig, name: str, *, source_ids, sources: pd.DataFrame, caption: s
         fig.savefig(path, format=ext, metadata=meta[ext])
         written.append(path)
     record = {"name": name, "caption": caption, "notebook": notebook, "lang": lang,
-              "sources": sorted(set(source_ids)), "footer": text}
+              "sources": sorted(set(i for s in source_ids for i in str(s).split(";") if i)),
+              "footer": text}
     side = out / f"{name}.json"
     side.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     plt.close(fig)
     return written
 
 
-def write_index(out_dir: Path | str | None = None) -> Path:
-    """Regenerate ``figures/README.md`` from the records :func:`save_figure` left."""
+def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None = None) -> Path:
+    """Regenerate ``figures/README.md`` from the records :func:`save_figure` left:
+    every figure (both languages) with its caption, then the full citation of every
+    source a figure draws on (outlet, title, dates, URL or file, decision cited)."""
     out = Path(out_dir) if out_dir is not None else paths.FIGURES
+    if sources is None:
+        from .tables import read_table
+
+        sources, _ = read_table("sources")
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.json"))]
     lines = ["# Figures", "",
              "Generated by `make figures` from the notebooks; do not edit by hand.",
-             "Each figure is written as PNG (300 dpi), SVG and PDF.", "",
+             "Each figure is written in English (`_en`) and Vietnamese (`_vi`), as PNG (300 dpi),",
+             "SVG (text kept as text) and PDF.", "",
              "| figure | caption | sources | notebook |", "|---|---|---|---|"]
     for r in sorted(records, key=lambda r: (r["notebook"], r["name"])):
-        cap = r["caption"].replace("|", "\\|")
+        cap = r["caption"].replace("|", "\\|").replace("\n", " ")
         lines.append(f"| [{r['name']}]({r['name']}.png) ([PDF]({r['name']}.pdf), "
                      f"[SVG]({r['name']}.svg)) | {cap} | {', '.join(r['sources'])} "
                      f"| `notebooks/{r['notebook']}` |")
+    cited = sorted({s for r in records for s in r["sources"]})
+    meta = sources.set_index("source_id")
+    lines += ["", "## Sources", ""]
+    for sid in cited:
+        if sid not in meta.index:
+            continue
+        m = meta.loc[sid]
+        where = (f"<{m['url']}>" if m["url"] else f"`../shared/sources/{m['file']}`")
+        extra = "; ".join(x for x in (
+            f"cites {m['document']}" if m["document"] else "",
+            f"accessed {m['date_accessed']}" if isinstance(m["date_accessed"], str)
+            and m["date_accessed"] else "") if x)
+        lines.append(f"- `{sid}`: {citation(m)}. {where}" + (f" ({extra})" if extra else ""))
     index = out / "README.md"
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return index

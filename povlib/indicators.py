@@ -192,10 +192,15 @@ def propagate(func, *intervals):
     functions monotonic in each argument over the box, which all functions in
     this module are on positive inputs.
     """
-    corners = [func(*combo) for combo in itertools.product(*intervals)]
-    with np.errstate(invalid="ignore"):
+    import warnings
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corners = [func(*combo) for combo in itertools.product(*intervals)]
         stack = np.stack([np.asarray(c, dtype=float) for c in corners])
-    return np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
+    with warnings.catch_warnings():
+        # A missing input makes every corner NaN: the bound is NaN, which is the answer.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmin(stack, axis=0), np.nanmax(stack, axis=0)
 
 
 def as_series(values, index) -> pd.Series:

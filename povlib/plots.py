@@ -1,250 +1,358 @@
-"""The project's charts. Each function draws from an :class:`~povlib.views.Analysis`,
-saves through :func:`povlib.figures.save_figure` and returns an image to display."""
+"""Generic charts over the panel.
+
+Every function takes what it draws (indicator, places, years) as arguments;
+titles, axis labels and units come from the indicator and geography metadata,
+in English and Vietnamese.  Each call draws the chart once per language, saves
+it through :func:`povlib.figures.save_figure` (``name_en`` and ``name_vi``) and
+returns the image of the first language, to display in the notebook.
+
+Marks: filled circles are reported or approved figures, hollow circles
+estimates and preliminary figures, crosses values implied by other figures,
+stars targets.  A dotted vertical line marks a change of poverty standard, a
+dashed one the merger of provinces; no line joins points across either.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from .figures import PALETTE, save_figure, t, use_style
-from .views import Analysis
+from .figures import LANGS, PALETTE, save_figure, t, use_style
+from .panel import Panel
 
-TITLES = {
-    "coverage": {"en": "What the five articles report: figures by place and theme",
-                 "vi": "Năm bài báo cho biết gì: số liệu theo địa bàn và chủ đề"},
-    "rates": {"en": "Poverty rates as printed, 2021-2025",
-              "vi": "Tỷ lệ hộ nghèo theo số liệu đã đăng, 2021-2025"},
-    "falls": {"en": "Yearly fall in the poverty rate: points and per cent",
-              "vi": "Mức giảm tỷ lệ hộ nghèo hằng năm: điểm phần trăm và phần trăm"},
-    "credit": {"en": "Outstanding credit, 10 poorest communes of Lào Cai",
-               "vi": "Dư nợ cho vay, 10 xã nghèo nhất tỉnh Lào Cai"},
-    "disbursement": {"en": "Disbursement against the implied plan, 10 poorest communes, 2021-2023",
-                     "vi": "Giải ngân so với kế hoạch suy ra, 10 xã nghèo nhất, 2021-2023"},
-    "projection": {"en": "Lạng Sơn poverty rate: linear trend with 95% prediction interval",
-                   "vi": "Tỷ lệ hộ nghèo Lạng Sơn: xu hướng tuyến tính, khoảng dự báo 95%"},
-    "target_path": {"en": "10 poorest communes of Lào Cai: the pace the 2025 target requires",
-                    "vi": "10 xã nghèo nhất Lào Cai: tốc độ cần để đạt mục tiêu 2025"},
-    "audit": {"en": "Do the sources agree? Audit verdicts by check",
-              "vi": "Các nguồn có khớp nhau? Kết quả kiểm tra theo loại"},
-}
+SETTLED = ("approved", "reported")
 
 
-def _png(paths):
+def _image(path):
     from IPython.display import Image
 
-    return Image(filename=str(paths[0]), width=720)
+    return Image(filename=str(path), width=720)
 
 
-def _new():
+def _text(value, lang: str) -> str:
+    return value[lang] if isinstance(value, dict) else str(value)
+
+
+def render(draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], caption,
+           notebook: str, langs=LANGS):
+    """Draw ``draw(lang) -> Figure`` for each language, save, return the first's PNG.
+
+    ``caption`` is a text or a ``{"en": ..., "vi": ...}`` mapping.
+    """
     import matplotlib.pyplot as plt
 
     use_style()
-    return plt.subplots()
+    first = None
+    ids = list(source_ids)
+    for lang in langs:
+        fig = draw(lang)
+        paths = save_figure(fig, f"{name}_{lang}", source_ids=ids, sources=p.ds.sources,
+                            caption=_text(caption, lang), notebook=notebook, lang=lang)
+        plt.close(fig)
+        first = first or paths[0]
+    return _image(first)
 
 
-def coverage(a: Analysis, lang: str, notebook: str):
-    """Heat map of the number of figures per place and theme."""
-    import seaborn as sns
-
-    fig, ax = _new()
-    counts = a.coverage_counts()
-    sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, ax=ax)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.set_title(TITLES["coverage"][lang])
-    ax.tick_params(axis="x", rotation=30)
-    for label in ax.get_xticklabels():
-        label.set_ha("right")
-    return _png(save_figure(
-        fig, f"01_coverage_{lang}", source_ids=a.obs["source_id"], sources=a.ds.sources,
-        caption="Number of figures each place has in each theme; Lào Cai appears only through "
-                "its 10 poorest communes, and credit and disbursement only there.",
-        notebook=notebook, lang=lang))
+def _places_label(p: Panel, places, lang: str) -> str:
+    return ", ".join(p.name(g, lang) for g in places)
 
 
-def rates(a: Analysis, lang: str, notebook: str):
-    """Poverty-rate levels by place and year; targets and estimates hollow."""
-    fig, ax = _new()
-    lv = a.rates()
-    for i, (geo, g) in enumerate(lv.groupby("geo", sort=False)):
-        colour = PALETTE[i % len(PALETTE)]
-        out = g[g["role"] == "outcome"]
-        ax.plot(out["year"], out["value"], marker="o", color=colour, label=a.name(geo, lang))
-        tgt = g[(g["role"] == "target") | (g["status"] == "estimate")]
-        ax.scatter(tgt["year"], tgt["value"], facecolors="none", edgecolors=colour, s=60, zorder=3)
-        for _, r in tgt.iterrows():
-            ax.annotate(t("target" if r["role"] == "target" else "estimate", lang),
-                        (r["year"], r["value"]), textcoords="offset points", xytext=(6, -3),
-                        fontsize=7, color=colour)
-    ax.set_xticks(range(2021, 2026))
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("poverty_rate", lang))
-    ax.set_ylim(0, None)
-    ax.set_title(TITLES["rates"][lang])
-    ax.legend(loc="upper right")
-    ids = lv["source_id"]
-    return _png(save_figure(
-        fig, f"02_poverty_rates_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption="Printed poverty rates: Lạng Sơn falls from 12.2% (2021) to 6.02% (2023); Bắc Kạn "
-                "stands at 22.25% and Na Rì at 32.81% (preliminary, 2023); Lào Cai's 10 poorest "
-                "communes at 50.54%, with a 2025 target of 17.26%. Hollow markers are targets and "
-                "estimates.", notebook=notebook, lang=lang))
+def _years_label(frame: pd.DataFrame) -> str:
+    years = frame["end_date"].dt.year.dropna()
+    return "" if years.empty else (f"{years.min()}" if years.min() == years.max()
+                                   else f"{years.min()}-{years.max()}")
 
 
-def falls(a: Analysis, lang: str, notebook: str):
-    """Yearly falls in points beside the relative fall in per cent."""
+def _mark(ax, x, y, status, derived, colour, role="outcome"):
+    """Scatter with the project's marks for status, derivation and role."""
+    x, y = np.asarray(x), np.asarray(y, dtype=float)
+    status, derived = np.asarray(status), np.asarray(derived, dtype=bool)
+    if role == "target":
+        ax.scatter(x, y, marker="*", s=90, color=colour, zorder=4)
+        return
+    settled = np.isin(status, SETTLED) & ~derived
+    ax.scatter(x[settled], y[settled], s=28, color=colour, zorder=3)
+    est = ~np.isin(status, SETTLED) & ~derived
+    ax.scatter(x[est], y[est], s=34, facecolors="white", edgecolors=colour, linewidths=1.3,
+               zorder=3)
+    ax.scatter(x[derived], y[derived], marker="x", s=30, color=colour, zorder=3)
+
+
+def _legend_marks(ax, lang: str, extra=()):
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", ls="", color="#555555", label=t("reported", lang)),
+               Line2D([], [], marker="o", ls="", mfc="white", mec="#555555",
+                      label=t("estimate", lang)),
+               Line2D([], [], marker="x", ls="", color="#555555", label=t("derived", lang)),
+               *extra]
+    return handles
+
+
+def _series_lines(ax, frame: pd.DataFrame, x: str, colour, label: str):
+    """One line per run of the same standard and unit: nothing is drawn across a break."""
+    first = True
+    for _, run in frame.groupby(["standard"], sort=False):
+        run = run.sort_values(x)
+        ax.plot(run[x], run["value"], "-", color=colour, lw=1.4, label=label if first else None)
+        first = False
+        _mark(ax, run[x], run["value"], run["status"], run["derived"], colour)
+
+
+def _breaks(ax, frame: pd.DataFrame, x: str, lang: str, p: Panel):
+    """Vertical lines where the poverty standard changes and where units were merged."""
+    from matplotlib.lines import Line2D
+
+    extra = []
+    stds = frame[frame["standard"] != ""].groupby("standard")[x].agg(["min", "max"]).sort_values(
+        "min")
+    if len(stds) > 1:
+        for (_, a), (_, b) in zip(stds.iloc[:-1].iterrows(), stds.iloc[1:].iterrows(),
+                                  strict=True):
+            pos = a["max"] + (b["min"] - a["max"]) / 2
+            ax.axvline(pos, color="#777777", ls=":", lw=1)
+        extra.append(Line2D([], [], color="#777777", ls=":", label=t("standard_break", lang)))
+    starts = pd.to_datetime(p.places["valid_from"], errors="coerce")
+    merged = starts[starts.index.isin(frame["geo"])].dropna()
+    if len(merged):
+        when = merged.min()
+        pos = when.year + (when.day_of_year - 1) / 365.25 if x == "year" else when
+        ax.axvline(pos, color="#777777", ls="--", lw=1)
+        extra.append(Line2D([], [], color="#777777", ls="--", label=t("merger", lang)))
+    return extra
+
+
+def levels(p: Panel, indicators, places, *, name: str, notebook: str, caption,
+           years=None, title=None, ncols: int | None = None):
+    """Yearly levels, one panel per place, one line per indicator (e.g. poor and near-poor
+    rates), markers by status; estimates hollow, implied values crossed, targets starred.
+
+    ``indicators``: one code or several sharing a unit; ``places``: geo ids; ``years``:
+    (first, last) to show.  Returns the image of the English figure.
+    """
     import matplotlib.pyplot as plt
 
-    use_style()
-    fig, (left, right) = plt.subplots(1, 2, sharey=True)
-    ch = a.rate_changes().dropna(subset=["relative_fall_pct"])
-    est = " (" + t("estimate", lang) + ")"
-    labels = [f"{a.name(g, lang)}\n{y}-{z}{est if 'estimate' in b else ''}"
-              for g, y, z, b in zip(ch["geo"], ch["year"], ch["to_year"], ch["basis"], strict=True)]
-    y = np.arange(len(ch))
-    left.barh(y, ch["fall_pp"], color=PALETTE[0])
-    right.barh(y, ch["relative_fall_pct"], color=PALETTE[1])
-    left.set_yticks(y, labels)
-    left.invert_yaxis()
-    left.set_xlabel("pp" if lang == "en" else "điểm %")
-    right.set_xlabel("%")
-    left.set_title("points" if lang == "en" else "điểm phần trăm", fontsize=9)
-    right.set_title("per cent of the earlier rate" if lang == "en" else "% so với tỷ lệ năm trước",
-                    fontsize=9)
-    fig.suptitle(TITLES["falls"][lang], fontsize=11)
-    return _png(save_figure(
-        fig, f"02_poverty_falls_{lang}",
-        source_ids=a.obs[a.obs["geo"].isin(ch["geo"])
-                         & a.obs["indicator"].str.startswith("poverty_rate")]["source_id"],
-        sources=a.ds.sources,
-        caption="The same fall in points is a much larger relative fall where poverty is low: "
-                "Lạng Sơn's 2.9-point fall in 2023 removed a third of its poverty, Bắc Kạn's "
-                "2.46 points a tenth. Lạng Sơn's 2024 bar rests on the province's estimate.",
-        notebook=notebook, lang=lang))
+    indicators = [indicators] if isinstance(indicators, str) else list(indicators)
+    t_all = p.table[p.table["indicator"].isin(indicators) & p.table["geo"].isin(places)
+                    & (p.table["bound"] == "point") & p.table["kind"].isin(["year"])]
+    t_all = t_all.assign(year=t_all["end"].astype(float))
+    if years is not None:
+        t_all = t_all[t_all["year"].between(*years)]
+    unit = p.unit(indicators[0])
+
+    def draw(lang):
+        n = len(places)
+        cols = ncols or n
+        rows = int(np.ceil(n / cols))
+        fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
+        marks: dict[str, object] = {}
+        for ax, geo in zip(axes.flat, places, strict=False):
+            g = t_all[t_all["geo"] == geo]
+            for i, code in enumerate(indicators):
+                s = g[g["indicator"] == code]
+                colour = PALETTE[i % len(PALETTE)]
+                _series_lines(ax, s[s["role"] == "outcome"], "year", colour,
+                              p.label(code, lang))
+                tg = s[s["role"] == "target"]
+                _mark(ax, tg["year"], tg["value"], tg["status"], tg["derived"], colour, "target")
+            marks |= {h.get_label(): h for h in _breaks(ax, g, "year", lang, p)}
+            ax.set_title(p.name(geo, lang), fontsize=9)
+            lo, hi = (years if years is not None else (t_all["year"].min(), t_all["year"].max()))
+            ax.set_xlim(lo - 0.5, hi + 0.5)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))
+            if not len(g):
+                ax.text(0.5, 0.5, t("no_figure", lang), transform=ax.transAxes, ha="center",
+                        va="center", fontsize=8, color="#777777")
+        spare = list(axes.flat)[n:]
+        for ax in spare:
+            ax.axis("off")
+        top = t_all["value"].max() if len(t_all) else 1
+        axes[0, 0].set_ylim(0, float(top) * 1.12)
+        axes[0, 0].set_ylabel(f"{unit}")
+        from matplotlib.lines import Line2D
+
+        line_handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=p.label(c, lang))
+                        for i, c in enumerate(indicators)]
+        star = [Line2D([], [], marker="*", ls="", color="#555555", ms=9, label=t("target", lang))]
+        handles = line_handles + _legend_marks(ax, lang, star + list(marks.values()))
+        if spare:  # an empty panel holds the legend
+            spare[0].legend(handles=handles, loc="center", fontsize=7)
+        else:
+            fig.legend(handles=handles, loc="outside lower center", ncol=3)
+        head = _text(title, lang) if title else (
+            " / ".join(p.label(c, lang) for c in indicators) + f", {_years_label(t_all)}")
+        fig.suptitle(head, fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=t_all["source_id"], caption=caption,
+                  notebook=notebook)
 
 
-def credit(a: Analysis, lang: str, notebook: str):
-    """The printed 2023 balance beside the 2022 balance its growth implies."""
-    fig, ax = _new()
-    c = a.credit().iloc[0]
-    years = [c["year"] - 1, c["year"]]
-    values = [c["earlier_balance_bn"], c["balance_bn"]]
-    bars = ax.bar([str(y) for y in years], values, color=[PALETTE[5], PALETTE[0]], width=0.5)
-    ax.errorbar(["2022"], [c["earlier_balance_bn"]],
-                yerr=[[c["earlier_balance_bn"] - c["earlier_balance_low_bn"]],
-                      [c["earlier_balance_high_bn"] - c["earlier_balance_bn"]]],
-                color="black", capsize=4)
-    notes = ["implied by +9.8%" if lang == "en" else "suy ra từ +9,8%",
-             "printed" if lang == "en" else "số đã đăng"]
-    for bar, v, n in zip(bars, values, notes, strict=True):
-        ax.annotate(f"{v:.1f}\n({n})", (bar.get_x() + bar.get_width() / 2, v),
-                    textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)
-    ax.set_ylabel(t("bn_vnd", lang))
-    ax.set_ylim(0, max(values) * 1.2)
-    ax.set_title(TITLES["credit"][lang])
-    ids = a.obs[a.obs["indicator"].isin(["credit_balance", "credit_growth"])]["source_id"]
-    return _png(save_figure(
-        fig, f"03_credit_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption="The only credit figure in the sources: 304.8 bn dong outstanding at the end of "
-                "2023, up 9.8%, which implies 277.6 bn dong a year earlier.",
-        notebook=notebook, lang=lang))
+def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, caption,
+              title=None):
+    """An indicator measured at dates (a stock such as outstanding credit, or a
+    cumulative ratio), one line per place on a time axis; gaps between dates are not
+    filled in, points are marked by status."""
+    import matplotlib.pyplot as plt
+
+    s = p.table[(p.table["indicator"] == indicator) & p.table["geo"].isin(places)
+                & (p.table["bound"] == "point") & (p.table["role"] == "outcome")
+                & p.table["end_date"].notna()]
+
+    def draw(lang):
+        fig, ax = plt.subplots()
+        from matplotlib.lines import Line2D
+
+        handles = []
+        for i, geo in enumerate(places):
+            g = s[s["geo"] == geo].sort_values("end_date")
+            if g.empty:
+                continue
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(g["end_date"], g["value"], "-", color=colour, lw=1.2)
+            _mark(ax, g["end_date"], g["value"], g["status"], g["derived"], colour)
+            handles.append(Line2D([], [], color=colour, marker="o", label=p.name(geo, lang)))
+        extra = _breaks(ax, s, "end_date", lang, p)
+        ax.set_ylabel(p.unit(indicator))
+        ax.set_ylim(bottom=0)
+        ax.set_title(_text(title, lang) if title else
+                     f"{p.label(indicator, lang)}, {_years_label(s)}")
+        ax.legend(handles=handles + _legend_marks(ax, lang, extra), loc="upper left",
+                  ncol=2)
+        fig.autofmt_xdate()
+        return fig
+
+    return render(draw, name, p=p, source_ids=s["source_id"], caption=caption,
+                  notebook=notebook)
 
 
-def disbursement(a: Analysis, lang: str, notebook: str):
-    """Disbursed against the plan the ratio implies."""
-    fig, ax = _new()
-    d = a.disbursement().iloc[0]
-    labels = (["Implied plan", "Disbursed"] if lang == "en" else ["Kế hoạch suy ra", "Đã giải ngân"])
-    ax.barh(labels, [d["plan_implied_bn"], d["disbursed_bn"]], color=[PALETTE[5], PALETTE[0]])
-    for i, v in enumerate([d["plan_implied_bn"], d["disbursed_bn"]]):
-        ax.annotate(f"{v:.1f}", (v, i), textcoords="offset points", xytext=(4, -3), fontsize=8)
-    ax.set_xlabel(t("bn_vnd", lang))
-    ax.set_xlim(0, d["plan_implied_bn"] * 1.15)
-    ax.set_title(TITLES["disbursement"][lang])
-    ids = a.obs[a.obs["indicator"].isin(["disbursed", "disbursement_ratio"])]["source_id"]
-    return _png(save_figure(
-        fig, f"04_disbursement_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption="357.7 bn dong disbursed at 87.4% of plan implies a plan of about 409.3 bn dong, "
-                "leaving about 51.6 bn dong undisbursed at the end of 2023.",
-        notebook=notebook, lang=lang))
+def heatmap(matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: str, caption,
+            title, row_labels=None):
+    """A count matrix as a grid; zero cells are left blank and shaded, a visible gap.
+
+    ``row_labels``: ``{lang: list}`` of labels for the rows (default: the index).
+    """
+    import matplotlib.pyplot as plt
+
+    values = matrix.to_numpy(dtype=float)
+
+    def draw(lang):
+        fig, ax = plt.subplots()
+        shown = np.where(values > 0, values, np.nan)
+        ax.imshow(np.zeros_like(values), cmap="Greys", vmin=0, vmax=10, aspect="auto")
+        ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(values.max(), 1) * 1.3, aspect="auto")
+        for (r, c), v in np.ndenumerate(values):
+            ax.text(c, r, f"{v:g}" if v > 0 else "–", ha="center", va="center", fontsize=7,
+                    color="#222222" if v > 0 else "#999999")
+        labels = row_labels[lang] if row_labels else [str(i) for i in matrix.index]
+        ax.set_yticks(range(len(matrix.index)), labels)
+        ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns], rotation=45)
+        ax.grid(False)
+        ax.set_title(_text(title, lang))
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def projection(a: Analysis, proj: pd.DataFrame, lang: str, notebook: str):
-    """Observed rates, the OLS line and its 95% prediction interval."""
-    fig, ax = _new()
-    obs = proj[proj["kind"] == "observed"]
-    fut = proj[proj["kind"] == "projected"]
-    ax.plot(obs["year"], obs["value"], "o", color=PALETTE[0], label=t("reported", lang))
-    ax.plot(proj["year"], proj["fitted"], "-", color=PALETTE[0], label=t("projection", lang))
-    ax.fill_between(fut["year"], fut["pi_low"], fut["pi_high"], color=PALETTE[5], alpha=0.3,
-                    label=t("interval", lang))
-    est = a.rates()
-    est = est[(est["geo"] == "langson") & (est["status"] == "estimate")]
-    ax.scatter(est["year"], est["value"], facecolors="none", edgecolors=PALETTE[3], s=60,
-               label=t("estimate", lang), zorder=3)
-    ax.axhline(0, color="grey", linewidth=0.8)
-    ax.set_xticks(proj["year"])
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("poverty_rate", lang))
-    ax.set_title(TITLES["projection"][lang])
-    ax.legend(loc="lower left")
-    ids = a.obs[(a.obs["geo"] == "langson") & (a.obs["indicator"] == "poverty_rate")]["source_id"]
-    last = proj.iloc[-1]
-    return _png(save_figure(
-        fig, f"05_projection_langson_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption=(f"Three points fit a line, but the 95% prediction interval for {last['year']} runs "
-                 f"from {last['pi_low']:.2f}% to {last['pi_high']:.2f}%: the trend says the rate "
-                 "keeps falling, not where it will land."),
-        notebook=notebook, lang=lang))
+def bars(frame: pd.DataFrame, *, p: Panel, x: str, y: str, hue: str, name: str,
+         notebook: str, caption, title, ylabel, source_ids, labels=None, reference=None):
+    """Grouped bars of ``y`` by ``x`` and ``hue`` (e.g. error by province and method).
+
+    ``labels``: ``{lang: {value: label}}`` for hue values; ``reference``: a list of
+    ``(value, {lang: label})`` horizontal lines (targets)."""
+    import matplotlib.pyplot as plt
+
+    xs = list(dict.fromkeys(frame[x]))
+    hues = list(dict.fromkeys(frame[hue]))
+
+    def draw(lang):
+        fig, ax = plt.subplots()
+        width = 0.8 / max(len(hues), 1)
+        for j, h in enumerate(hues):
+            sub = frame[frame[hue] == h].set_index(x).reindex(xs)
+            lab = labels[lang].get(h, h) if labels else h
+            ax.bar(np.arange(len(xs)) + (j - (len(hues) - 1) / 2) * width, sub[y], width,
+                   color=PALETTE[j % len(PALETTE)], label=lab)
+        for k, (value, text) in enumerate(reference or []):
+            ax.axhline(value, color=PALETTE[(k + 3) % len(PALETTE)], ls="--", lw=1,
+                       label=_text(text, lang))
+        ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+        ax.set_ylabel(_text(ylabel, lang))
+        ax.set_title(_text(title, lang))
+        ax.legend(loc="upper right")
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def target_path(a: Analysis, lang: str, notebook: str):
-    """Where the 10 poorest communes stand, the target, and paths at achieved paces."""
-    fig, ax = _new()
-    tg = a.targets()
-    first = tg.iloc[0]
-    y0, v0 = first["latest_year"], first["latest_pct"]
-    years = np.arange(y0, first["target_year"] + 1)
-    for i, (_, r) in enumerate(tg.drop_duplicates("pace_basis").iterrows()):
-        ax.plot(years, np.maximum(v0 - r["achieved_pp_per_year"] * (years - y0), 0), "--",
-                color=PALETTE[1 + i],
-                label=f"{r['achieved_pp_per_year']:.2f} pp/yr ({r['pace_basis']})")
-    ax.plot(years, v0 - first["required_pp_per_year"] * (years - y0), "-", color=PALETTE[0],
-            label=f"{first['required_pp_per_year']:.2f} pp/yr (required)")
-    for _, r in tg.drop_duplicates("target_pct").iterrows():
-        ax.scatter([r["target_year"]], [r["target_pct"]], marker="*", s=120, color=PALETTE[3],
-                   zorder=3)
-        ax.annotate(r["target_wording"], (r["target_year"], r["target_pct"]),
-                    textcoords="offset points", xytext=(-10, 8), ha="right", fontsize=8)
-    ax.set_xticks(years)
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("poverty_rate", lang))
-    ax.set_ylim(0, 60)
-    ax.set_title(TITLES["target_path"][lang])
-    ax.legend(loc="upper right")
-    ids = a.obs[(a.obs["geo"] == "laocai-10xa")
-                & a.obs["indicator"].str.startswith(("poverty_rate", "poor_households"))]["source_id"]
-    return _png(save_figure(
-        fig, f"05_target_path_laocai_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption="From 50.54% in 2023, the 17.26% target for 2025 needs 16.64 points a year; the "
-                "pace reported (more than 10) or implied by counts (7.04) gets nowhere near it.",
-        notebook=notebook, lang=lang))
+def projection(frame: pd.DataFrame, observed: pd.DataFrame, *, p: Panel, name: str,
+               notebook: str, caption, title, unit: str, source_ids, estimates=None,
+               method_labels=None):
+    """Observed levels, projections by several methods and a prediction interval.
+
+    ``frame``: year, method, value, pi_low, pi_high (interval may be NaN);
+    ``observed``: year, value; ``estimates``: year, value (drawn hollow)."""
+    import matplotlib.pyplot as plt
+
+    methods = list(dict.fromkeys(frame["method"]))
+
+    def draw(lang):
+        fig, ax = plt.subplots()
+        ax.plot(observed["year"], observed["value"], "o-", color="#333333",
+                label=t("reported", lang))
+        for j, m in enumerate(methods):
+            f = frame[frame["method"] == m]
+            colour = PALETTE[(j + 1) % len(PALETTE)]
+            lab = method_labels[lang].get(m, m) if method_labels else m
+            ax.plot(f["year"], f["value"], "--", color=colour, label=lab)
+            band = f.dropna(subset=["pi_low"])
+            if len(band):
+                ax.fill_between(band["year"], band["pi_low"], band["pi_high"], color=colour,
+                                alpha=0.15, label=f"{lab}: {t('interval', lang)}")
+        if estimates is not None and len(estimates):
+            ax.scatter(estimates["year"], estimates["value"], s=40, facecolors="white",
+                       edgecolors=PALETTE[3], linewidths=1.3, zorder=4,
+                       label=t("estimate", lang))
+        ax.axhline(0, color="#999999", lw=0.8)
+        ax.set_ylabel(unit)
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.set_title(_text(title, lang))
+        ax.legend(loc="upper right")
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def audit_verdicts(a: Analysis, table: pd.DataFrame, lang: str, notebook: str):
-    """Stacked bars of verdicts per check."""
-    fig, ax = _new()
+def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption, title):
+    """Stacked bars of audit verdicts per check, with the checks' readable names."""
+    import matplotlib.pyplot as plt
+
+    from .audit import label
+
     order = ["consistent", "within rounding", "inconsistent", "not checkable"]
+    words = {"en": dict(zip(order, order, strict=True)),
+             "vi": dict(zip(order, ["khớp", "khớp trong sai số làm tròn", "không khớp",
+                                    "không kiểm tra được"], strict=True))}
     ct = pd.crosstab(table["check"], table["verdict"]).reindex(columns=order, fill_value=0)
-    ct.plot.barh(stacked=True, ax=ax, color=[PALETTE[2], PALETTE[6], PALETTE[3], "#BBBBBB"],
-                 width=0.7)
-    ax.set_xlabel("checks" if lang == "en" else "số phép kiểm tra")
-    ax.set_ylabel("")
-    ax.set_title(TITLES["audit"][lang])
-    ax.legend(loc="lower right")
-    ids = a.obs[a.obs["obs_id"].isin(set(";".join(table["obs_ids"]).split(";")))]["source_id"]
-    return _png(save_figure(
-        fig, f"06_audit_{lang}", source_ids=ids, sources=a.ds.sources,
-        caption="Most relations the sources allow to test hold; the inconsistencies sit in "
-                "Lạng Sơn's ethnic-minority shares and household counts and in the Lào Cai "
-                "10-commune pace.", notebook=notebook, lang=lang))
+    ids = sorted({i.split(".")[0] for ids in table["obs_ids"] for i in ids.split(";") if i})
+    src = p.obs.set_index("obs_id")["source_id"]
+    source_ids = src[src.index.isin({i for ids in table["obs_ids"] for i in ids.split(";")})]
+    del ids
+
+    def draw(lang):
+        fig, ax = plt.subplots(layout="constrained")
+        left = np.zeros(len(ct))
+        colours = [PALETTE[2], PALETTE[6], PALETTE[3], "#BBBBBB"]
+        for v, colour in zip(order, colours, strict=True):
+            ax.barh(range(len(ct)), ct[v], left=left, color=colour, label=words[lang][v],
+                    height=0.7)
+            left += ct[v].to_numpy()
+        ax.set_yticks(range(len(ct)), [label(c, lang) for c in ct.index])
+        ax.set_xlabel(t("checks", lang))
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.3, -0.16), ncol=2)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)

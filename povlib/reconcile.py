@@ -24,7 +24,7 @@ STATUS_RANK = {"approved": 0, "reported": 1, "preliminary": 2, "estimate": 3,
                "target": 0, "plan": 1}
 QUALIFIER_RANK = {"exact": 0, "range low": 1, "range high": 1, "about": 2, "nearly": 2,
                   "more than": 3, "under": 3, "at least": 3}
-KEY = ["geo", "indicator", "period", "role", "bound"]
+KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
 
 
 def _role(status: pd.Series) -> pd.Series:
@@ -35,15 +35,24 @@ def _bound(qualifier: pd.Series) -> pd.Series:
     return qualifier.map({"range low": "low", "range high": "high"}).fillna("point")
 
 
-def reconcile(obs: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(chosen, conflicts)``.
 
-    ``chosen`` has one row per place, indicator, period, role (outcome or
-    target) and range bound, with ``n_obs`` and ``alternatives`` (ids not
-    chosen, ``;``-separated).  ``conflicts`` lists every key whose observations
-    differ in value: ids, values, ``spread`` (max - min, in the unit) and the
-    chosen id.  ``obs`` needs ``decimals`` (see :func:`povlib.tables.with_bounds`).
+    ``obs`` is a loaded :class:`~povlib.tables.Dataset` (then ``sources`` is
+    taken from it) or an observations table with ``decimals`` (see
+    :func:`povlib.tables.with_bounds`).  ``chosen`` has one row per place,
+    indicator, period, poverty standard, role (outcome or target) and range
+    bound, with ``n_obs`` and ``alternatives`` (ids not chosen,
+    ``;``-separated).  ``conflicts`` lists every key whose observations differ
+    in value: ids, values, ``spread`` (max - min, in the unit) and the chosen id.
+    Figures under different standards are never compared with each other.
     """
+    from .tables import Dataset, with_bounds
+
+    if isinstance(obs, Dataset):
+        obs, sources = with_bounds(obs.observations), obs.sources
+    if sources is None:
+        raise TypeError("reconcile(observations, sources): the sources table is needed")
     dates = sources.set_index("source_id")["date_published"]
     ranked = obs.assign(
         role=_role(obs["status"]),
@@ -54,29 +63,24 @@ def reconcile(obs: pd.DataFrame, sources: pd.DataFrame) -> tuple[pd.DataFrame, p
     ).sort_values(["_status", "_qual", "decimals", "_date", "obs_id"],
                   ascending=[True, True, False, False, True], kind="stable")
     groups = ranked.groupby(KEY, sort=True, dropna=False)
-    chosen = groups.head(1).set_index(KEY)
-    summary = groups.agg(n_obs=("obs_id", "size"), ids=("obs_id", list),
-                         vmin=("value", "min"), vmax=("value", "max"),
-                         values=("value", list))
-    chosen = chosen.join(summary[["n_obs", "ids"]])
-    chosen["alternatives"] = [";".join(i for i in ids if i != c)
-                              for ids, c in zip(chosen["ids"], chosen["obs_id"], strict=True)]
-    chosen = chosen.drop(columns=["ids", "_status", "_qual", "_date"]).reset_index()
-    conflicts = summary[summary["vmax"] > summary["vmin"]].assign(
-        spread=lambda d: d["vmax"] - d["vmin"],
-        chosen=lambda d: chosen.set_index(KEY).loc[d.index, "obs_id"],
+    first = groups.cumcount() == 0
+    chosen = ranked[first].set_index(KEY)
+    n_obs = groups["obs_id"].size()
+    # Lists are built only for the few keys printed more than once.
+    multi = ranked[ranked.groupby(KEY, dropna=False)["obs_id"].transform("size") > 1]
+    alts = (multi[~first.loc[multi.index]].groupby(KEY, dropna=False)["obs_id"].agg(";".join))
+    chosen = chosen.assign(n_obs=n_obs, alternatives=alts.reindex(chosen.index).fillna(""))
+    chosen = chosen.drop(columns=["_status", "_qual", "_date"]).reset_index()
+    mg = multi.groupby(KEY, sort=True, dropna=False)
+    summary = mg.agg(n_obs=("obs_id", "size"), vmin=("value", "min"), vmax=("value", "max"))
+    summary["ids"] = mg["obs_id"].agg(";".join)
+    summary["values"] = mg["value"].agg(lambda v: ";".join(f"{x:g}" for x in v))
+    conflicts = summary[summary["vmax"] > summary["vmin"]]
+    conflicts = conflicts.assign(
+        spread=conflicts["vmax"] - conflicts["vmin"],
+        chosen=chosen.set_index(KEY)["obs_id"].reindex(conflicts.index),
     ).drop(columns=["vmin", "vmax"]).reset_index()
-    conflicts["ids"] = conflicts["ids"].map(";".join)
-    conflicts["values"] = conflicts["values"].map(lambda v: ";".join(f"{x:g}" for x in v))
-    return chosen, conflicts
-
-
-def lookup(chosen: pd.DataFrame, geo: str, indicator: str, period: str, role: str = "outcome"):
-    """The reconciled point observation for one key (a row of ``chosen``), or None."""
-    c = chosen
-    hit = c[(c["geo"] == geo) & (c["indicator"] == indicator) & (c["period"] == period)
-            & (c["role"] == role) & (c["bound"] == "point")]
-    return None if hit.empty else hit.iloc[0]
+    return chosen, conflicts[[*KEY, "n_obs", "ids", "values", "spread", "chosen"]]
 
 
 make_callable(__name__, reconcile)

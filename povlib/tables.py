@@ -10,11 +10,11 @@ in one :class:`DataError`; nothing is dropped.
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import paths
@@ -62,11 +62,74 @@ class Dataset:
     observations: pd.DataFrame
     sources_checked: bool = False
     warnings: list[str] = field(default_factory=list)
+    _panel: object = field(default=None, repr=False, compare=False)
 
 
 def descriptor(data_dir: Path | str = paths.DATA) -> dict:
     """The Data Package descriptor of a data folder."""
     return json.loads((Path(data_dir) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+KNOWN_KEYS = {
+    "package": {"name", "title", "description", "licenses", "resources", "profile", "version",
+                "homepage", "sources", "contributors", "keywords", "created", "$schema"},
+    "resource": {"name", "path", "profile", "format", "encoding", "schema", "title",
+                 "description", "mediatype", "dialect", "sources", "licenses"},
+    "schema": {"fields", "primaryKey", "foreignKeys", "missingValues"},
+    "field": {"name", "type", "description", "constraints", "title", "format"},
+    "constraints": {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength",
+                    "maxLength"},
+}
+FIELD_TYPES = {"string", "integer", "number", "date"}
+
+
+def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
+    """Problems with ``datapackage.json`` itself: unreadable, or keys and types the reader
+    does not understand (which it would otherwise silently ignore)."""
+    path = Path(data_dir) / "datapackage.json"
+    fname = _rel(path)
+    try:
+        desc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return [Problem(fname, None, None, "file is missing")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(fname, None, None, f"cannot be read as UTF-8 text: {exc}")]
+    except json.JSONDecodeError as exc:
+        return [Problem(fname, exc.lineno - 1 if exc.lineno > 1 else None, None,
+                        f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+    problems = []
+
+    def unknown(obj, level: str, where: str) -> None:
+        if not isinstance(obj, dict):
+            problems.append(Problem(fname, None, None, f"{where} must be an object"))
+            return
+        for key in sorted(set(obj) - KNOWN_KEYS[level]):
+            problems.append(Problem(fname, None, None, f"{where}: key {key!r} is not understood"
+                                    " by povlib's reader"))
+
+    unknown(desc, "package", "the package")
+    resources = desc.get("resources") if isinstance(desc, dict) else None
+    if not isinstance(resources, list):
+        return problems + [Problem(fname, None, None, "'resources' must be a list")]
+    names = [r.get("name") for r in resources if isinstance(r, dict)]
+    for name in TABLES:
+        if name not in names:
+            problems.append(Problem(fname, None, None, f"resource {name!r} is missing"))
+    for res in resources:
+        unknown(res, "resource", f"resource {res.get('name') if isinstance(res, dict) else res!r}")
+        if not isinstance(res, dict) or not isinstance(res.get("schema"), dict):
+            continue
+        unknown(res["schema"], "schema", f"schema of {res.get('name')!r}")
+        for fld in res["schema"].get("fields", []):
+            where = f"field {fld.get('name') if isinstance(fld, dict) else fld!r} of {res.get('name')!r}"
+            unknown(fld, "field", where)
+            if isinstance(fld, dict):
+                if fld.get("type") not in FIELD_TYPES:
+                    problems.append(Problem(fname, None, None,
+                                            f"{where}: type {fld.get('type')!r} is not one of"
+                                            f" {sorted(FIELD_TYPES)}"))
+                unknown(fld.get("constraints", {}), "constraints", f"constraints of {where}")
+    return problems
 
 
 def _resource(desc: dict, name: str) -> dict:
@@ -83,6 +146,64 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
+def _decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem naming the line where it stops being UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(fname, None, None, f"cannot be read: {exc.strerror or exc}")]
+    if not data.strip():
+        return None, [Problem(fname, None, None, "file is empty: a header row is required")]
+    if b"\x00" in data:
+        return None, [Problem(fname, None, None, "file holds NUL bytes: binary, or UTF-16;"
+                              " save it as UTF-8")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return None, [Problem(fname, line - 1 if line > 1 else None, None,
+                              f"line {line} is not UTF-8 (byte {data[exc.start]:#04x}): the file"
+                              " looks like another encoding (cp1258, latin-1?); save it as UTF-8")]
+    return text.removeprefix("\ufeff"), []
+
+
+def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse CSV text strictly; a row with the wrong number of fields is a problem, not a guess."""
+    import csv
+    import io
+
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+        records = []
+        for row in reader:
+            n = len(records) + 1
+            if len(row) != len(header):
+                if row:
+                    problems.append(Problem(fname, n, None, f"{len(row)} fields where the header"
+                                            f" has {len(header)}"))
+                    records.append([""] * len(header))
+                continue
+            records.append(row)
+    except csv.Error as exc:
+        return pd.DataFrame(), [Problem(fname, max(reader.line_num - 1, 1), None,
+                                        f"malformed CSV: {exc} (an unterminated quote?)")]
+    frame = pd.DataFrame(records, columns=header, dtype="str")
+    if len(set(header)) != len(header):
+        dup = sorted({h for h in header if header.count(h) > 1})
+        problems.append(Problem(fname, None, dup[0], "column appears twice in the header"))
+        frame = frame.loc[:, ~frame.columns.duplicated()]
+    missing = [n for n in names if n not in frame.columns]
+    extra = [c for c in frame.columns if c not in names]
+    problems += [Problem(fname, None, n, "column is missing") for n in missing]
+    problems += [Problem(fname, None, c, "column is not in datapackage.json") for c in extra]
+    if not missing and list(frame.columns) != names:
+        problems.append(Problem(fname, None, None, "columns are not in the order of"
+                                " datapackage.json: " + ", ".join(names)))
+    return frame, problems
+
+
 def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFrame, list[Problem]]:
     """Read one table by its resource name and check it against its schema.
 
@@ -95,17 +216,13 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     fname = _rel(path)
     if not path.exists():
         return pd.DataFrame(), [Problem(fname, None, None, "file is missing")]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
     fields = res["schema"]["fields"]
     names = [f["name"] for f in fields]
-    problems: list[Problem] = []
-    missing = [n for n in names if n not in raw.columns]
-    extra = [c for c in raw.columns if c not in names]
-    for n in missing:
-        problems.append(Problem(fname, None, n, "column is missing"))
-    for c in extra:
-        problems.append(Problem(fname, None, c, "column is not in datapackage.json"))
-    if missing:
+    text, problems = _decode(path, fname)
+    if text is None:
+        return pd.DataFrame(), problems
+    raw, problems = _rows(text, fname, names)
+    if any(p.row is None for p in problems):
         return raw, problems
     rows = pd.RangeIndex(1, len(raw) + 1)
     raw.index = rows
@@ -119,14 +236,18 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     for f in fields:
         col, cons = f["name"], f.get("constraints", {})
         s = raw[col]
-        empty = s.str.strip() == ""
-        bad(~s.map(lambda v: unicodedata.is_normalized("NFC", v)), col,
-            lambda v: f"text {v!r} is not Unicode NFC")
+        stripped = s.str.strip()
+        empty = stripped == ""
+        bad(s != s.str.normalize("NFC"), col, lambda v: f"text {v!r} is not Unicode NFC")
+        bad(~empty & (s != stripped), col, lambda v: f"{v!r} has spaces at its start or end")
         if cons.get("required"):
             bad(empty, col, "a value is required")
         if f["type"] in ("integer", "number"):
             num = pd.to_numeric(s.where(~empty), errors="coerce")
             bad(~empty & num.isna(), col, lambda v: f"{v!r} is not a number")
+            bad(~empty & num.notna() & ~np.isfinite(num.astype(float)), col,
+                lambda v: f"{v!r} is not a finite number")
+            num = num.where(np.isfinite(num.astype(float)))
             if f["type"] == "integer":
                 bad(~empty & num.notna() & (num % 1 != 0), col, lambda v: f"{v!r} is not a whole number")
                 out[col] = num.round().astype("Int64")
@@ -139,22 +260,26 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
         elif f["type"] == "date":
             dates = pd.to_datetime(s.where(~empty), format="%Y-%m-%d", errors="coerce")
             bad(~empty & dates.isna(), col, lambda v: f"{v!r} is not an ISO date (YYYY-MM-DD)")
-            out[col] = s.where(~empty)
+            out[col] = s.where(~empty & dates.notna())
         else:
             out[col] = s
         if "enum" in cons:
             allowed = cons["enum"]
-            bad(~empty & ~s.isin(allowed), col, lambda v, a=allowed: f"{v!r} is not one of {a}")
+            bad(~(empty & ("" not in allowed)) & ~s.isin(allowed) & ~empty, col,
+                lambda v, a=allowed: f"{v!r} is not one of {a}")
         if "pattern" in cons:
-            pat = re.compile(cons["pattern"])
-            bad(~empty & ~s.map(lambda v, p=pat: bool(p.fullmatch(v))), col,
+            bad(~empty & ~s.str.fullmatch(cons["pattern"]), col,
                 lambda v, p=cons["pattern"]: f"{v!r} does not match the pattern {p!r}")
+        for key, test in (("minLength", lambda n, m: n < m), ("maxLength", lambda n, m: n > m)):
+            if key in cons and f["type"] == "string":
+                bad(~empty & test(s.str.len(), cons[key]), col,
+                    lambda v, k=key, m=cons[key]: f"{v!r} breaks {k} {m}")
         if cons.get("unique"):
-            bad(~empty & s.duplicated(keep="first"), col, lambda v: f"duplicated id {v!r}")
+            bad(~empty & stripped.duplicated(keep="first"), col, lambda v: f"duplicated id {v!r}")
     return out, problems
 
 
-def _foreign(frame: pd.DataFrame, column: str, allowed: pd.Series, fname: str, what: str,
+def _foreign(frame: pd.DataFrame, column: str, allowed, fname: str, what: str,
              allow_empty: bool = False) -> list[Problem]:
     s = frame[column]
     mask = ~s.isin(set(allowed))
@@ -163,13 +288,21 @@ def _foreign(frame: pd.DataFrame, column: str, allowed: pd.Series, fname: str, w
     return [Problem(fname, int(r), column, f"unknown {what} {s[r]!r}") for r in s[mask].index]
 
 
+def _rows_where(mask: pd.Series, fname: str, column: str, message) -> list[Problem]:
+    """One problem per row where ``mask`` holds; ``message`` is a Series of texts or a text."""
+    hit = mask[mask.fillna(False).astype(bool)].index
+    if isinstance(message, pd.Series):
+        return [Problem(fname, int(r), column, message[r]) for r in hit]
+    return [Problem(fname, int(r), column, message) for r in hit]
+
+
 def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, list[str]]:
     """Paragraphs (non-empty lines, in order) of each source file that exists, by source_id."""
     out = {}
     for sid, fname in zip(sources["source_id"], sources["file"], strict=True):
         p = sources_dir / fname
-        if p.exists():
-            text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8"))
+        if fname and p.is_file():
+            text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
             out[sid] = [line for line in text.splitlines() if line.strip()]
     return out
 
@@ -198,50 +331,188 @@ def _compatible(parsed_unit: str, unit: str) -> bool:
     return uk == "count" or unit.startswith(("workers", "people", "households"))
 
 
+def _parsed(obs: pd.DataFrame) -> pd.DataFrame:
+    """Parse each distinct (raw, unit, qualifier) once: expected value, unit, qualifier, error."""
+    keys = obs[["raw", "unit", "qualifier"]].drop_duplicates()
+    out = []
+    for raw, unit, qual in keys.itertuples(index=False):
+        try:
+            out.append((*_expected_value(raw, unit, qual), ""))
+        except FigureError as exc:
+            out.append((np.nan, "", "", str(exc)))
+    parsed = pd.DataFrame(out, columns=["expected", "parsed_unit", "parsed_q", "error"],
+                          index=keys.index)
+    return pd.concat([keys, parsed], axis=1)
+
+
+def check_indicators(ind: pd.DataFrame, fname: str) -> list[Problem]:
+    """Relations between indicators name known codes of the right kind."""
+    problems = []
+    codes = set(ind["code"])
+    for col in ("level_of", "numerator", "denominator", "part_of"):
+        problems += _foreign(ind, col, codes, fname, "indicator code", allow_empty=True)
+    parts = ind["parts"].str.split(";").explode()
+    parts = parts[parts.fillna("") != ""]
+    problems += [Problem(fname, int(r), "parts", f"unknown indicator code {v!r}")
+                 for r, v in parts[~parts.isin(codes)].items()]
+    needs_level = ind["kind"].isin(["change", "pace", "growth"])
+    problems += _rows_where(needs_level & (ind["level_of"] == ""), fname, "level_of",
+                            "a change, pace or growth must name the indicator it changes")
+    problems += _rows_where(ind["kind"].isin(["change", "pace"]) & (ind["direction"] == ""),
+                            fname, "direction", "a change or pace must say fall or rise")
+    problems += _rows_where((ind["numerator"] == "") != (ind["denominator"] == ""), fname,
+                            "denominator", "numerator and denominator go together")
+    return problems
+
+
+def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
+    """Parents, provinces and successors are known places; no place is its own ancestor."""
+    problems = []
+    ids = geo["geo_id"]
+    problems += _foreign(geo, "parent", ids, fname, "parent place", allow_empty=True)
+    problems += _foreign(geo, "province", ids, fname, "province")
+    problems += _foreign(geo, "successor", ids, fname, "successor place", allow_empty=True)
+    parent = geo.set_index("geo_id")["parent"]
+    parent = parent[~parent.index.duplicated()]
+    # Walk up the tree len(geo) times at most: a cycle never reaches the root.
+    node = parent.copy()
+    for _ in range(len(geo)):
+        node = node.map(parent).fillna("").where(node != "", "")
+        if (node == "").all():
+            break
+    cyclic = set(node[node != ""].index) | set(parent[parent == parent.index].index)
+    problems += _rows_where(geo["geo_id"].isin(cyclic), fname, "parent",
+                            "the parents form a cycle: this place is its own ancestor")
+    prov = geo["level"] == "province"
+    problems += _rows_where(prov & (geo["province"] != geo["geo_id"]), fname, "province",
+                            "a province is its own province")
+    to = pd.to_datetime(geo["valid_to"], errors="coerce")
+    frm = pd.to_datetime(geo["valid_from"], errors="coerce")
+    problems += _rows_where(to < frm, fname, "valid_to", "ends before it begins")
+    problems += _rows_where((geo["successor"] != "") & geo["valid_to"].isna(), fname,
+                            "valid_to", "a place with a successor needs the date it ended")
+    return problems
+
+
+def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> list[Problem]:
+    """A source is a kept file (with its sha256) or a web page (with URL and date accessed)."""
+    import hashlib
+
+    problems = []
+    has_file, has_url = src["file"] != "", src["url"] != ""
+    problems += _rows_where(~has_file & ~has_url, fname, "url",
+                            "a source needs a file in ../shared/sources or a URL")
+    problems += _rows_where(has_file & (src["sha256"] == ""), fname, "sha256",
+                            "a source file needs its sha256")
+    problems += _rows_where(has_url & src["date_accessed"].isna(), fname, "date_accessed",
+                            "a web page needs the date it was read")
+    late = pd.to_datetime(src["date_published"]) > pd.to_datetime(src["date_accessed"])
+    problems += _rows_where(late, fname, "date_published", "published after it was read")
+    if sources_dir is not None:
+        for row, f, digest in src.loc[has_file, ["file", "sha256"]].itertuples():
+            path = sources_dir / f
+            if not path.is_file():
+                problems.append(Problem(fname, int(row), "file", f"{f!r} is not in {sources_dir}"))
+            elif digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                problems.append(Problem(fname, int(row), "sha256",
+                                        f"{f!r} has changed: its sha256 is not the one recorded"))
+    return problems
+
+
 def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
                        paragraphs: dict[str, list[str]] | None) -> list[Problem]:
-    """Checks that need more than one table: codes, units, parse of raw, bounds, lookup."""
+    """Checks that need more than one table: codes, units, standards, periods, parse of raw,
+    bounds, lookup in the source paragraph.  Vectorised: each distinct raw is parsed once."""
+    from . import periods
+
     problems = []
     problems += _foreign(obs, "source_id", ds.sources["source_id"], fname, "source")
     problems += _foreign(obs, "geo", ds.geography["geo_id"], fname, "place")
     problems += _foreign(obs, "indicator", ds.indicators["code"], fname, "indicator code")
-    ind = ds.indicators.set_index("code")
-    geo_prov = ds.geography.set_index("geo_id")["province"]
-    for row, r in obs.iterrows():
-        def add(column, message, row=row):
-            problems.append(Problem(fname, int(row), column, message))
-        if r["indicator"] in ind.index:
-            meta = ind.loc[r["indicator"]]
-            if r["unit"] != meta["unit"]:
-                add("unit", f"{r['unit']!r} is not the unit of {r['indicator']} ({meta['unit']!r})")
-            if (meta["kind"] in PERCENT_BOUNDED_KINDS and meta["unit"] == "%"
-                    and pd.notna(r["value"]) and not 0 <= r["value"] <= 100):
-                add("value", f"percentage {r['value']} is outside 0 to 100")
-        if r["geo"] in geo_prov.index and geo_prov[r["geo"]] != r["province"]:
-            add("province", f"{r['province']!r} is not the province of {r['geo']!r}"
-                f" ({geo_prov[r['geo']]!r})")
-        try:
-            expected, parsed_unit, parsed_q = _expected_value(r["raw"], r["unit"], r["qualifier"])
-        except FigureError as exc:
-            add("raw", str(exc))
-        else:
-            if pd.isna(r["value"]) or abs(expected - r["value"]) > 1e-9 * max(1.0, abs(expected)):
-                add("value", f"{r['value']} does not equal the parse of raw {r['raw']!r} ({expected})")
-            if not _compatible(parsed_unit, r["unit"]):
-                add("unit", f"{r['unit']!r} does not fit the unit of raw {r['raw']!r}"
-                    f" ({parsed_unit or 'a bare number'})")
-            if parsed_q != "exact" and parsed_q != r["qualifier"]:
-                add("qualifier", f"raw {r['raw']!r} says {parsed_q!r}, not {r['qualifier']!r}")
-            if (parsed_q == "exact" and r["qualifier"] not in ("exact", "range low", "range high")
-                    and not r["note"].strip()):
-                add("qualifier", f"{r['qualifier']!r} is not in raw {r['raw']!r}; say why in note")
-        if paragraphs is not None and r["source_id"] in paragraphs and pd.notna(r["paragraph"]):
-            paras = paragraphs[r["source_id"]]
-            n = int(r["paragraph"])
+    ind = ds.indicators.drop_duplicates("code").set_index("code")
+    geo = ds.geography.drop_duplicates("geo_id").set_index("geo_id")
+    src = ds.sources.drop_duplicates("source_id").set_index("source_id")
+    known = obs["indicator"].isin(ind.index)
+    unit = obs["indicator"].map(ind["unit"])
+    problems += _rows_where(known & (obs["unit"] != unit), fname, "unit",
+                            "'" + obs["unit"] + "' is not the unit of " + obs["indicator"]
+                            + " ('" + unit.fillna("") + "')")
+    kind = obs["indicator"].map(ind["kind"])
+    value = obs["value"].astype(float)
+    pct = known & (kind == "rate") & (unit == "%") & ~value.between(0, 100)
+    problems += _rows_where(pct & value.notna(), fname, "value",
+                            "percentage " + value.astype(str) + " is outside 0 to 100")
+    needs_std = obs["indicator"].map(ind["standard"]).eq("yes")
+    problems += _rows_where(known & needs_std & (obs["standard"] == ""), fname, "standard",
+                            "a poverty figure must name its poverty standard")
+    problems += _rows_where(known & ~needs_std & (obs["standard"] != ""), fname, "standard",
+                            obs["indicator"] + " is not measured under a poverty standard")
+    prov = obs["geo"].map(geo["province"])
+    problems += _rows_where(prov.notna() & (prov != obs["province"]), fname, "province",
+                            "'" + obs["province"] + "' is not the province of '" + obs["geo"]
+                            + "' ('" + prov.fillna("") + "')")
+    per = periods.parse(obs["period"])
+    problems += _rows_where((obs["period"] != "") & (per["kind"] == ""), fname, "period",
+                            "'" + obs["period"] + "' is not a year, a span YYYY-YYYY or a month"
+                            " YYYY-MM")
+    problems += _rows_where((per["kind"] == "span") & (per["end"] <= per["start"]), fname,
+                            "period", "'" + obs["period"] + "' runs backwards or has no length")
+    outside = (per["start"] < 1990) | (per["end"] > 2050)
+    problems += _rows_where(outside, fname, "period",
+                            "'" + obs["period"] + "' lies outside 1990-2050")
+    published = pd.to_datetime(obs["source_id"].map(src["date_published"]), errors="coerce")
+    settled = obs["status"].isin(["approved", "reported", "preliminary"])
+    future = settled & (per["start"] > published.dt.year)
+    problems += _rows_where(future, fname, "period",
+                            "'" + obs["period"] + "' begins after its source was published;"
+                            " a figure about the future is an estimate or a target")
+    # A stock is at a date; a change, pace, growth or flow needs the span it covers.
+    problems += _rows_where(known & kind.isin(["change", "pace", "growth"])
+                            & (per["kind"] == "year") & ~obs["note"].str.strip().astype(bool),
+                            fname, "period", "a change needs its base and final year (A-B),"
+                            " or a note saying why not")
+    parsed = obs[["raw", "unit", "qualifier"]].merge(
+        _parsed(obs), on=["raw", "unit", "qualifier"], how="left", validate="many_to_one")
+    parsed.index = obs.index
+    failed = parsed["error"] != ""
+    problems += _rows_where(failed, fname, "raw", parsed["error"])
+    ok = ~failed
+    exp = parsed["expected"].astype(float)
+    off = ok & (value.isna() | ((exp - value).abs() > 1e-9 * np.maximum(1.0, exp.abs())))
+    problems += _rows_where(off, fname, "value",
+                            obs["value"].astype(str) + " does not equal the parse of raw "
+                            + obs["raw"].map(repr) + " (" + exp.astype(str) + ")")
+    compat = pd.Series([_compatible(p, u) for p, u in zip(parsed["parsed_unit"], obs["unit"],
+                                                           strict=True)], index=obs.index)
+    problems += _rows_where(ok & ~compat, fname, "unit",
+                            "'" + obs["unit"] + "' does not fit the unit of raw "
+                            + obs["raw"].map(repr) + " ("
+                            + parsed["parsed_unit"].replace("", "a bare number") + ")")
+    q = parsed["parsed_q"]
+    problems += _rows_where(ok & (q != "exact") & (q != obs["qualifier"]), fname, "qualifier",
+                            "raw " + obs["raw"].map(repr) + " says '" + q + "', not '"
+                            + obs["qualifier"] + "'")
+    unexplained = (ok & (q == "exact") & ~obs["qualifier"].isin(["exact", "range low", "range high"])
+                   & (obs["note"].str.strip() == ""))
+    problems += _rows_where(unexplained, fname, "qualifier",
+                            "'" + obs["qualifier"] + "' is not in raw " + obs["raw"].map(repr)
+                            + "; say why in note")
+    from_file = obs["source_id"].map(src["file"]).fillna("") != ""
+    problems += _rows_where(from_file & obs["paragraph"].isna(), fname, "paragraph",
+                            "a figure from a source file needs its paragraph")
+    problems += _rows_where(~from_file & obs["paragraph"].notna()
+                            & obs["source_id"].isin(src.index), fname, "paragraph",
+                            "a web page has no numbered paragraphs here: leave it empty")
+    if paragraphs is not None:
+        look = obs[from_file & obs["paragraph"].notna() & obs["source_id"].isin(list(paragraphs))]
+        for row, sid, n, raw in look[["source_id", "paragraph", "raw"]].itertuples():
+            paras = paragraphs[sid]
             if n > len(paras):
-                add("paragraph", f"paragraph {n} is out of range: the source has {len(paras)}")
-            elif r["raw"] not in paras[n - 1]:
-                add("raw", f"{r['raw']!r} does not stand in paragraph {n} of {r['source_id']}")
+                problems.append(Problem(fname, int(row), "paragraph",
+                                        f"paragraph {n} is out of range: the source has {len(paras)}"))
+            elif raw not in paras[n - 1]:
+                problems.append(Problem(fname, int(row), "raw",
+                                        f"{raw!r} does not stand in paragraph {n} of {sid}"))
     return problems
 
 
@@ -249,32 +520,33 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
                  *, strict: bool = True) -> Dataset:
     """Load and validate ``sources``, ``geography``, ``indicators`` and ``observations``.
 
-    Raw figures are looked up in the source texts when ``sources_dir`` (default
-    :func:`povlib.paths.sources_dir`) exists; otherwise ``sources_checked`` is
-    False and a warning says so.  With ``strict`` (the default) any problem raises
-    :class:`DataError`; otherwise the problems are returned in ``warnings``.
+    Raw figures are looked up in the source texts (and the texts' sha256
+    verified) when ``sources_dir`` (default :func:`povlib.paths.sources_dir`)
+    exists; otherwise ``sources_checked`` is False and a warning says so.  With
+    ``strict`` (the default) any problem raises :class:`DataError`; otherwise
+    the problems are returned in ``warnings``.
     """
     data_dir = Path(data_dir)
     sdir = Path(sources_dir) if sources_dir is not None else paths.sources_dir()
     frames, problems = {}, []
+    problems += check_descriptor(data_dir)
+    if problems:
+        raise DataError(problems)
     for name in TABLES:
         frames[name], probs = read_table(name, data_dir)
         problems += probs
     ds = Dataset(**frames)
-    if any(p.column is not None and p.row is None for p in problems):
-        raise DataError(problems)  # columns missing: the cross-table checks cannot run
-    gname = _rel(data_dir / "geography.csv")
-    problems += _foreign(ds.geography, "parent", ds.geography["geo_id"], gname, "parent place",
-                         allow_empty=True)
-    problems += _foreign(ds.geography, "province", ds.geography["geo_id"], gname, "province")
+    if any(p.row is None for p in problems):
+        raise DataError(problems)  # a file or column is missing: cross-table checks cannot run
+    have_sources = sdir.is_dir()
+    problems += check_indicators(ds.indicators, _rel(data_dir / "indicators.csv"))
+    problems += check_geography(ds.geography, _rel(data_dir / "geography.csv"))
+    problems += check_sources(ds.sources, _rel(data_dir / "sources.csv"),
+                              sdir if have_sources else None)
     paragraphs = None
-    if sdir.is_dir():
+    if have_sources:
         paragraphs = source_paragraphs(ds.sources, sdir)
         ds.sources_checked = True
-        sname = _rel(data_dir / "sources.csv")
-        for row, f in ds.sources["file"].items():
-            if not (sdir / f).exists():
-                problems.append(Problem(sname, int(row), "file", f"{f!r} is not in {sdir}"))
     else:
         ds.warnings.append(f"source texts not found at {sdir}: raw figures were not looked up")
     problems += check_observations(ds.observations, ds, _rel(data_dir / "observations.csv"),

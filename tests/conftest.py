@@ -22,3 +22,23 @@ def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(paths.DATA, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory) -> Path:
+    """The synthetic three-province data folder (see tests/synthetic.py)."""
+    import synthetic
+
+    return synthetic.write(tmp_path_factory.mktemp("synthetic") / "data")
+
+
+@pytest.fixture(scope="session")
+def synth(synth_dir):
+    return load_dataset(synth_dir)
+
+
+@pytest.fixture(scope="session")
+def synth_panel(synth):
+    from povlib.panel import panel
+
+    return panel(synth)

@@ -21,13 +21,22 @@ def _draw():
     return fig
 
 
-def test_footer_names_publisher_and_date(ds):
+def test_footer_cites_outlet_title_and_date(ds):
     text = footer_text(["backan-2023", "langson-2022"], ds.sources, "en")
     assert text.startswith("Sources: ")
-    assert "TN&MT, 27/02/2024" in text
-    assert "Quỳnh Nga (publisher not printed), date not printed" in text
+    assert "TN&MT, “Bắc Kạn vượt chỉ tiêu giảm nghèo, tạo sinh kế bền vững”, 27/02/2024" in text
+    assert "“Lạng Sơn: Quyết tâm vượt khó" in text and "n.d." in text
+    assert "[article" not in text  # never an internal file number alone
+    untitled = footer_text(["laocai-10xa-3y"], ds.sources, "en")
+    assert untitled.startswith("Source: “untitled article (Three-year review")
     vi = footer_text(["backan-2023"], ds.sources, "vi")
-    assert vi.startswith("Nguồn: TN&MT, 27/02/2024")
+    assert vi.startswith("Nguồn: TN&MT, “Bắc Kạn")
+
+
+def test_footer_with_many_sources_points_to_the_index(synth):
+    text = footer_text(["s1", "s2", "s3"], synth.sources, "en")
+    assert text == ("Sources: 3 sources (Báo Một, UBND tỉnh, Cổng thông tin); full citations in"
+                    " figures/README.md")
 
 
 def test_footer_needs_known_sources(ds):
@@ -52,8 +61,10 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     assert b"CreationDate" not in pdf
     svg = (tmp_path / "a" / "demo.svg").read_text()
     assert "<dc:date>" not in svg
-    index = write_index(tmp_path / "a").read_text()
+    assert "Tỷ lệ hộ nghèo, Bắc Kạn</text>" in svg  # text stays text, editable
+    index = write_index(tmp_path / "a", sources=ds.sources).read_text()
     assert "| [demo](demo.png)" in index and "`notebooks/02_x.ipynb`" in index
+    assert "- `backan-2023`: TN&MT, “Bắc Kạn" in index
 
 
 def test_png_is_300_dpi(ds, tmp_path):

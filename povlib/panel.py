@@ -1,0 +1,126 @@
+"""One reconciled panel under the notebooks, the audit and the exports.
+
+:func:`panel` reconciles the observations once and returns a :class:`Panel`
+whose ``table`` holds one row per place, indicator, period, poverty standard,
+role (outcome or target) and range bound: the chosen printed figure with its
+status, source, bounds and alternatives, and, flagged ``derived``, the values
+:mod:`povlib.derive` implies where nothing was printed.  What an indicator is,
+and how indicators relate, is read from ``data/indicators.csv``; display names
+and order come from the data too, so the library names no place or indicator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import periods
+from .tables import Dataset, with_bounds
+
+KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
+COLUMNS = [*KEY, "value", "low", "high", "unit", "qualifier", "status", "source_id", "obs_id",
+           "n_obs", "alternatives", "derived", "basis", "kind", "start", "end", "month",
+           "years", "end_date"]
+
+
+@dataclass
+class Panel:
+    """The reconciled panel of a dataset.
+
+    ``table``: chosen and derived values (see module doc); ``obs``: every
+    observation with its bounds; ``conflicts``: keys printed with different
+    values, with their spread; ``ds``: the dataset (for metadata).
+    """
+
+    ds: Dataset
+    obs: pd.DataFrame
+    table: pd.DataFrame
+    conflicts: pd.DataFrame
+
+    @property
+    def printed(self) -> pd.DataFrame:
+        """Chosen printed figures only (no derived values)."""
+        return self.table[~self.table["derived"]]
+
+    def points(self, role: str = "outcome", derived: bool = True) -> pd.DataFrame:
+        """Point values (not range ends) of one role; printed and, if asked, derived."""
+        t = self.table
+        mask = (t["role"] == role) & (t["bound"] == "point")
+        return t[mask if derived else mask & ~t["derived"]]
+
+    def label(self, code: str, lang: str = "en") -> str:
+        """Display label of an indicator."""
+        return str(self.indicators.at[code, f"label_{_lang(lang)}"])
+
+    def unit(self, code: str) -> str:
+        return str(self.indicators.at[code, "unit"])
+
+    def name(self, geo: str, lang: str = "en") -> str:
+        """Display name of a place (``label_en``/``label_vi`` of the geography)."""
+        return str(self.places.at[geo, f"label_{_lang(lang)}"])
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.ds.indicators.set_index("code")
+
+    @property
+    def places(self) -> pd.DataFrame:
+        return self.ds.geography.set_index("geo_id")
+
+    def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Rows in the data's display order: place, indicator, then time."""
+        order = frame.assign(
+            _g=frame["geo"].map(self.places["order"]).astype(float),
+            _i=frame["indicator"].map(self.indicators["order"]).astype(float)
+            if "indicator" in frame else 0.0)
+        by = ["_g", "geo", "_i"] + [c for c in ("end_date", "period", "standard", "role", "bound")
+                                    if c in frame]
+        return order.sort_values(by, kind="stable").drop(columns=["_g", "_i"]).reset_index(
+            drop=True)
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("en", "vi"):
+        raise ValueError(f"language must be 'en' or 'vi', not {lang!r}")
+    return lang
+
+
+def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    parts = periods.parse(frame["period"])
+    return pd.concat([frame.drop(columns=[c for c in parts if c in frame]), parts], axis=1)
+
+
+def build(ds: Dataset) -> Panel:
+    """Reconcile once and add derived values; see :func:`panel`."""
+    from . import derive
+    from .reconcile import reconcile
+
+    obs = with_bounds(ds.observations)
+    chosen, conflicts = reconcile(obs, ds.sources)
+    chosen = _with_periods(chosen.assign(derived=False, basis=""))
+    implied = derive.implied_levels(chosen, ds.indicators)
+    table = pd.concat([chosen, _with_periods(implied)], ignore_index=True)
+    table["n_obs"] = table["n_obs"].fillna(0).astype(int)
+    table["alternatives"] = table["alternatives"].fillna("")
+    p = Panel(ds=ds, obs=obs, table=table[COLUMNS], conflicts=conflicts)
+    p.table = p.sort(p.table)
+    return p
+
+
+def panel(ds: Dataset | None = None) -> Panel:
+    """The reconciled panel of ``ds`` (default: the project's data), built once per dataset.
+
+    Rule of choice: see :mod:`povlib.reconcile`.  Derived values are added only
+    where no figure was printed for the key, and never across a change of
+    poverty standard or of administrative unit.
+    """
+    if ds is None:
+        from .query import default_dataset
+
+        ds = default_dataset()
+    cached = getattr(ds, "_panel", None)
+    if cached is None:
+        cached = build(ds)
+        ds._panel = cached  # a Dataset is not changed after loading, so the panel stays valid
+    return cached

@@ -1,0 +1,171 @@
+"""A small, strict query API over the panel.
+
+``series`` returns one indicator as a tidy table; ``coverage`` says what is
+printed for each place, year and indicator.  Places may be given by id, by
+Vietnamese name or by ASCII alias; years as integers or strings.  Anything
+unknown raises :class:`QueryError`, which names it and suggests the closest
+valid codes: no query returns NaN or an empty frame silently.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+
+from .panel import Panel, panel
+
+
+class QueryError(KeyError):
+    """An unknown place, indicator or year; the message suggests valid ones."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+@lru_cache(maxsize=1)
+def default_dataset():
+    """The project's own data, loaded once per process."""
+    from .tables import load_dataset
+
+    return load_dataset()
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics (đ -> d), for matching names typed without them."""
+    text = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def _suggest(what: str, given, valid: list[str]) -> QueryError:
+    close = difflib.get_close_matches(_fold(given), [_fold(v) for v in valid], n=3, cutoff=0.5)
+    folded = {_fold(v): v for v in valid}
+    hint = (" Did you mean " + ", ".join(repr(folded[c]) for c in close) + "?") if close else ""
+    return QueryError(f"unknown {what} {given!r}.{hint} Valid: {', '.join(sorted(valid)[:12])}"
+                      + (" ..." if len(valid) > 12 else ""))
+
+
+def _panel(source) -> Panel:
+    return source if isinstance(source, Panel) else panel(source)
+
+
+def resolve_places(p: Panel, places) -> list[str]:
+    """geo_ids for places given by id, Vietnamese name or ASCII alias (diacritics optional).
+
+    A name shared by several units (the pre- and post-merger Lào Cai) stands for all of them.
+    """
+    if isinstance(places, str):
+        places = [places]
+    geo = p.ds.geography
+    index: dict[str, list[str]] = {}
+    for col in ("geo_id", "name_vi", "alias", "label_en", "label_vi"):
+        for gid, name in zip(geo["geo_id"], geo[col], strict=True):
+            index.setdefault(_fold(name), [])
+            if gid not in index[_fold(name)]:
+                index[_fold(name)].append(gid)
+    out: list[str] = []
+    for place in places:
+        hit = index.get(_fold(place))
+        if hit is None:
+            raise _suggest("place", place, list(geo["geo_id"]) + list(geo["name_vi"]))
+        out += [g for g in hit if g not in out]
+    return out
+
+
+def resolve_indicator(p: Panel, indicator: str) -> str:
+    codes = list(p.ds.indicators["code"])
+    if indicator in codes:
+        return indicator
+    raise _suggest("indicator", indicator, codes)
+
+
+def resolve_years(years) -> list[int]:
+    """Years as integers; a single year or a list, given as int or str."""
+    if isinstance(years, (int, str)):
+        years = [years]
+    out = []
+    for y in years:
+        try:
+            out.append(int(str(y).strip()))
+        except ValueError:
+            raise QueryError(f"year {y!r} is not a year such as 2023") from None
+    return out
+
+
+def series(indicator: str, places=None, years=None, *, standard: str | None = None,
+           role: str = "outcome", derived: bool = True, data=None) -> pd.DataFrame:
+    """One indicator as a tidy table: place, period, value, unit, status, standard, sources.
+
+    ``places``: ids or names (default: every place with a figure); ``years``:
+    keep periods ending in these years; ``standard``: ``2016-2020`` or
+    ``2022-2025``; ``role``: ``outcome`` or ``target``; ``derived``: include
+    values implied by other figures (flagged, with their basis); ``data``: a
+    Dataset or Panel (default: the project's data).  Raises
+    :class:`QueryError` for unknown names and when nothing matches.
+    """
+    p = _panel(data)
+    code = resolve_indicator(p, indicator)
+    t = p.table[(p.table["indicator"] == code) & (p.table["role"] == role)]
+    if not derived:
+        t = t[~t["derived"]]
+    if places is not None:
+        geos = resolve_places(p, places)
+        t = t[t["geo"].isin(geos)]
+    if years is not None:
+        ys = resolve_years(years)
+        have = set(t["end"].dropna().astype(int))
+        missing = [y for y in ys if y not in have]
+        if len(missing) == len(ys):
+            raise QueryError(f"{code} has no {role} for year(s) {ys} at the places asked;"
+                             f" years with figures: {sorted(have)}")
+        t = t[t["end"].isin(ys)]
+    if standard is not None:
+        stds = sorted(set(p.ds.observations["standard"]) - {""})
+        if standard not in stds:
+            raise _suggest("standard", standard, stds)
+        t = t[t["standard"] == standard]
+    if t.empty:
+        raise QueryError(f"no {role} of {code} for the places, years and standard asked")
+    out = t.assign(place=t["geo"].map(lambda g: p.name(g)), unit=p.unit(code),
+                   sources=t["source_id"])
+    return out[["geo", "place", "indicator", "period", "standard", "value", "low", "high",
+                "unit", "status", "qualifier", "derived", "basis", "sources", "obs_id",
+                "alternatives", "bound", "end_date"]].reset_index(drop=True)
+
+
+def coverage(data=None, *, families: dict | None = None, places=None, years=None,
+             level: str | None = None) -> pd.DataFrame:
+    """What is printed: one row per place and indicator family, one column per year.
+
+    Each cell counts the distinct sources that print an outcome (not a target)
+    of the family for that place and year (the last year of the period); 0 is a
+    visible gap.  ``families`` maps a family name to indicator codes (default:
+    each indicator is its own family); ``places`` (default: every place, or those of
+    ``level``) and ``years`` (first, last) fix the grid, so empty rows and years show.
+    """
+    p = _panel(data)
+    fam = families or {c: [c] for c in p.ds.indicators["code"]}
+    for codes in fam.values():
+        for c in codes:
+            resolve_indicator(p, c)
+    code_fam = {c: f for f, codes in fam.items() for c in codes}
+    geo = p.ds.geography
+    geos = (resolve_places(p, places) if places is not None else
+            list(geo.loc[geo["level"] == level, "geo_id"]) if level else list(geo["geo_id"]))
+    o = p.obs.assign(year=pd.to_numeric(p.obs["period"].str.extract(r"(\d{4})(?:-(?:\d\d))?$")[0],
+                                        errors="coerce"),
+                     family=p.obs["indicator"].map(code_fam))
+    o = o[o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"])
+          & o["year"].notna()]
+    if years is None:
+        span = (int(o["year"].min()), int(o["year"].max())) if len(o) else (0, -1)
+    else:
+        span = tuple(resolve_years(years))
+    cols = list(range(span[0], span[-1] + 1))
+    counts = o.groupby(["geo", "family", "year"])["source_id"].nunique()
+    grid = pd.MultiIndex.from_product([geos, list(fam), cols], names=["geo", "family", "year"])
+    out = counts.reindex(grid, fill_value=0).unstack("year")
+    out.columns = [int(c) for c in out.columns]
+    return out.reindex(pd.MultiIndex.from_product([geos, list(fam)], names=["geo", "family"]))

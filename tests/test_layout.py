@@ -1,0 +1,43 @@
+"""Figures a report can take as they are: no text outside the canvas, no legend over the
+footer; the guard in save_figure refuses a figure that breaks either."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from povlib import plots  # noqa: E402
+from povlib.figures import layout_problems, save_figure, use_style  # noqa: E402
+
+
+def test_guard_refuses_clipped_text(synth, tmp_path):
+    use_style()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    fig.text(0.9, 0.5, "a label that runs far beyond the right edge of the canvas")
+    with pytest.raises(ValueError, match="runs outside the figure"):
+        save_figure(fig, "clipped", source_ids=["s1"], sources=synth.sources, caption="c",
+                    notebook="n", out_dir=tmp_path)
+
+
+def test_charts_on_synthetic_data_pass_the_guard(synth_panel, tmp_path, monkeypatch):
+    monkeypatch.setattr("povlib.paths.FIGURES", tmp_path)
+    p = synth_panel
+    plots.levels(p, ["poverty_rate"], ["pa", "pa2", "pb", "pc"], name="lv", notebook="n",
+                 caption="c", years=(2019, 2025), ncols=3)
+    plots.over_time(p, "credit_balance", ["pc"], name="ot", notebook="n", caption="c")
+    written = sorted(f.name for f in tmp_path.glob("*.svg"))
+    assert written == ["lv_en.svg", "lv_vi.svg", "ot_en.svg", "ot_vi.svg"]
+    vi = (tmp_path / "lv_vi.svg").read_text(encoding="utf-8")
+    assert "đổi chuẩn nghèo" in vi and "sáp nhập tỉnh" in vi  # both breaks marked, in Vietnamese
+
+
+def test_layout_problems_empty_for_a_plain_chart():
+    use_style()
+    fig, ax = plt.subplots(layout="constrained")
+    ax.plot([2021, 2022], [1, 2])
+    ax.set_title("ok")
+    fig.canvas.draw()
+    assert layout_problems(fig) == []
+    plt.close(fig)
