@@ -74,6 +74,20 @@ def _export(args) -> int:
     return 0
 
 
+def _coverage(args) -> int:
+    from .query import coverage, coverage_markdown
+    from .tables import load_dataset
+
+    ds = load_dataset(args.data, args.sources)
+    years = tuple(int(y) for y in args.years.split("-")) if args.years else None
+    cov = coverage(ds, themes=args.theme, places=args.place, years=years)
+    if args.format == "markdown":
+        sys.stdout.write(coverage_markdown(cov, ds))
+    else:
+        sys.stdout.write(cov.to_csv(lineterminator="\n"))
+    return 0
+
+
 def _audit(args) -> int:
     import pandas as pd
 
@@ -144,6 +158,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("coverage", help="sources per place, family (theme) and year; gaps shown")
+    p.add_argument("--place", action="append", help="place id or name (repeatable)")
+    p.add_argument("--theme", action="append", help="indicator theme (repeatable); default all")
+    p.add_argument("--years", help="first-last, e.g. 2016-2025")
+    p.add_argument("--format", choices=["csv", "markdown"], default="markdown")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_coverage)
 
     p = sub.add_parser("extract", help="candidate observation rows from an article")
     p.add_argument("article", type=Path)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import periods
+from ._callable import make_callable
 from .tables import Dataset, with_bounds
 
 KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
@@ -124,3 +125,6 @@ def panel(ds: Dataset | None = None) -> Panel:
         cached = build(ds)
         ds._panel = cached  # a Dataset is not changed after loading, so the panel stays valid
     return cached
+
+
+make_callable(__name__, panel)

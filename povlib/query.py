@@ -135,18 +135,27 @@ def series(indicator: str, places=None, years=None, *, standard: str | None = No
                 "alternatives", "bound", "end_date"]].reset_index(drop=True)
 
 
-def coverage(data=None, *, families: dict | None = None, places=None, years=None,
+def coverage(data=None, *, families: dict | None = None, themes=None, places=None, years=None,
              level: str | None = None) -> pd.DataFrame:
     """What is printed: one row per place and indicator family, one column per year.
 
     Each cell counts the distinct sources that print an outcome (not a target)
     of the family for that place and year (the last year of the period); 0 is a
-    visible gap.  ``families`` maps a family name to indicator codes (default:
-    each indicator is its own family); ``places`` (default: every place, or those of
-    ``level``) and ``years`` (first, last) fix the grid, so empty rows and years show.
+    visible gap.  ``families`` maps a family name to indicator codes (default: the
+    indicators' ``theme`` in the metadata, limited to ``themes`` if given);
+    ``places`` (default: every place, or those of ``level``) and ``years``
+    (first, last) fix the grid, so empty rows and years show.
     """
     p = _panel(data)
-    fam = families or {c: [c] for c in p.ds.indicators["code"]}
+    if families is None:
+        ind = p.ds.indicators.sort_values("order")
+        order = list(dict.fromkeys(ind["theme"]))
+        for th in themes or []:
+            if th not in order:
+                raise _suggest("theme", th, order)
+        fam = {th: list(ind.loc[ind["theme"] == th, "code"]) for th in (themes or order)}
+    else:
+        fam = families
     for codes in fam.values():
         for c in codes:
             resolve_indicator(p, c)
@@ -169,3 +178,16 @@ def coverage(data=None, *, families: dict | None = None, places=None, years=None
     out = counts.reindex(grid, fill_value=0).unstack("year")
     out.columns = [int(c) for c in out.columns]
     return out.reindex(pd.MultiIndex.from_product([geos, list(fam)], names=["geo", "family"]))
+
+
+def coverage_markdown(cov: pd.DataFrame, data=None) -> str:
+    """A coverage table as Markdown: place and family, then one column per year; a gap
+    is shown as a dash."""
+    p = _panel(data)
+    years = list(cov.columns)
+    lines = ["| place | family | " + " | ".join(str(y) for y in years) + " |",
+             "|---|---|" + "---:|" * len(years)]
+    for (geo, fam), row in cov.iterrows():
+        cells = [str(int(v)) if v else "–" for v in row]
+        lines.append(f"| {p.name(geo)} | {fam} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -156,3 +156,23 @@ def test_real_data_invariants(ds):
     d = p.table[p.table["derived"]]
     assert (d["basis"] != "").all()
     assert d.merge(chosen[key], on=key).empty
+
+
+def test_readme_coverage_table_matches_the_data(capsys):
+    import re
+    import shlex
+
+    from povlib import paths
+
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"<!-- coverage: povlib (.+?) -->\n(.*?)<!-- /coverage -->", readme, re.S)
+    assert m, "README has no coverage block"
+    assert main(shlex.split(m.group(1))) == 0
+    assert capsys.readouterr().out == m.group(2)
+
+
+def test_top_level_names(synth):
+    import povlib
+
+    assert povlib.panel(synth).table is povlib.panel(synth).table  # built once per dataset
+    assert povlib.series("poverty_rate", "pc", data=synth)["value"].tolist() == [15.0]
