@@ -127,6 +127,9 @@ def _alternatives(words) -> tuple[str, list[str]]:
 
 def _which(m: re.Match, words: list[str], first_group: int = 1) -> str:
     """The word of :func:`_alternatives` that ``m`` matched, its groups starting at ``first_group``."""
+    last = m.lastindex - first_group
+    if 0 <= last < len(words):  # the alternation holds the last group that matched
+        return words[last]
     return next(w for i, w in enumerate(words) if m.group(first_group + i) is not None)
 
 
@@ -147,6 +150,7 @@ _PERCENT_RE = re.compile(r"\s*%")
 _PER_RE = re.compile(_PER_ALT)
 _MONEY_SCALE_OF = dict(_MONEY_WORDS)
 _PER_NAME = dict(_PER_WORDS)
+_YEAR_RE = re.compile(r"(19|20)[0-9][0-9]")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
 
@@ -342,7 +346,7 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[
     if frac:
         den_tok = frac.group(1).rstrip(".,")
         den_end = frac.start(1) + len(den_tok)
-        if re.fullmatch(r"(19|20)[0-9][0-9]", den_tok) and int(first) <= 12 and not unit1:
+        if _YEAR_RE.fullmatch(den_tok) and int(first) <= 12 and not unit1:
             raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date,"
                               " not a fraction")
         den, _ = parse_number(den_tok, text=text[start:den_end])
