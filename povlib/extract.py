@@ -13,6 +13,7 @@ say why a guess was made (the ``note`` column names the cue).
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -341,7 +342,11 @@ def _skip_reason(text: str, start: int, num_start: int) -> str | None:
 
 def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None = None
                  ) -> tuple[pd.DataFrame, list[dict]]:
-    """Candidate rows (``observations.csv`` layout) and the skipped figures of an article."""
+    """Candidate rows (``observations.csv`` layout) and the skipped figures of an article.
+
+    ``source_id`` must match :data:`SOURCE_ID` (or be empty); see :func:`check_source_id`.
+    """
+    check_source_id(source_id)
     if geography is None:
         geography = pd.read_csv(paths.DATA / "geography.csv", dtype=str, keep_default_na=False)
     places = place_patterns(geography)
@@ -469,19 +474,151 @@ def _value(value: float, parsed_unit: str, unit: str) -> float:
     return value
 
 
-def extract_file(path: Path | str, source_id: str = "") -> tuple[pd.DataFrame, list[dict]]:
-    """:func:`extract_text` on a UTF-8 file; the source id defaults to the file's stem."""
+# --- files in and out ------------------------------------------------------------
+
+SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""What a source id may be: it opens every ``obs_id`` cell, and a cell starting with
+``=``, ``+``, ``-`` or ``@`` runs as a formula when the CSV is opened in a spreadsheet."""
+
+
+class ExtractError(ValueError):
+    """An article, output path or source id that extract cannot use; a one-line message."""
+
+
+def check_source_id(source_id: str) -> str:
+    """Return ``source_id`` if empty or matching :data:`SOURCE_ID`; else raise ExtractError."""
+    if source_id and not SOURCE_ID.fullmatch(source_id):
+        raise ExtractError(
+            f"source id {source_id!r} must start with a letter or digit and hold only letters,"
+            " digits, '.', '_' and '-'")
+    return source_id
+
+
+def _id_from_stem(stem: str) -> str:
+    """A file name made into a source id: accents dropped, other characters replaced by '-'."""
+    # Not refused like a typed id: the file is what the user asked for, its name a default.
+    plain = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).lstrip("._-")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"UTF-16LE"``/``"UTF-16BE"`` when NUL bytes fill one byte of each pair, else None."""
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if half and max(even, odd) >= 0.3 * half and min(even, odd) <= 0.02 * max(even, odd):
+        return "UTF-16LE" if odd > even else "UTF-16BE"
+    return None
+
+
+def read_article(path: Path | str) -> str:
+    """The text of a UTF-8 article file (a UTF-8 byte-order mark is dropped).
+
+    Raises :class:`ExtractError`, naming the file, when it is missing, a folder,
+    unreadable, empty or blank, binary (NUL bytes), or not UTF-8: UTF-16/UTF-32,
+    or an 8-bit code page such as Windows-1258 (Vietnamese) or Latin-1; the
+    message says which and how to convert it.
+    """
     path = Path(path)
-    return extract_text(path.read_text(encoding="utf-8"), source_id or path.stem)
+    name = str(path)
+    if path.is_dir():
+        raise ExtractError(f"article {name} is a folder, not a file: give one article's text file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ExtractError(f"article {name} does not exist") from None
+    except OSError as exc:
+        raise ExtractError(f"cannot read article {name}: {exc.strerror or exc}") from None
+    if not data:
+        raise ExtractError(f"article {name} is empty (0 bytes): nothing to extract")
+    convert_hint = "convert it to UTF-8, for example: iconv -f {enc} -t UTF-8 {name} > {out}"
+    name, out = shlex.quote(name), shlex.quote(f"{path.stem}.utf8.txt")
+    for bom, enc in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                     (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+        if data.startswith(bom):
+            raise ExtractError(f"article {name} is {enc} (it starts with a {enc[:6]} byte-order"
+                               f" mark), not UTF-8: " + convert_hint.format(enc=enc, name=name,
+                                                                           out=out))
+    if b"\x00" in data:
+        enc = _utf16_without_bom(data)
+        if enc:
+            raise ExtractError(f"article {name} looks like {enc} without a byte-order mark (every"
+                               " other byte is NUL), not UTF-8: "
+                               + convert_hint.format(enc=enc, name=name, out=out))
+        raise ExtractError(f"article {name} is binary (a NUL byte at offset {data.index(0):,}),"
+                           " not a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        legacy = data.decode("cp1258", errors="replace")
+        # Letters and combining tone marks that Vietnamese text has and Latin-1 text hardly.
+        if any(ch in legacy for ch in "ăđơưĂĐƠƯ\u0300\u0301\u0303\u0309\u0323"):
+            enc, guess = "CP1258", "it looks like Windows-1258 (cp1258), the Vietnamese code page"
+        else:
+            enc, guess = "LATIN1", "it looks like an 8-bit code page such as Latin-1"
+        raise ExtractError(
+            f"article {name} is not UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start:,}"
+            f" (line {line}) cannot be read as UTF-8; {guess}; "
+            + convert_hint.format(enc=enc, name=name, out=out)) from None
+    if not text.strip():
+        raise ExtractError(f"article {name} is blank (only whitespace): nothing to extract")
+    return text
+
+
+def check_output(out: Path | str, force: bool = False) -> Path:
+    """Return ``out`` if extract may write there; else raise :class:`ExtractError`.
+
+    Never inside the project's ``data/`` (candidates are reviewed before anything
+    joins the curated tables), never over an existing file unless ``force``, and
+    only into a folder that exists.
+    """
+    out = Path(out)
+    target, data = out.resolve(), paths.DATA.resolve()
+    if target == data or data in target.parents:
+        raise ExtractError(f"will not write {out}: it is inside the project's data folder {data};"
+                           " write the candidates elsewhere and review them first")
+    if target.is_dir():
+        raise ExtractError(f"output {out} is a folder: give a file name, such as {out / 'c.csv'}")
+    if not target.parent.is_dir():
+        raise ExtractError(f"output folder {out.parent} does not exist")
+    if target.exists() and not force:
+        raise ExtractError(f"output {out} already exists: pass --force to overwrite it")
+    return out
+
+
+def write_output(out: Path | str, text: str, force: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``out`` after :func:`check_output`; an existing file is
+    replaced only with ``force``, even if it appeared after the check."""
+    out = check_output(out, force)
+    try:
+        with open(out, "w" if force else "x", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise ExtractError(f"output {out} already exists: pass --force to overwrite it") from None
+    except OSError as exc:
+        raise ExtractError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def extract_file(path: Path | str, source_id: str = "") -> tuple[pd.DataFrame, list[dict]]:
+    """:func:`extract_text` on a UTF-8 file (see :func:`read_article` for what is refused);
+    the source id defaults to the file's name, made safe (:func:`_id_from_stem`)."""
+    check_source_id(source_id)
+    path = Path(path)
+    return extract_text(read_article(path), source_id or _id_from_stem(path.stem))
 
 
 def extract(path_or_text: str | Path, source_id: str = "") -> pd.DataFrame:
     """Candidate rows from a file path or from article text (skipped figures dropped here;
     use :func:`extract_text` to get them)."""
-    p = Path(str(path_or_text))
-    if "\n" not in str(path_or_text) and p.exists():
-        return extract_file(p, source_id)[0]
-    return extract_text(str(path_or_text), source_id)[0]
+    text = str(path_or_text)
+    try:
+        is_file = "\n" not in text and Path(text).exists()
+    except OSError:  # a long one-line article is "File name too long", not a path
+        is_file = False
+    if is_file:
+        return extract_file(text, source_id)[0]
+    return extract_text(text, source_id)[0]
 
 
 def evaluate(candidates: pd.DataFrame, curated: pd.DataFrame) -> dict[str, float]:
