@@ -109,12 +109,20 @@ def _audit(args) -> int:
 
 
 def _extract(args) -> int:
-    from .extract import extract_file
+    from .extract import ExtractError, check_output, check_source_id, extract_file, write_output
 
-    rows, skipped = extract_file(args.article, source_id=args.source_id)
-    text = rows.to_csv(index=False, lineterminator="\n")
+    try:  # checked before the article is read, so a bad --out or id costs nothing
+        check_source_id(args.source_id)
+        if args.out:
+            check_output(args.out, args.force)
+        rows, skipped = extract_file(args.article, source_id=args.source_id)
+        text = rows.to_csv(index=False, lineterminator="\n")
+        if args.out:
+            write_output(args.out, text, args.force)
+    except ExtractError as exc:
+        print(f"povlib extract: {exc}", file=sys.stderr)
+        return 1
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
         print(f"{len(rows)} candidate rows written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -171,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("extract", help="candidate observation rows from an article")
     p.add_argument("article", type=Path)
     p.add_argument("--source-id", default="")
-    p.add_argument("--out", type=Path)
+    p.add_argument("--out", type=Path, help="CSV to write (not inside data/); default: standard output")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=_extract)
 
     p = sub.add_parser("build", help="execute the notebooks in order and write figures/")

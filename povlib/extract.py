@@ -13,7 +13,9 @@ say why a guess was made (the ``note`` column names the cue).
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,18 +36,35 @@ _DATE = re.compile(r"\d{1,2}/(?:19|20)\d\d(?!\d)|\d{1,2}/\d{1,2}(?:/\d{2,4})?(?!
 _YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 _DOC = re.compile(r"\s*/\s*[A-ZĐ]")
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+(?=\S)")
+_SKIP_TOKEN = re.compile(r"[\d/:.,]+")
+_TOKEN = re.compile(r"\S+")
+_GLUED_LETTER = re.compile(r"[A-Za-zÀ-ỹ_]")
+_USD = re.compile(r"\s*USD")
+_DURATION = re.compile(r"\s*(năm|tháng|ngày|giờ|tuổi)\b")
+_LOWER_WORD = re.compile(r"\s*(?=[a-zà-ỹ])(\S+)")
+_CLAUSE_END = re.compile(r"[,.;:()]")
+_CONTEXT = 600
+"""Characters of a sentence read on each side of a figure, in characters.  The five
+sources' longest sentence has 412; the cap keeps a text with no full stop linear, and
+the cost per figure grows with it."""
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower() if len(base) == 1 else ch.lower()
+
+
+_FOLDED: dict[int, str] = {}
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII fold that keeps positions: ``"Lạng Sơn"`` gives ``"lang son"``."""
-    out = []
-    for ch in text:
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base) == 1 else ch.lower())
-    return "".join(out)
+    # One str.translate over a table of the characters seen: a Python loop per
+    # character took 2 s on 5 MB.
+    _FOLDED.update({ord(ch): _fold_char(ch) for ch in set(text) if ord(ch) not in _FOLDED})
+    return text.translate(_FOLDED)
 
 
 # --- places ------------------------------------------------------------------
@@ -55,7 +74,8 @@ class _Place:
     geo: str
     province: str
     rank: int
-    pattern: re.Pattern
+    pattern: re.Pattern  # what a mention is; matched as its literal names, see _finditer_names
+    names: tuple[str, ...]
 
 
 def place_patterns(geography: pd.DataFrame) -> list[_Place]:
@@ -73,31 +93,84 @@ def place_patterns(geography: pd.DataFrame) -> list[_Place]:
             if bare != name and bare in full:  # "thành phố Bắc Kạn" is not "Bắc Kạn"
                 bare = name
             pat = re.compile(rf"(?<![\w])(?:{re.escape(name)}|{re.escape(bare)})(?![\w])")
-            out.append(_Place(g["geo_id"], g["province"], LEVEL_RANK[g["level"]], pat))
+            out.append(_Place(g["geo_id"], g["province"], LEVEL_RANK[g["level"]], pat,
+                              tuple(dict.fromkeys((name, bare)))))
     return sorted(out, key=lambda p: -len(p.pattern.pattern))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w means in a str pattern
+
+
+def _finditer_names(folded: str, names: tuple[str, ...]):
+    """(start, end) of what ``(?<![\\w])(?:name1|name2)(?![\\w])`` finds, left to right.
+
+    ``str.find`` per name is many times faster than the regex, whose leading
+    look-behind keeps it from skipping ahead to a literal.
+    """
+    hits = []
+    for order, name in enumerate(names):
+        i = folded.find(name)
+        while i != -1:
+            j = i + len(name)
+            if (i == 0 or not _is_word(folded[i - 1])) and (j == len(folded)
+                                                             or not _is_word(folded[j])):
+                hits.append((i, order, j))
+            i = folded.find(name, i + 1)
+    last = 0
+    for i, _, j in sorted(hits):  # at one start, the first name wins, as in the regex
+        if i >= last:
+            yield i, j
+            last = j
 
 
 def _mentions(folded: str, places: list[_Place]) -> list[tuple[int, int, _Place]]:
     """Place mentions as (start, end, place); a longer name hides the shorter ones inside it."""
     found: list[tuple[int, int, _Place]] = []
+    covered = bytearray(len(folded) + 1)  # 1 inside a mention already found
     for p in places:
-        for m in p.pattern.finditer(folded):
-            if not any(s <= m.start() < e for s, e, _ in found):
-                found.append((m.start(), m.end(), p))
+        for s, e in _finditer_names(folded, p.names):
+            if not covered[s]:
+                found.append((s, e, p))
+                covered[s:e] = b"\x01" * (e - s)
     return sorted(found, key=lambda x: x[0])
 
 
-def _pick(mentions, lo: int, hi: int, near: int) -> _Place | None:
-    inside = [(s, p) for s, e, p in mentions if lo <= s < hi]
-    if not inside:
+class _MentionIndex:
+    """Answers :func:`_pick` in log time: starts of the mentions by rank, sorted.
+
+    Scanning every mention for every figure made a long paragraph quadratic.
+    """
+
+    def __init__(self, mentions: list[tuple[int, int, _Place]]):
+        by_rank: dict[int, list[tuple[int, _Place]]] = {}
+        for s, _, p in mentions:  # mentions come sorted by start
+            by_rank.setdefault(p.rank, []).append((s, p))
+        self.ranks = [(r, [s for s, _ in sp], [p for _, p in sp])
+                      for r, sp in sorted(by_rank.items())]
+
+    def pick(self, lo: int, hi: int, near: int) -> _Place | None:
+        """The best-ranked place starting in ``[lo, hi)``; nearest ``near`` on a tie, then the
+        earlier one."""
+        for _, starts, places in self.ranks:
+            a, b = bisect_left(starts, lo), bisect_left(starts, hi)
+            if a >= b:
+                continue
+            k = bisect_left(starts, near, a, b)
+            if k == b or (k > a and near - starts[k - 1] <= starts[k] - near):
+                k -= 1
+            return places[k]
         return None
-    return min(inside, key=lambda sp: (sp[1].rank, abs(sp[0] - near)))[1]
 
 
 # --- indicators ----------------------------------------------------------------
 
 def _has(text: str, *words: str) -> bool:
     return any(w in text for w in words)
+
+
+_FALL = re.compile(r"(?<!\w)giảm(?!\w)")
+_RISE = re.compile(r"(?<!\w)tăng(?!\w)")
 
 
 def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: bool,
@@ -110,8 +183,8 @@ def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: 
     Cues after the figure are tried first, then the nearest words, then the
     sentence.
     """
-    change_fall = bool(re.search(r"(?<!\w)giảm(?!\w)", local)) and not _has(local, "xuống", "từ")
-    change_rise = bool(re.search(r"(?<!\w)tăng(?!\w)", local)) and not _has(local, "lên")
+    change_fall = bool(_FALL.search(local)) and not _has(local, "xuống", "từ")
+    change_rise = bool(_RISE.search(local)) and not _has(local, "lên")
     s, near = sentence, after + " " + local
     if unit.startswith("%"):
         if after.lstrip().startswith("kế hoạch") and not _has(s, "giải ngân"):
@@ -197,13 +270,17 @@ _YEAR_CUE = re.compile(r"(?:giai đoạn|từ)\s*(?:năm\s*)?((?:19|20)\d\d)\s*-
                        r"|(so với\s+)?(?:năm|hết|cuối năm|tháng \d{1,2}/)\s*((?:19|20)\d\d)")
 
 
+_YEAR_IN_BRACKETS = re.compile(r"\s*\((?:năm\s+)?((?:19|20)[0-9][0-9])\)")
+_YEARS_AGO = re.compile(r"([0-9]+) năm qua")
+
+
 def guess_period(before: str, after: str, is_change: bool, doc_year: str) -> str:
     """A year, a range ``A-B``, or the document's year; for a change, ``base-final``.
 
     ``before`` is the sentence up to the figure, ``after`` the rest of the sentence.
     The nearest cue before the figure wins; ``(năm 2021)`` right after it wins over all.
     """
-    m = re.match(r"\s*\((?:năm\s+)?((?:19|20)\d\d)\)", after)
+    m = _YEAR_IN_BRACKETS.match(after)
     if m:
         return m.group(1)
     cues = list(_YEAR_CUE.finditer(before))
@@ -212,7 +289,7 @@ def guess_period(before: str, after: str, is_change: bool, doc_year: str) -> str
     if is_change and base:
         later = [c.group(4) for c in levels if c.group(4) and c.group(4) != base[0]]
         return f"{base[0]}-{later[-1] if later else int(base[0]) + 1}"
-    ago = re.search(r"(\d+) năm qua", before)
+    ago = _YEARS_AGO.search(before)
     if ago and doc_year and not levels:  # "3 năm qua": the n years to the article's year
         return f"{int(doc_year) - int(ago.group(1))}-{doc_year}"
     if levels:
@@ -230,33 +307,46 @@ _STATUS = [("sơ bộ", "preliminary"), ("dự ước", "estimate"), ("ước", 
            ("chỉ tiêu", "target")]
 
 
+_STATUS_RE = [(re.compile(rf"(?<!\w){word}(?!\w)"), status) for word, status in _STATUS]
+
+
 def guess_status(sentence: str) -> str:
     """Status from the words of the sentence before the figure; ``reported`` by default."""
-    for word, status in _STATUS:
-        if re.search(rf"(?<!\w){word}(?!\w)", sentence):
+    for pattern, status in _STATUS_RE:
+        if pattern.search(sentence):
             return status
     return "reported"
 
 
 # --- the scanner -----------------------------------------------------------------
 
+_COUNTED_YEAR = re.compile(r"\s*(?:hộ|người|lao động|tỷ|triệu|%)")
+_DOC_NUMBER_BEFORE = re.compile(
+    r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định)\s+số|thứ)\s*$")
+
+
 def _skip_reason(text: str, start: int, num_start: int) -> str | None:
     """Why the number at ``num_start`` is not a figure (date, year, code), or None."""
     if _DATE.match(text, num_start):
         return "date"
     y = _YEAR.match(text, num_start)
-    if y and not re.match(r"\s*(?:hộ|người|lao động|tỷ|triệu|%)", text[y.end():]):
+    # Matched in place: slicing text[y.end():] copied the rest of the paragraph for
+    # every year, the last quadratic step of a long paragraph.
+    if y and not _COUNTED_YEAR.match(text, y.end()):
         return "year"
     before = text[max(0, start - 30):start].lower()
-    if re.search(r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định)\s+số|thứ)\s*$",
-                 before):
+    if _DOC_NUMBER_BEFORE.search(before):
         return "document number"
     return None
 
 
 def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None = None
                  ) -> tuple[pd.DataFrame, list[dict]]:
-    """Candidate rows (``observations.csv`` layout) and the skipped figures of an article."""
+    """Candidate rows (``observations.csv`` layout) and the skipped figures of an article.
+
+    ``source_id`` must match :data:`SOURCE_ID` (or be empty); see :func:`check_source_id`.
+    """
+    check_source_id(source_id)
     if geography is None:
         geography = pd.read_csv(paths.DATA / "geography.csv", dtype=str, keep_default_na=False)
     places = place_patterns(geography)
@@ -270,8 +360,8 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
     sid = source_id or "new"
     for pno, para in enumerate(paragraphs, 1):
         folded = fold(para)
-        mentions = _mentions(folded, places)
-        para_place = _pick(mentions, 0, len(para), 0)
+        mentions = _MentionIndex(_mentions(folded, places))
+        para_place = mentions.pick(0, len(para), 0)
         bounds = [0] + [m.start() for m in _SENTENCE_END.finditer(para)] + [len(para)]
         prev_end = 0
         pos = 0
@@ -283,27 +373,27 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
             num_start = m.end() - 1
             reason = _skip_reason(para, m.start(), num_start)
             if reason:
-                pos = re.compile(r"[\d/:.,]+").match(para, num_start).end()
+                pos = _SKIP_TOKEN.match(para, num_start).end()
                 continue
             try:
                 fig, end = parse_at(para, m.start())
             except FigureError as exc:
-                tok = re.compile(r"\S+").match(para, num_start).group()
+                tok = _TOKEN.match(para, num_start).group()
                 skipped.append(dict(paragraph=pno, text=tok, reason=str(exc)))
                 pos = num_start + len(tok)
                 continue
             nxt = para[end:end + 12]
             bad = None
-            if re.match(r"[A-Za-zÀ-ỹ_]", nxt) and not fig.unit:
+            if not fig.unit and _GLUED_LETTER.match(nxt):
                 bad = "a code, not a figure"
-            elif re.match(r"\s*USD", nxt):
+            elif _USD.match(nxt):
                 bad = "foreign currency"
             elif _DOC.match(nxt):
                 bad = "document number"
-            elif not fig.unit and re.match(r"\s*(năm|tháng|ngày|giờ|tuổi)\b", nxt):
+            elif not fig.unit and _DURATION.match(nxt):
                 bad = "a duration or age"
-            elif not fig.unit and re.match(r"\s*[a-zà-ỹ]", nxt):
-                word = re.match(r"\s*(\S+)", nxt).group(1)
+            elif not fig.unit and _LOWER_WORD.match(nxt):
+                word = _LOWER_WORD.match(nxt).group(1)
                 skipped.append(dict(paragraph=pno, text=para[m.start():end + len(nxt)].strip(),
                                     reason=f"unknown unit word {word!r}"))
                 prev_end = pos = end
@@ -314,18 +404,21 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                                         reason=bad))
                 pos = end
                 continue
-            s_lo = max(b for b in bounds if b <= m.start())
-            s_hi = min(b for b in bounds if b > m.start()) if any(b > m.start() for b in bounds) \
-                else len(para)
-            sentence = para[s_lo:m.start()].lower()
-            local = para[max(prev_end, s_lo):m.start()].lower()
-            after = re.split(r"[,.;:()]", para[end:s_hi].lower(), maxsplit=1)[0]
-            rest = para[end:s_hi].lower()
-            place = _pick(mentions, 0, s_hi, m.start()) or para_place or carry
+            i = bisect_right(bounds, m.start())
+            s_lo = bounds[i - 1]
+            s_hi = bounds[i] if i < len(bounds) else len(para)
+            # The words read around a figure stop at _CONTEXT characters, so that a
+            # text with no full stop costs time in proportion to its length.
+            c_lo, c_hi = max(s_lo, m.start() - _CONTEXT), min(s_hi, end + _CONTEXT)
+            sentence = para[c_lo:m.start()].lower()
+            local = para[max(prev_end, c_lo):m.start()].lower()
+            rest = para[end:c_hi].lower()
+            after = _CLAUSE_END.split(rest, maxsplit=1)[0]
+            place = mentions.pick(0, s_hi, m.start()) or para_place or carry
             pieces = [(fig.text, fig, "")]
             if fig.denominator is not None and "/" in fig.text and fig.unit:
                 num_txt, den_txt = (p.strip() for p in fig.text.split("/", 1))
-                if re.search(r"\D$", num_txt):  # "16.664 hộ/17.497 hộ": two figures
+                if not num_txt[-1:].isdecimal():  # "16.664 hộ/17.497 hộ": two figures
                     pieces = [(num_txt, parse_at(num_txt)[0], "numerator"),
                               (den_txt, parse_at(den_txt)[0], "denominator")]
             for raw, f, part in pieces:
@@ -381,19 +474,151 @@ def _value(value: float, parsed_unit: str, unit: str) -> float:
     return value
 
 
-def extract_file(path: Path | str, source_id: str = "") -> tuple[pd.DataFrame, list[dict]]:
-    """:func:`extract_text` on a UTF-8 file; the source id defaults to the file's stem."""
+# --- files in and out ------------------------------------------------------------
+
+SOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""What a source id may be: it opens every ``obs_id`` cell, and a cell starting with
+``=``, ``+``, ``-`` or ``@`` runs as a formula when the CSV is opened in a spreadsheet."""
+
+
+class ExtractError(ValueError):
+    """An article, output path or source id that extract cannot use; a one-line message."""
+
+
+def check_source_id(source_id: str) -> str:
+    """Return ``source_id`` if empty or matching :data:`SOURCE_ID`; else raise ExtractError."""
+    if source_id and not SOURCE_ID.fullmatch(source_id):
+        raise ExtractError(
+            f"source id {source_id!r} must start with a letter or digit and hold only letters,"
+            " digits, '.', '_' and '-'")
+    return source_id
+
+
+def _id_from_stem(stem: str) -> str:
+    """A file name made into a source id: accents dropped, other characters replaced by '-'."""
+    # Not refused like a typed id: the file is what the user asked for, its name a default.
+    plain = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", plain).lstrip("._-")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"UTF-16LE"``/``"UTF-16BE"`` when NUL bytes fill one byte of each pair, else None."""
+    half = len(data) // 2
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if half and max(even, odd) >= 0.3 * half and min(even, odd) <= 0.02 * max(even, odd):
+        return "UTF-16LE" if odd > even else "UTF-16BE"
+    return None
+
+
+def read_article(path: Path | str) -> str:
+    """The text of a UTF-8 article file (a UTF-8 byte-order mark is dropped).
+
+    Raises :class:`ExtractError`, naming the file, when it is missing, a folder,
+    unreadable, empty or blank, binary (NUL bytes), or not UTF-8: UTF-16/UTF-32,
+    or an 8-bit code page such as Windows-1258 (Vietnamese) or Latin-1; the
+    message says which and how to convert it.
+    """
     path = Path(path)
-    return extract_text(path.read_text(encoding="utf-8"), source_id or path.stem)
+    name = str(path)
+    if path.is_dir():
+        raise ExtractError(f"article {name} is a folder, not a file: give one article's text file")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ExtractError(f"article {name} does not exist") from None
+    except OSError as exc:
+        raise ExtractError(f"cannot read article {name}: {exc.strerror or exc}") from None
+    if not data:
+        raise ExtractError(f"article {name} is empty (0 bytes): nothing to extract")
+    convert_hint = "convert it to UTF-8, for example: iconv -f {enc} -t UTF-8 {name} > {out}"
+    name, out = shlex.quote(name), shlex.quote(f"{path.stem}.utf8.txt")
+    for bom, enc in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
+                     (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+        if data.startswith(bom):
+            raise ExtractError(f"article {name} is {enc} (it starts with a {enc[:6]} byte-order"
+                               f" mark), not UTF-8: " + convert_hint.format(enc=enc, name=name,
+                                                                           out=out))
+    if b"\x00" in data:
+        enc = _utf16_without_bom(data)
+        if enc:
+            raise ExtractError(f"article {name} looks like {enc} without a byte-order mark (every"
+                               " other byte is NUL), not UTF-8: "
+                               + convert_hint.format(enc=enc, name=name, out=out))
+        raise ExtractError(f"article {name} is binary (a NUL byte at offset {data.index(0):,}),"
+                           " not a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        legacy = data.decode("cp1258", errors="replace")
+        # Letters and combining tone marks that Vietnamese text has and Latin-1 text hardly.
+        if any(ch in legacy for ch in "ăđơưĂĐƠƯ\u0300\u0301\u0303\u0309\u0323"):
+            enc, guess = "CP1258", "it looks like Windows-1258 (cp1258), the Vietnamese code page"
+        else:
+            enc, guess = "LATIN1", "it looks like an 8-bit code page such as Latin-1"
+        raise ExtractError(
+            f"article {name} is not UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start:,}"
+            f" (line {line}) cannot be read as UTF-8; {guess}; "
+            + convert_hint.format(enc=enc, name=name, out=out)) from None
+    if not text.strip():
+        raise ExtractError(f"article {name} is blank (only whitespace): nothing to extract")
+    return text
+
+
+def check_output(out: Path | str, force: bool = False) -> Path:
+    """Return ``out`` if extract may write there; else raise :class:`ExtractError`.
+
+    Never inside the project's ``data/`` (candidates are reviewed before anything
+    joins the curated tables), never over an existing file unless ``force``, and
+    only into a folder that exists.
+    """
+    out = Path(out)
+    target, data = out.resolve(), paths.DATA.resolve()
+    if target == data or data in target.parents:
+        raise ExtractError(f"will not write {out}: it is inside the project's data folder {data};"
+                           " write the candidates elsewhere and review them first")
+    if target.is_dir():
+        raise ExtractError(f"output {out} is a folder: give a file name, such as {out / 'c.csv'}")
+    if not target.parent.is_dir():
+        raise ExtractError(f"output folder {out.parent} does not exist")
+    if target.exists() and not force:
+        raise ExtractError(f"output {out} already exists: pass --force to overwrite it")
+    return out
+
+
+def write_output(out: Path | str, text: str, force: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``out`` after :func:`check_output`; an existing file is
+    replaced only with ``force``, even if it appeared after the check."""
+    out = check_output(out, force)
+    try:
+        with open(out, "w" if force else "x", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise ExtractError(f"output {out} already exists: pass --force to overwrite it") from None
+    except OSError as exc:
+        raise ExtractError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def extract_file(path: Path | str, source_id: str = "") -> tuple[pd.DataFrame, list[dict]]:
+    """:func:`extract_text` on a UTF-8 file (see :func:`read_article` for what is refused);
+    the source id defaults to the file's name, made safe (:func:`_id_from_stem`)."""
+    check_source_id(source_id)
+    path = Path(path)
+    return extract_text(read_article(path), source_id or _id_from_stem(path.stem))
 
 
 def extract(path_or_text: str | Path, source_id: str = "") -> pd.DataFrame:
     """Candidate rows from a file path or from article text (skipped figures dropped here;
     use :func:`extract_text` to get them)."""
-    p = Path(str(path_or_text))
-    if "\n" not in str(path_or_text) and p.exists():
-        return extract_file(p, source_id)[0]
-    return extract_text(str(path_or_text), source_id)[0]
+    text = str(path_or_text)
+    try:
+        is_file = "\n" not in text and Path(text).exists()
+    except OSError:  # a long one-line article is "File name too long", not a path
+        is_file = False
+    if is_file:
+        return extract_file(text, source_id)[0]
+    return extract_text(text, source_id)[0]
 
 
 def evaluate(candidates: pd.DataFrame, curated: pd.DataFrame) -> dict[str, float]:

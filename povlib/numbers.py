@@ -37,13 +37,13 @@ _MONEY_WORDS: list[tuple[str, str]] = [
     ("nghìn tỷ đồng", "trillion VND"),
     ("ngàn tỷ đồng", "trillion VND"),
     ("nghìn tỷ", "trillion VND"),
+    ("ngàn tỷ", "trillion VND"),
     ("tỷ đồng", "bn VND"),
     ("tỷ", "bn VND"),
     ("triệu đồng", "million VND"),
     ("triệu", "million VND"),
     ("nghìn đồng", "thousand VND"),
     ("ngàn đồng", "thousand VND"),
-    ("nghìn", "thousand VND"),
     ("đồng", "VND"),
 ]
 
@@ -99,13 +99,71 @@ QUALIFIERS: dict[str, str] = {
 QUALIFIER_CODES = ("exact", "more than", "nearly", "about", "under", "at least",
                    "range low", "range high")
 
-_NUM = r"\d[\d.,]*"
+MAX_DIGITS = 30
+"""Most digits a printed number may have; a longer run is junk, not a figure."""
+
+# ASCII digits only: ``\d`` would also read "１２３" (full-width) and Arabic-Indic digits.
+_NUM = r"[0-9][0-9.,]*"
+_NUM_RE = re.compile(_NUM)
 _DASH = r"\s*[-–—]\s*"
+_RANGE_RE = re.compile(_DASH + "(" + _NUM + ")")
+_FRACTION_RE = re.compile(r"/\s*(" + _NUM + ")")
 _WORD_END = r"(?![\wÀ-ỹ])"
+_QUOTE_LIMIT = 120
+
+# Scale words that multiply a count noun: "86 nghìn hộ" is 86,000 households.
+_COUNT_SCALES: dict[str, int] = {"nghìn": 3, "ngàn": 3, "triệu": 6}
+
+
+def _alternatives(words) -> tuple[str, list[str]]:
+    """Regex alternation of literal words, longest first so that the longest one wins.
+
+    Each word is its own group: with re.I, "ı" (dotless i) matches "i", so the matched
+    text lower-cased is not always a key; which group matched always is.
+    """
+    ordered = sorted(words, key=len, reverse=True)
+    return "(?:" + "|".join(f"({re.escape(w)})" for w in ordered) + ")", ordered
+
+
+def _which(m: re.Match, words: list[str], first_group: int = 1) -> str:
+    """The word of :func:`_alternatives` that ``m`` matched, its groups starting at ``first_group``."""
+    last = m.lastindex - first_group
+    if 0 <= last < len(words):  # the alternation holds the last group that matched
+        return words[last]
+    return next(w for i, w in enumerate(words) if m.group(first_group + i) is not None)
+
+
+# Patterns matched at a position with re.I, instead of lower-casing the rest of the
+# text: that copy cost a whole paragraph per figure (quadratic in extract).
+_QUAL_ALT, _QUAL_WORDS = _alternatives(QUALIFIERS)
+_COUNT_ALT, _COUNT_NOUNS = _alternatives(COUNT_WORDS)
+_SCALE_ALT, _SCALE_WORDS = _alternatives(_COUNT_SCALES)
+_MONEY_ALT, _MONEY_NAMES = _alternatives(w for w, _ in _MONEY_WORDS)
+_PER_ALT, _PER_NAMES = _alternatives(w for w, _ in _PER_WORDS)
+_QUALIFIER_RE = re.compile(rf"{_QUAL_ALT}\s+", re.IGNORECASE)
+_COUNT_RE = re.compile(rf"\s*{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
+_SCALED_COUNT_RE = re.compile(rf"\s*{_SCALE_ALT}\s+{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
+_MONEY_RE = re.compile(rf"\s*{_MONEY_ALT}{_WORD_END}", re.IGNORECASE)
+_BARE_THOUSAND_RE = re.compile(rf"\s*(nghìn|ngàn){_WORD_END}", re.IGNORECASE)
+_AREA_RE = re.compile(rf"\s*(km2|km²|ha){_WORD_END}")
+_PERCENT_RE = re.compile(r"\s*%")
+_PER_RE = re.compile(_PER_ALT)
+_MONEY_SCALE_OF = dict(_MONEY_WORDS)
+_PER_NAME = dict(_PER_WORDS)
+_YEAR_RE = re.compile(r"(19|20)[0-9][0-9]")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
+_PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
 
 
 class FigureError(ValueError):
     """A figure that cannot be read without guessing; the message quotes it."""
+
+
+def _quote(text: str) -> str:
+    """``repr`` of ``text``, cut short so that a megabyte of junk gives a readable message."""
+    if len(text) <= _QUOTE_LIMIT:
+        return repr(text)
+    return repr(text[:_QUOTE_LIMIT]) + f"... ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -113,11 +171,15 @@ class Figure:
     """One parsed figure.
 
     ``value`` is in ``unit`` (money in :data:`MONEY_UNIT` unless asked
-    otherwise).  For a range, ``value`` is the midpoint and ``low``/``high`` the
-    ends; for a fraction ``106/231``, ``value`` is the numerator and
-    ``denominator`` the rest.  ``step`` is one unit of the last printed digit,
-    in ``unit`` (``50,54%`` has step 0.01; ``18.300`` has step 100).
-    ``decimals`` counts the printed decimal places.
+    otherwise; counts in their own unit, so ``4,2 nghìn hộ`` is 4200 households).
+    For a range, ``value`` is the midpoint and ``low``/``high`` the ends; for a
+    fraction ``106/231``, ``value`` is the numerator and ``denominator`` the
+    rest.  ``step`` is one unit of the last printed digit, in ``unit``
+    (``50,54%`` has step 0.01; ``18.300`` has step 100; ``4,2 nghìn hộ`` has
+    step 100 households).  ``decimals`` counts the printed decimal places; a
+    count scaled by ``nghìn`` or ``triệu`` counts them in households, people ...,
+    so it goes negative: ``4,2 nghìn hộ`` has -2 (printed to the hundred),
+    ``86 nghìn hộ`` has -3.  Money keeps the decimals of its printed scale.
     """
 
     text: str
@@ -150,14 +212,26 @@ def unit_kind(unit: str) -> str:
 def parse_number(token: str, *, text: str | None = None) -> tuple[Decimal, int]:
     """Read one Vietnamese number; return it and its count of decimal places.
 
+    At most :data:`MAX_DIGITS` digits; a number grouped in thousands cannot
+    start with 0 (``0.500`` is a decimal written the English way, not 500).
+
     >>> parse_number("8.310,09")
     (Decimal('8310.09'), 2)
     """
-    shown = text if text is not None else token
-    if not re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?", token):
+    shown = _quote(text if text is not None else token)
+    digits = len(token) - token.count(".") - token.count(",")
+    if digits > MAX_DIGITS:
+        raise FigureError(f"number in {shown} has {digits:,} digits, more than the"
+                          f" {MAX_DIGITS} a figure can have")
+    if _GROUPED.fullmatch(token):
+        if token.startswith("0"):
+            raise FigureError(
+                f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
+                " a decimal is written with ',' (0,5)")
+    elif not _PLAIN.fullmatch(token):
         raise FigureError(
-            f"malformed number {token!r} in {shown!r}: thousands are grouped by '.' in threes"
-            " and ',' marks the one decimal part"
+            f"malformed number {_quote(token)} in {shown}: thousands are grouped by '.' in"
+            " threes and ',' marks the one decimal part"
         )
     whole, _, frac = token.partition(",")
     return Decimal(whole.replace(".", "") + ("." + frac if frac else "")), len(frac)
@@ -178,36 +252,49 @@ def _step(number: Decimal, decimals: int) -> Decimal:
     return Decimal(10) ** zeros
 
 
-def _read_unit(text: str, pos: int, money_unit: str) -> tuple[str, Decimal, int]:
-    """Read the unit at ``pos``: return (unit, factor to apply to the number, new pos)."""
-    rest = text[pos:]
-    stripped = rest.lstrip()
-    gap = len(rest) - len(stripped)
-    if stripped.startswith("%"):
-        end = pos + gap + 1
-        for word, per in _PER_WORDS:
-            if text.startswith(word, end):
-                return "%" + per, Decimal(1), end + len(word)
-        return "%", Decimal(1), end
-    lowered = stripped.lower()
+def _read_unit(text: str, pos: int, money_unit: str, start: int
+               ) -> tuple[str, Decimal, int, int]:
+    """Read the unit at ``pos``.
+
+    Returns (unit, factor to apply to the number, new pos, shift), where
+    ``shift`` is the power of ten a scale word moved a count by (3 for
+    ``nghìn hộ``), to take off the printed decimals.  ``start`` is where the
+    figure began, for the message of a bare ``nghìn``.
+    """
+    m = _PERCENT_RE.match(text, pos)
+    if m:
+        per = _PER_RE.match(text, m.end())
+        if per:
+            return "%" + _PER_NAME[_which(per, _PER_NAMES)], Decimal(1), per.end(), 0
+        return "%", Decimal(1), m.end(), 0
     # Count nouns first: "đồng chí" (comrade) must not read as "đồng" (dong).
-    for word, name in COUNT_WORDS.items():
-        if lowered.startswith(word) and re.match(_WORD_END, lowered[len(word):] or " "):
-            return name, Decimal(1), pos + gap + len(word)
-    for word, scale in _MONEY_WORDS:
-        if lowered.startswith(word) and re.match(_WORD_END, lowered[len(word):] or " "):
-            end = pos + gap + len(word)
-            per = ""
-            for pword, pname in _PER_WORDS:
-                if text.startswith(pword, end):
-                    per, end = pname, end + len(pword)
-                    break
-            factor = MONEY_SCALES[scale] / MONEY_SCALES[money_unit]
-            return money_unit + per, factor, end
-    for word in ("km2", "km²", "ha"):
-        if stripped.startswith(word) and re.match(_WORD_END, stripped[len(word):] or " "):
-            return ("km2" if word.startswith("km") else "ha"), Decimal(1), pos + gap + len(word)
-    return "", Decimal(1), pos
+    m = _COUNT_RE.match(text, pos)
+    if m:
+        return COUNT_WORDS[_which(m, _COUNT_NOUNS)], Decimal(1), m.end(), 0
+    m = _SCALED_COUNT_RE.match(text, pos)
+    if m:
+        shift = _COUNT_SCALES[_which(m, _SCALE_WORDS)]
+        noun = _which(m, _COUNT_NOUNS, 1 + len(_SCALE_WORDS))
+        return COUNT_WORDS[noun], Decimal(10) ** shift, m.end(), shift
+    m = _MONEY_RE.match(text, pos)
+    if m:
+        end = m.end()
+        per = ""
+        p = _PER_RE.match(text, end)
+        if p:
+            per, end = _PER_NAME[_which(p, _PER_NAMES)], p.end()
+        factor = MONEY_SCALES[_MONEY_SCALE_OF[_which(m, _MONEY_NAMES)]] / MONEY_SCALES[money_unit]
+        return money_unit + per, factor, end, 0
+    m = _BARE_THOUSAND_RE.match(text, pos)
+    if m:
+        # Press usage writes "2 nghìn" for 2,000 of anything; which thing is a guess.
+        raise FigureError(
+            f"{_quote(text[start:m.end()].strip())}: '{m.group(1)}' (thousand) with no noun after"
+            " it is ambiguous; 'nghìn đồng' is money, 'nghìn hộ' households")
+    m = _AREA_RE.match(text, pos)
+    if m:
+        return ("ha" if m.group(1) == "ha" else "km2"), Decimal(1), m.end(), 0
+    return "", Decimal(1), pos, 0
 
 
 def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[Figure, int]:
@@ -215,58 +302,71 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[
 
     Text after the figure is left alone, which is what a scanner over an
     article needs; :func:`parse_figure` insists the whole string is one figure.
+    The work done is proportional to the figure's length, not the text's.
+    Error messages quote the figure from ``pos``, not the whole text.
     """
     if money_unit not in MONEY_SCALES:
         raise FigureError(f"unknown money unit {money_unit!r}; use one of {sorted(MONEY_SCALES)}")
     qualifier = "exact"
     start = pos
-    lowered = text.lower()
-    for word, code in QUALIFIERS.items():
-        if lowered.startswith(word, pos) and lowered[pos + len(word): pos + len(word) + 1].isspace():
-            qualifier = code
-            pos += len(word)
-            pos += len(text[pos:]) - len(text[pos:].lstrip())
-            break
-    m = re.compile(_NUM).match(text, pos)
+    q = _QUALIFIER_RE.match(text, pos)
+    if q:
+        qualifier = QUALIFIERS[_which(q, _QUAL_WORDS)]
+        pos = q.end()
+    m = _NUM_RE.match(text, pos)
     if not m:
-        raise FigureError(f"no number at the start of {text[start:]!r}")
+        ahead = text[start:start + 40]
+        if pos < len(text) and text[pos].isdecimal():
+            raise FigureError(f"non-ASCII digit {text[pos]!r} in {ahead!r}:"
+                              " only the digits 0-9 are read")
+        raise FigureError(f"no number at the start of {ahead!r}")
     token = m.group().rstrip(".,")
-    first, dec1 = parse_number(token, text=text)
+    shown = text[start:pos + len(token)]
+    first, dec1 = parse_number(token, text=shown)
     pos = m.start() + len(token)
 
     # Range "2-2,5%" or "10 - 13 triệu"; the unit after the second number serves both.
-    rng = re.compile(_DASH + "(" + _NUM + ")").match(text, pos)
+    rng = _RANGE_RE.match(text, pos)
     # Fraction "106/231" or "16.664 hộ/17.497 hộ".
-    unit1, factor1, after1 = _read_unit(text, pos, money_unit)
-    frac = re.compile(r"/\s*(" + _NUM + ")").match(text, after1)
+    unit1, factor1, after1, shift1 = _read_unit(text, pos, money_unit, start)
+    frac = _FRACTION_RE.match(text, after1)
     if rng and not frac:
         second_tok = rng.group(1).rstrip(".,")
-        second, dec2 = parse_number(second_tok, text=text)
+        second_end = rng.start(1) + len(second_tok)
+        second, dec2 = parse_number(second_tok, text=text[start:second_end])
         if second < first:
-            raise FigureError(f"range {text[start:rng.start(1) + len(second_tok)]!r} runs backwards")
-        unit, factor, end = _read_unit(text, rng.start(1) + len(second_tok), money_unit)
-        decimals = max(dec1, dec2)
+            raise FigureError(f"range {_quote(text[start:second_end])} runs backwards")
+        unit, factor, end, shift = _read_unit(text, second_end, money_unit, start)
+        printed = max(dec1, dec2)
         lo, hi = first * factor, second * factor
         fig = Figure(text=text[start:end].strip(), value=float((lo + hi) / 2), unit=unit,
-                     qualifier=qualifier, low=float(lo), high=float(hi), decimals=decimals,
-                     step=float(Decimal(10) ** -decimals * factor))
+                     qualifier=qualifier, low=float(lo), high=float(hi), decimals=printed - shift,
+                     step=float(Decimal(10) ** -printed * factor))
         return fig, end
     if frac:
         den_tok = frac.group(1).rstrip(".,")
-        if re.fullmatch(r"(19|20)\d\d", den_tok) and int(first) <= 12 and not unit1:
-            raise FigureError(f"{text[start:]!r} reads as a month/year date, not a fraction")
-        den, _ = parse_number(den_tok, text=text)
-        unit2, factor2, end = _read_unit(text, frac.start(1) + len(den_tok), money_unit)
+        den_end = frac.start(1) + len(den_tok)
+        if _YEAR_RE.fullmatch(den_tok) and int(first) <= 12 and not unit1:
+            raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date,"
+                              " not a fraction")
+        den, _ = parse_number(den_tok, text=text[start:den_end])
+        unit2, factor2, end, shift2 = _read_unit(text, den_end, money_unit, start)
+        if den == 0:
+            raise FigureError(f"fraction {_quote(text[start:end].strip())} divides by zero")
         if unit1 and unit2 and unit1 != unit2:
-            raise FigureError(f"fraction {text[start:end]!r} mixes units {unit1!r} and {unit2!r}")
+            raise FigureError(f"fraction {_quote(text[start:end])} mixes units {unit1!r} and"
+                              f" {unit2!r}")
         unit = unit1 or unit2
-        factor = factor1 if unit1 else factor2
+        # "106/231 công trình": the one unit, after the denominator, serves both.
+        factor, shift = (factor1, shift1) if unit1 else (factor2, shift2)
+        den_factor = factor2 if unit2 else factor1
         fig = Figure(text=text[start:end].strip(), value=float(first * factor), unit=unit,
-                     qualifier=qualifier, denominator=float(den * factor), decimals=dec1,
-                     step=float(_step(first, dec1) * factor))
+                     qualifier=qualifier, denominator=float(den * den_factor),
+                     decimals=dec1 - shift, step=float(_step(first, dec1) * factor))
         return fig, end
     fig = Figure(text=text[start:after1].strip(), value=float(first * factor1), unit=unit1,
-                 qualifier=qualifier, decimals=dec1, step=float(_step(first, dec1) * factor1))
+                 qualifier=qualifier, decimals=dec1 - shift1,
+                 step=float(_step(first, dec1) * factor1))
     return fig, after1
 
 
@@ -274,21 +374,30 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
     """Parse one figure as printed, for example ``"hơn 18.300 hộ"`` or ``"304,8 tỷ đồng"``.
 
     Returns a :class:`Figure`; money comes out in ``money_unit`` (billion dong
-    by default), percentages in per cent.  Raises :class:`FigureError`, quoting
-    the input, for a malformed number, an unknown unit word, or anything left over.
+    by default), percentages in per cent, counts in their own unit
+    (``hơn 86 nghìn hộ`` is more than 86,000 households).  Raises
+    :class:`FigureError`, and no other exception, quoting the input, for a
+    malformed number, one of more than :data:`MAX_DIGITS` digits, a
+    non-ASCII digit, a zero denominator, a bare ``nghìn``/``ngàn`` (thousand
+    of what?), an unknown unit word, or anything left over.
     """
     if not isinstance(text, str):
         raise FigureError(f"expected text, got {text!r}")
     clean = unicodedata.normalize("NFC", text).strip()
+    shown = _quote(text)
     try:
         fig, end = parse_at(clean, 0, money_unit=money_unit)
     except FigureError as exc:
-        if repr(text) in str(exc):
+        if shown in str(exc):
             raise
-        raise FigureError(f"{exc} (input {text!r})") from None
+        raise FigureError(f"{exc} (input {shown})") from None
     rest = clean[end:].strip()
     if rest:
-        raise FigureError(f"cannot read {rest!r} after the number in {text!r} (unknown unit word?)")
+        odd = next((ch for ch in rest if ch.isdecimal() and not ch.isascii()), None)
+        if odd:
+            raise FigureError(f"non-ASCII digit {odd!r} in {shown}: only the digits 0-9 are read")
+        raise FigureError(f"cannot read {_quote(rest)} after the number in {shown}"
+                          " (unknown unit word?)")
     return fig
 
 
@@ -322,11 +431,25 @@ def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT) -> pd.DataFr
 
 
 def format_number(value: float, decimals: int = 0) -> str:
-    """Write a number the Vietnamese way: ``8310.09`` with 2 decimals gives ``8.310,09``."""
-    if not np.isfinite(value):
+    """Write a number the Vietnamese way: ``8310.09`` with 2 decimals gives ``8.310,09``.
+
+    Negative ``decimals`` (a :class:`Figure`'s, for ``4,2 nghìn hộ``) round to
+    tens, hundreds ...: ``4249`` with -2 gives ``4.200``.  An integer is written
+    exactly, however many digits it has.
+    """
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if whole:
+        value = int(value)
+    elif not np.isfinite(value):
         raise ValueError(f"cannot format {value!r}")
+    if decimals < 0:
+        value, decimals = round(value, decimals), 0
     sign = "-" if value < 0 else ""
-    text = f"{abs(value):,.{decimals}f}"
+    if whole:
+        # f"{n:,.0f}" goes through float and loses digits past 2**53.
+        text = f"{abs(value):,}" + ("." + "0" * decimals if decimals else "")
+    else:
+        text = f"{abs(value):,.{decimals}f}"
     return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

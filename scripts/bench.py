@@ -89,6 +89,13 @@ def main() -> None:
     took = time.perf_counter() - t0
     print(f"  povlib extract on a {len(article.split()):,}-word article: {took:.3f} s,"
           f" {len(rows):,} candidate rows")
+    # One 5 MB paragraph, the shape that was quadratic (it did not finish in 300 s).
+    big = " ".join([para] * (5_000_000 // len(para.encode("utf-8")) + 1))
+    t0 = time.perf_counter()
+    rows, _ = extract_text(big, "bench")
+    took = time.perf_counter() - t0
+    print(f"  povlib extract on a {len(big.encode('utf-8')) / 1e6:.1f} MB one-paragraph article:"
+          f" {took:.3f} s, {len(rows):,} candidate rows")
 
 
 if __name__ == "__main__":

@@ -107,3 +107,24 @@ def test_cli_writes_candidates(tmp_path, capsys):
     assert list(rows.columns) == COLUMNS
     assert rows["raw"].tolist() == ["17.497 hộ", "8,92%"]
     assert rows["source_id"].unique().tolist() == ["new-1"]
+
+
+def test_thousands_of_households_and_bare_thousands():
+    rows, skipped = extract_text("Tỉnh Lào Cai năm 2023 còn hơn 86 nghìn hộ nghèo, 4,2 nghìn hộ "
+                                 "thoát nghèo; hỗ trợ 2 nghìn cho mỗi hộ.")
+    r = rows.set_index("raw")
+    assert r.loc["hơn 86 nghìn hộ", ["value", "unit", "qualifier", "indicator", "geo"]].tolist() \
+        == [86_000, "households", "more than", "poor_households", "laocai"]
+    assert r.loc["4,2 nghìn hộ", "value"] == 4_200
+    assert [(s["text"], "ambiguous" in s["reason"]) for s in skipped] == [("2", True)]
+
+
+def test_skip_reasons_quote_the_figure_not_the_paragraph():
+    # The reason used to repeat the whole paragraph, once per unreadable number.
+    para = "Có １２ xã và số 1.30.6 hộ. " + "Thêm chữ. " * 2000
+    rows, skipped = extract_text(para)
+    assert rows.empty
+    assert [s["text"] for s in skipped] == ["１２", "1.30.6"]
+    assert "non-ASCII digit" in skipped[0]["reason"]
+    assert "'1.30.6'" in skipped[1]["reason"]
+    assert all(len(s["reason"]) < 200 for s in skipped)

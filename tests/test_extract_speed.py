@@ -1,0 +1,85 @@
+"""extract in time proportional to the article: the fast paths against plain references."""
+
+import re
+import time
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from povlib.extract import _finditer_names, _MentionIndex, _Place, extract_text, fold
+
+PARA = ("Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
+        "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
+        "tạm và đào tạo nghề cho hơn 1.200 người. ")  # 7 figures; "3 năm qua" is a duration, not one
+
+
+def _cpu_seconds(text: str) -> tuple[float, int]:
+    t0 = time.process_time()
+    rows, _ = extract_text(text, "speed")
+    return time.process_time() - t0, len(rows)
+
+
+def test_one_long_paragraph_is_linear_not_quadratic():
+    # Before: 13.5 s at 200 KB and 52 s at 400 KB (time x4 for size x2).
+    small, big = PARA * 200, PARA * 800  # about 50 KB and 200 KB, one paragraph
+    t_small, n_small = _cpu_seconds(small)
+    t_big, n_big = _cpu_seconds(big)
+    assert (n_small, n_big) == (200 * 7, 800 * 7)
+    assert t_big < 10
+    assert t_big < 8 * t_small + 0.5  # linear gives 4x; quadratic 16x
+
+
+def test_text_without_full_stops_is_linear():
+    # No sentence end: the words read around each figure are capped, not the whole text.
+    chunk = "huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, năm 2023 "
+    t_small, n_small = _cpu_seconds(chunk * 250)
+    t_big, n_big = _cpu_seconds(chunk * 1000)
+    assert (n_small, n_big) == (500, 2000)
+    assert t_big < 8 * t_small + 0.5
+
+
+def _fold_reference(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base) == 1 else ch.lower())
+    return "".join(out)
+
+
+@given(st.text(max_size=80))
+def test_fold_matches_the_character_loop(text):
+    assert fold(text) == _fold_reference(text)
+
+
+_NAME_BITS = ["cho don", "huyen cho don", "na ri", "ri", "a", " ", "_", "x", "-", "1", "ơ"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_NAME_BITS), max_size=15).map("".join),
+       st.sampled_from([("huyen cho don", "cho don"), ("na ri",), ("a",), ("ri", "na ri"),
+                        ("a a",)]))
+def test_literal_name_search_matches_the_regex(text, names):
+    pattern = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(n) for n in names)})(?![\w])")
+    assert list(_finditer_names(text, names)) == [(m.start(), m.end())
+                                                  for m in pattern.finditer(text)]
+
+
+def _pick_reference(mentions, lo, hi, near):
+    inside = [(s, p) for s, e, p in mentions if lo <= s < hi]
+    if not inside:
+        return None
+    return min(inside, key=lambda sp: (sp[1].rank, abs(sp[0] - near)))[1]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3)), max_size=12,
+                unique_by=lambda t: t[0]),
+       st.integers(0, 70), st.integers(0, 70), st.integers(0, 70))
+def test_mention_index_picks_as_the_scan_did(spots, lo, hi, near):
+    mentions = [(s, s + 1, _Place(f"g{s}", "p", rank, re.compile("x"), ("x",)))
+                for s, rank in sorted(spots)]
+    assert _MentionIndex(mentions).pick(lo, hi, near) == _pick_reference(mentions, lo, hi, near)
