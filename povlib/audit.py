@@ -98,16 +98,19 @@ def verdict(rep, rep_lo, rep_hi, imp, imp_lo, imp_hi, one_sided=False) -> str:
 
 
 def _fmt(x) -> pd.Series:
+    """Numbers for notes: thousands grouped above 1,000, four significant digits below.
+    Formatted once per distinct value."""
     x = pd.Series(x, dtype=float)
-    return x.map(lambda v: "" if not np.isfinite(v) else f"{v:,.0f}" if abs(v) >= 1000
-                 else f"{v:.4g}")
+    distinct = pd.Series(x.unique())
+    text = distinct.map(lambda v: "" if not np.isfinite(v) else f"{v:,.0f}" if abs(v) >= 1000
+                        else f"{v:.4g}")
+    return x.map(dict(zip(distinct, text, strict=True))).fillna("")
 
 
 def _ids(*cols) -> pd.Series:
-    frame = pd.concat([pd.Series(c).fillna("").astype(str).reset_index(drop=True)
-                       for c in cols], axis=1)
-    return frame.apply(lambda r: ";".join(i for i in r if i), axis=1) if len(frame) else \
-        pd.Series(dtype=str)
+    from .derive import join_ids
+
+    return join_ids(*cols)
 
 
 def _rows(check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, note="",

@@ -73,10 +73,19 @@ def _rows(geo, code, period, standard, value, bounds, status, sources, basis) ->
         "basis": basis})
 
 
-def _join_ids(*cols: pd.Series) -> pd.Series:
-    """Ids of the inputs, ``;``-separated, each once, in order."""
-    return pd.concat(cols, axis=1).astype(str).agg(
-        lambda r: ";".join(dict.fromkeys(i for i in r if i)), axis=1)
+def join_ids(*cols) -> pd.Series:
+    """Ids of the inputs, ``;``-separated, in order, empty ones left out and a repeat of
+    the one before dropped.  Vectorised: string concatenation, no row loop."""
+    cols = [pd.Series(c).fillna("").astype(str).reset_index(drop=True) for c in cols]
+    out = cols[0]
+    last = cols[0]
+    for c in cols[1:]:
+        skip = (c == "") | (c == last)
+        out = out.where(skip, np.where(out == "", c, out + ";" + c))
+        last = c.where(c != "", last)
+    return out
+
+
 
 
 def _from_shares(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFrame]:
@@ -99,11 +108,11 @@ def _from_shares(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFra
         value = func(m["value_x"], m["value"])
         bounds = ind.propagate(func, (m["low_x"], m["high_x"]), (m["low"], m["high"]))
         basis = (m[have] + f" {word} " + m["code"] + (" * 100" if word == "/" else " / 100")
-                 + " [" + _join_ids(m["obs_id_x"], m["obs_id"]) + "]")
+                 + " [" + join_ids(m["obs_id_x"], m["obs_id"]) + "]")
         out.append(_rows(m["geo"], m[want], m["period"],
                          _standard_of(m[want], m["standard"], indicators), value, bounds,
                          worst_status(m["status"], m["status_x"]),
-                         _join_ids(m["source_id_x"], m["source_id"]), basis))
+                         join_ids(m["source_id_x"], m["source_id"]), basis))
     return out
 
 
@@ -139,10 +148,10 @@ def _from_changes(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFr
         bounds = ind.propagate(f, (m["low_x"].to_numpy(float), m["high_x"].to_numpy(float)),
                                (m["low"].to_numpy(float), m["high"].to_numpy(float)))
         basis = ("level " + m[have] + " and reported " + m["code"] + " " + m["period"]
-                 + " [" + _join_ids(m["obs_id_x"], m["obs_id"]) + "]")
+                 + " [" + join_ids(m["obs_id_x"], m["obs_id"]) + "]")
         out.append(_rows(m["geo"], m["level_of"], m[want], m["standard"], value, bounds,
                          worst_status(m["status"], m["status_x"]),
-                         _join_ids(m["source_id_x"], m["source_id"]), basis))
+                         join_ids(m["source_id_x"], m["source_id"]), basis))
     return out
 
 

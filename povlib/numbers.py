@@ -466,3 +466,56 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
         factor = MONEY_SCALES[f_scale] / MONEY_SCALES[t_scale]
         return float(Decimal(repr(value)) * factor)
     raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
+
+
+_SIMPLE = (r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
+           r"(?P<n>0|[1-9]\d{0,2}(?:\.\d{3}){0,4})(?:,(?P<f>\d{1,9}))?"
+           r"(?P<u>%/năm|%| hộ| tỷ đồng)$")
+_SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đồng": MONEY_UNIT}
+FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
+
+
+def parse_many(texts: pd.Series, money_units: pd.Series | None = None) -> pd.DataFrame:
+    """Parse many figures; one row per input (same index) with the :class:`Figure` fields
+    and ``error`` (the :class:`FigureError` message, or ``""``).  Never raises.
+
+    The common printed forms (a qualifier word, a number, then ``%``, ``%/năm``,
+    ``hộ`` or ``tỷ đồng``) are read by one vectorised pass; every other distinct
+    string goes through :func:`parse_figure` once.  Both give identical results
+    (a test checks it).  ``money_units``: the money unit of each row (default
+    :data:`MONEY_UNIT`).
+    """
+    texts = pd.Series(texts, dtype="str")
+    money = (pd.Series(MONEY_UNIT, index=texts.index, dtype="str") if money_units is None
+             else pd.Series(money_units, index=texts.index, dtype="str"))
+    keys = pd.DataFrame({"text": texts, "money": money}).drop_duplicates()
+    m = keys["text"].str.extract(_SIMPLE)
+    fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT))
+    f = m[fast]
+    whole = f["n"].str.replace(".", "", regex=False)
+    frac = f["f"].fillna("")
+    dec = frac.str.len()
+    value = pd.to_numeric(whole + np.where(dec > 0, "." + frac, ""), errors="coerce")
+    zeros = whole.str.len() - whole.str.rstrip("0").str.len()
+    int_step = np.where(pd.to_numeric(whole) < 100, 1.0, 10.0 ** zeros.to_numpy())
+    step = np.where(dec > 0, 10.0 ** -dec.to_numpy(dtype=float), int_step)
+    quick = pd.DataFrame({
+        "value": value.astype(float), "unit": f["u"].map(_SIMPLE_UNITS),
+        "qualifier": f["q"].map(QUALIFIERS).fillna("exact"), "decimals": dec.astype(int),
+        "step": step, "low": np.nan, "high": np.nan, "denominator": np.nan, "error": ""},
+        index=f.index)
+    slow_rows = []
+    for i, (text, mu) in keys.loc[~fast, ["text", "money"]].iterrows():
+        try:
+            fig = parse_figure(text, money_unit=mu)
+            slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
+        except FigureError as exc:
+            slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
+    slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i")
+    table = pd.concat([quick, slow.astype({c: float for c in ("value", "step", "low", "high",
+                                                            "denominator")})])
+    table = pd.concat([keys.loc[table.index], table], axis=1)
+    out = pd.DataFrame({"text": texts, "money": money}).merge(
+        table, on=["text", "money"], how="left", validate="many_to_one")
+    out.index = texts.index
+    return out[[*FIELDS, "error"]]

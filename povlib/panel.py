@@ -12,6 +12,7 @@ and order come from the data too, so the library names no place or indicator.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -61,13 +62,19 @@ class Panel:
         """Display name of a place (``label_en``/``label_vi`` of the geography)."""
         return str(self.places.at[geo, f"label_{_lang(lang)}"])
 
-    @property
+    @cached_property
     def indicators(self) -> pd.DataFrame:
+        """Indicator metadata indexed by code."""
         return self.ds.indicators.set_index("code")
 
-    @property
+    @cached_property
     def places(self) -> pd.DataFrame:
+        """Geography indexed by geo_id."""
         return self.ds.geography.set_index("geo_id")
+
+    def names(self, geos: pd.Series, lang: str = "en") -> pd.Series:
+        """Display names of many places at once."""
+        return geos.map(self.places[f"label_{_lang(lang)}"])
 
     def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows in the data's display order: place, indicator, then time."""
@@ -97,7 +104,7 @@ def build(ds: Dataset) -> Panel:
     from . import derive
     from .reconcile import reconcile
 
-    obs = with_bounds(ds.observations)
+    obs = with_bounds(ds.observations, ds._parsed)
     chosen, conflicts = reconcile(obs, ds.sources)
     chosen = _with_periods(chosen.assign(derived=False, basis=""))
     implied = derive.implied_levels(chosen, ds.indicators)

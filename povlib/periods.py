@@ -27,6 +27,10 @@ def parse(periods: pd.Series) -> pd.DataFrame:
     (a Timestamp; year-end for a year or span).
     """
     s = pd.Series(periods, dtype="str").fillna("")
+    codes, uniques = pd.factorize(s)
+    if len(uniques) < len(s):  # parse each distinct period once, then spread back
+        table = parse(pd.Series(uniques, dtype="str"))
+        return table.iloc[codes].set_axis(s.index)
     parts = s.str.fullmatch(PATTERN)
     m = s.str.extract(f"^{PATTERN}$")
     a = pd.to_numeric(m["a"], errors="coerce").astype("Int64")

@@ -128,7 +128,7 @@ def series(indicator: str, places=None, years=None, *, standard: str | None = No
         t = t[t["standard"] == standard]
     if t.empty:
         raise QueryError(f"no {role} of {code} for the places, years and standard asked")
-    out = t.assign(place=t["geo"].map(lambda g: p.name(g)), unit=p.unit(code),
+    out = t.assign(place=p.names(t["geo"]), unit=p.unit(code),
                    sources=t["source_id"])
     return out[["geo", "place", "indicator", "period", "standard", "value", "low", "high",
                 "unit", "status", "qualifier", "derived", "basis", "sources", "obs_id",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import paths
-from .numbers import FigureError, parse_in_unit, unit_kind
+from .numbers import MONEY_SCALES, MONEY_UNIT, FigureError, parse_in_unit, parse_many, unit_kind
 
 TABLES = ("sources", "geography", "indicators", "observations")
 PERCENT_BOUNDED_KINDS = ("share", "target")
@@ -63,6 +63,7 @@ class Dataset:
     sources_checked: bool = False
     warnings: list[str] = field(default_factory=list)
     _panel: object = field(default=None, repr=False, compare=False)
+    _parsed: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
 
 def descriptor(data_dir: Path | str = paths.DATA) -> dict:
@@ -167,11 +168,41 @@ def _decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
     return text.removeprefix("\ufeff"), []
 
 
+def _not_nfc(s: pd.Series) -> pd.Series:
+    """True where a text is not Unicode NFC; only distinct non-ASCII texts are normalised."""
+    odd = ~s.str.isascii()
+    if not odd.any():
+        return odd
+    distinct = pd.Series(pd.unique(s[odd]), dtype="str")
+    bad = set(distinct[distinct != distinct.str.normalize("NFC")])
+    return s.isin(bad) if bad else odd & False
+
+
+def _fast_rows(text: str) -> pd.DataFrame | None:
+    """The C reader, when the file is well formed; None sends it to the strict reader."""
+    import io
+
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, na_values=[],
+                            engine="c", on_bad_lines="error")
+    except (pd.errors.ParserError, ValueError):
+        return None
+    # A short row comes back padded with NaN, and a quote may span lines: let the strict
+    # reader name them.
+    if frame.isna().to_numpy().any() or len(frame) + 1 != text.rstrip("\n").count("\n") + 1 \
+            or frame.columns.duplicated().any() or any(c.startswith("Unnamed:") for c in frame):
+        return None
+    return frame
+
+
 def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse CSV text strictly; a row with the wrong number of fields is a problem, not a guess."""
     import csv
     import io
 
+    fast = _fast_rows(text)
+    if fast is not None:
+        return _columns(fast, fname, names, [])
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -190,6 +221,13 @@ def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[P
         return pd.DataFrame(), [Problem(fname, max(reader.line_num - 1, 1), None,
                                         f"malformed CSV: {exc} (an unterminated quote?)")]
     frame = pd.DataFrame(records, columns=header, dtype="str")
+    return _columns(frame, fname, names, problems)
+
+
+def _columns(frame: pd.DataFrame, fname: str, names: list[str],
+             problems: list[Problem]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Header problems: duplicated, missing, unknown or out-of-order columns."""
+    header = list(frame.columns)
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
         problems.append(Problem(fname, None, dup[0], "column appears twice in the header"))
@@ -238,7 +276,7 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
         s = raw[col]
         stripped = s.str.strip()
         empty = stripped == ""
-        bad(s != s.str.normalize("NFC"), col, lambda v: f"text {v!r} is not Unicode NFC")
+        bad(_not_nfc(s), col, lambda v: f"text {v!r} is not Unicode NFC")
         bad(~empty & (s != stripped), col, lambda v: f"{v!r} has spaces at its start or end")
         if cons.get("required"):
             bad(empty, col, "a value is required")
@@ -331,18 +369,30 @@ def _compatible(parsed_unit: str, unit: str) -> bool:
     return uk == "count" or unit.startswith(("workers", "people", "households"))
 
 
-def _parsed(obs: pd.DataFrame) -> pd.DataFrame:
-    """Parse each distinct (raw, unit, qualifier) once: expected value, unit, qualifier, error."""
-    keys = obs[["raw", "unit", "qualifier"]].drop_duplicates()
-    out = []
-    for raw, unit, qual in keys.itertuples(index=False):
-        try:
-            out.append((*_expected_value(raw, unit, qual), ""))
-        except FigureError as exc:
-            out.append((np.nan, "", "", str(exc)))
-    parsed = pd.DataFrame(out, columns=["expected", "parsed_unit", "parsed_q", "error"],
-                          index=keys.index)
-    return pd.concat([keys, parsed], axis=1)
+def money_units(units: pd.Series) -> pd.Series:
+    """The money scale each unit reads money in (``million VND/month`` -> million VND)."""
+    scale = units.str.partition("/")[0]
+    return scale.where(scale.isin(list(MONEY_SCALES)), MONEY_UNIT)
+
+
+def parse_raw(obs: pd.DataFrame) -> pd.DataFrame:
+    """Parse every ``raw`` in its unit's money scale (see :func:`povlib.numbers.parse_many`)."""
+    return parse_many(obs["raw"], money_units(obs["unit"]))
+
+
+def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
+    """Expected value, parsed unit and qualifier, and error of each row, from its parse."""
+    is_range = fig["low"].notna()
+    ends = np.where(obs["qualifier"] == "range low", fig["low"],
+                    np.where(obs["qualifier"] == "range high", fig["high"], np.nan))
+    bad_range = is_range & ~obs["qualifier"].isin(["range low", "range high"])
+    error = fig["error"].where(fig["error"] != "", np.where(
+        bad_range, "'" + obs["raw"] + "' is a range: qualifier must be 'range low' or"
+        " 'range high'", ""))
+    expected = np.where(is_range, ends, fig["value"])
+    return pd.DataFrame({"expected": expected, "parsed_unit": fig["unit"].fillna(""),
+                         "parsed_q": fig["qualifier"].fillna(""), "error": error},
+                        index=obs.index)
 
 
 def check_indicators(ind: pd.DataFrame, fname: str) -> list[Problem]:
@@ -471,9 +521,9 @@ def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
                             & (per["kind"] == "year") & ~obs["note"].str.strip().astype(bool),
                             fname, "period", "a change needs its base and final year (A-B),"
                             " or a note saying why not")
-    parsed = obs[["raw", "unit", "qualifier"]].merge(
-        _parsed(obs), on=["raw", "unit", "qualifier"], how="left", validate="many_to_one")
-    parsed.index = obs.index
+    fig = parse_raw(obs)
+    ds._parsed = fig.reset_index(drop=True)
+    parsed = _parsed(obs, fig)
     failed = parsed["error"] != ""
     problems += _rows_where(failed, fname, "raw", parsed["error"])
     ok = ~failed
@@ -482,8 +532,10 @@ def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
     problems += _rows_where(off, fname, "value",
                             obs["value"].astype(str) + " does not equal the parse of raw "
                             + obs["raw"].map(repr) + " (" + exp.astype(str) + ")")
-    compat = pd.Series([_compatible(p, u) for p, u in zip(parsed["parsed_unit"], obs["unit"],
-                                                           strict=True)], index=obs.index)
+    pairs = pd.DataFrame({"p": parsed["parsed_unit"], "u": obs["unit"]})
+    distinct = pairs.drop_duplicates()
+    ok_pairs = distinct.assign(ok=[_compatible(p, u) for p, u in distinct.itertuples(index=False)])
+    compat = pairs.merge(ok_pairs, on=["p", "u"], how="left")["ok"].set_axis(obs.index)
     problems += _rows_where(ok & ~compat, fname, "unit",
                             "'" + obs["unit"] + "' does not fit the unit of raw "
                             + obs["raw"].map(repr) + " ("
@@ -559,23 +611,18 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     return ds
 
 
-def with_bounds(obs: pd.DataFrame) -> pd.DataFrame:
+def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observations plus ``decimals``, ``step``, ``low`` and ``high`` from the printed figure.
 
     ``low``/``high`` is the interval the printed figure vouches for, in the
-    observation's unit (see :func:`povlib.indicators.bounds`).
+    observation's unit (see :func:`povlib.indicators.bounds`).  ``parsed`` is
+    the parse of ``raw`` made while loading (:func:`parse_raw`), reused if given.
     """
     from .indicators import bounds
 
-    def precision(raw: str, unit: str) -> tuple[int, float]:
-        fig = parse_in_unit(raw, unit)
-        return fig.decimals, fig.step
-
-    keys = obs[["raw", "unit"]].drop_duplicates()
-    prec = pd.DataFrame([precision(r, u) for r, u in zip(keys["raw"], keys["unit"], strict=True)],
-                        columns=["decimals", "step"], index=keys.index)
-    out = obs.merge(pd.concat([keys, prec], axis=1), on=["raw", "unit"], how="left",
-                    validate="many_to_one")
+    fig = parse_raw(obs) if parsed is None or len(parsed) != len(obs) else parsed
+    out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(),
+                                            step=fig["step"].to_numpy())
     whole = out["unit"].map(unit_kind).eq("count").to_numpy()
     low, high = bounds(out["value"].to_numpy(dtype=float), out["qualifier"].to_numpy(),
                        out["decimals"].to_numpy(), out["step"].to_numpy(), whole)
