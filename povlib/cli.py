@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import paths
 
@@ -140,8 +141,10 @@ def _build(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="povlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    data_kw = dict(type=Path, default=paths.DATA, help="data folder (default: the project's data/)")
-    src_kw = dict(type=Path, default=None, help="folder of source texts (default: ../shared/sources)")
+    data_kw: dict[str, Any] = dict(type=Path, default=paths.DATA,
+                                   help="data folder (default: the project's data/)")
+    src_kw: dict[str, Any] = dict(type=Path, default=None,
+                                  help="folder of source texts (default: ../shared/sources)")
 
     p = sub.add_parser("check", help="validate a data folder; exit 1 listing every problem")
     p.add_argument("--data", **data_kw)

@@ -76,10 +76,10 @@ def _rows(geo, code, period, standard, value, bounds, status, sources, basis) ->
 def join_ids(*cols) -> pd.Series:
     """Ids of the inputs, ``;``-separated, in order, empty ones left out and a repeat of
     the one before dropped.  Vectorised: string concatenation, no row loop."""
-    cols = [pd.Series(c).fillna("").astype(str).reset_index(drop=True) for c in cols]
-    out = cols[0]
-    last = cols[0]
-    for c in cols[1:]:
+    series = [pd.Series(c).fillna("").astype(str).reset_index(drop=True) for c in cols]
+    out = series[0]
+    last = series[0]
+    for c in series[1:]:
         skip = (c == "") | (c == last)
         out = out.where(skip, np.where(out == "", c, out + ";" + c))
         last = c.where(c != "", last)

@@ -373,12 +373,16 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
             num_start = m.end() - 1
             reason = _skip_reason(para, m.start(), num_start)
             if reason:
-                pos = _SKIP_TOKEN.match(para, num_start).end()
+                skip = _SKIP_TOKEN.match(para, num_start)
+                assert skip is not None  # _START matched a digit there
+                pos = skip.end()
                 continue
             try:
                 fig, end = parse_at(para, m.start())
             except FigureError as exc:
-                tok = _TOKEN.match(para, num_start).group()
+                token = _TOKEN.match(para, num_start)
+                assert token is not None  # _START matched a digit there
+                tok = token.group()
                 skipped.append(dict(paragraph=pno, text=tok, reason=str(exc)))
                 pos = num_start + len(tok)
                 continue
@@ -392,8 +396,8 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                 bad = "document number"
             elif not fig.unit and _DURATION.match(nxt):
                 bad = "a duration or age"
-            elif not fig.unit and _LOWER_WORD.match(nxt):
-                word = _LOWER_WORD.match(nxt).group(1)
+            elif not fig.unit and (lower := _LOWER_WORD.match(nxt)):
+                word = lower.group(1)
                 skipped.append(dict(paragraph=pno, text=para[m.start():end + len(nxt)].strip(),
                                     reason=f"unknown unit word {word!r}"))
                 prev_end = pos = end
@@ -433,8 +437,10 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                 is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
                 period = guess_period(sentence, rest, is_change, doc_year)
                 status = guess_status(sentence)
-                ends = ([("range low", f.low), ("range high", f.high)] if f.low is not None
-                        else [(f.qualifier, f.value)])
+                ends: list[tuple[str, float]] = (
+                    [("range low", f.low), ("range high", f.high if f.high is not None else f.low)]
+                     if f.low is not None
+                    else [(f.qualifier, f.value)])
                 for qual, val in ends:
                     k += 1
                     rows.append(dict(
@@ -540,8 +546,9 @@ def read_article(path: Path | str) -> str:
                                f" mark), not UTF-8: " + convert_hint.format(enc=enc, name=name,
                                                                            out=out))
     if b"\x00" in data:
-        enc = _utf16_without_bom(data)
-        if enc:
+        guess = _utf16_without_bom(data)
+        if guess:
+            enc = guess
             raise ExtractError(f"article {name} looks like {enc} without a byte-order mark (every"
                                " other byte is NUL), not UTF-8: "
                                + convert_hint.format(enc=enc, name=name, out=out))

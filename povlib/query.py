@@ -168,10 +168,8 @@ def coverage(data=None, *, families: dict | None = None, themes=None, places=Non
                      family=p.obs["indicator"].map(code_fam))
     o = o[o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"])
           & o["year"].notna()]
-    if years is None:
-        span = (int(o["year"].min()), int(o["year"].max())) if len(o) else (0, -1)
-    else:
-        span = tuple(resolve_years(years))
+    span: list[int] = ([int(o["year"].min()), int(o["year"].max())] if len(o) else [0, -1]) \
+        if years is None else resolve_years(years)
     cols = list(range(span[0], span[-1] + 1))
     counts = o.groupby(["geo", "family", "year"])["source_id"].nunique()
     grid = pd.MultiIndex.from_product([geos, list(fam), cols], names=["geo", "family", "year"])

@@ -77,7 +77,7 @@ KNOWN_KEYS = {
     "resource": {"name", "path", "profile", "format", "encoding", "schema", "title",
                  "description", "mediatype", "dialect", "sources", "licenses"},
     "schema": {"fields", "primaryKey", "foreignKeys", "missingValues"},
-    "field": {"name", "type", "description", "constraints", "title", "format"},
+    "field": {"name", "type", "description", "constraints", "title"},
     "constraints": {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength",
                     "maxLength"},
 }
@@ -179,20 +179,31 @@ def _not_nfc(s: pd.Series) -> pd.Series:
 
 
 def _fast_rows(text: str) -> pd.DataFrame | None:
-    """The C reader, when the file is well formed; None sends it to the strict reader."""
+    """Arrow's strict reader, when the file is well formed (every row the header's width,
+    every quote closed, no line break inside a field); None sends the text to the row-by-row
+    reader, which names what is wrong."""
+    import csv
     import io
 
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = next(csv.reader(io.StringIO(text)), [])
+    if not header or len(set(header)) != len(header):
+        return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, na_values=[],
-                            engine="c", on_bad_lines="error")
-    except (pd.errors.ParserError, ValueError):
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
         return None
-    # A short row comes back padded with NaN, and a quote may span lines: let the strict
-    # reader name them.
-    if frame.isna().to_numpy().any() or len(frame) + 1 != text.rstrip("\n").count("\n") + 1 \
-            or frame.columns.duplicated().any() or any(c.startswith("Unnamed:") for c in frame):
+    if table.column_names != header:
         return None
-    return frame
+    return pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
 
 
 def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -207,7 +218,7 @@ def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[P
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
-        records = []
+        records: list[list[str]] = []
         for row in reader:
             n = len(records) + 1
             if len(row) != len(header):
@@ -260,7 +271,7 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     if text is None:
         return pd.DataFrame(), problems
     raw, problems = _rows(text, fname, names)
-    if any(p.row is None for p in problems):
+    if any(p.row is None for p in problems) or not set(names) <= set(raw.columns):
         return raw, problems
     rows = pd.RangeIndex(1, len(raw) + 1)
     raw.index = rows
@@ -584,11 +595,14 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     problems += check_descriptor(data_dir)
     if problems:
         raise DataError(problems)
+    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
+              for r in descriptor(data_dir)["resources"]}
     for name in TABLES:
         frames[name], probs = read_table(name, data_dir)
         problems += probs
     ds = Dataset(**frames)
-    if any(p.row is None for p in problems):
+    unreadable = [n for n in TABLES if not set(fields[n]) <= set(frames[n].columns)]
+    if unreadable or any(p.row is None for p in problems):
         raise DataError(problems)  # a file or column is missing: cross-table checks cannot run
     have_sources = sdir.is_dir()
     problems += check_indicators(ds.indicators, _rel(data_dir / "indicators.csv"))

@@ -76,6 +76,12 @@ def stages(rows: int) -> dict:
     out = {"rows": rows}
 
     def peak_mb():
+        # VmHWM starts afresh in a new process image; ru_maxrss would carry the parent's
+        # peak across fork and exec.
+        status = Path("/proc/self/status")
+        if status.exists():
+            line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
+            return int(line.split()[1]) / 1024
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     t0 = time.perf_counter()
