@@ -35,10 +35,10 @@ figures: $(STAMP) ## Execute every notebook in order and write every figure unde
 test: $(STAMP) lint unit nbval ## Lint, then unit tests, then every notebook under nbval
 
 unit: $(STAMP) ## Unit and data tests only
-	@$(VENV)/bin/pytest tests -q
+	@$(VENV)/bin/pytest tests -q -n auto
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
-	@$(VENV)/bin/pytest notebooks -q --nbval --nbval-current-env \
+	@$(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff over povlib/, tests/, scripts/ and the notebooks
