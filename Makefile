@@ -24,7 +24,7 @@ $(UV):
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "== creating $(VENV)/ from uv.lock (runtime + test extras)"
-	@$(UV) sync --locked --compile-bytecode --extra test --python $(PY) --quiet
+	@$(UV) sync --locked --extra test --python $(PY) --quiet
 	@touch $@
 
 env: $(STAMP) ## Create or update the environment in .venv (runs by itself when needed)
@@ -55,7 +55,7 @@ bench: $(STAMP) ## Time parsing and indicator math on a synthetic 1,000,000-row 
 
 $(LAB_STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "== creating $(LAB_VENV)/ (adds JupyterLab; kept apart so tests stay lean)"
-	@UV_PROJECT_ENVIRONMENT=$(LAB_VENV) $(UV) sync --locked --compile-bytecode \
+	@UV_PROJECT_ENVIRONMENT=$(LAB_VENV) $(UV) sync --locked \
 		--extra test --extra lab --python $(PY) --quiet
 	@touch $@
 

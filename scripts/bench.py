@@ -8,6 +8,7 @@ numbers depend on the machine, so tests never assert them.
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -121,6 +122,55 @@ def panel_sizes(sizes=(10_000, 100_000, 1_000_000)) -> None:
               f"   ({r['checks']:,} audit checks)")
 
 
+def build_against_floor() -> None:
+    """`make figures` (povlib build) against its floor: for every notebook, starting a
+    kernel, running the notebook's first cells (parameters and imports) and stopping the
+    kernel, summed.  Then `make env` against a bare `uv sync --locked` of the same lock,
+    each into a new environment with the same (warm) package cache."""
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from povlib import build, paths
+
+    floor = 0.0
+    for path in build.notebooks():
+        nb = nbformat.read(path, as_version=4)
+        nb.cells = [c for c in nb.cells if c.cell_type == "code"][:2]  # parameters, imports
+        t0 = time.perf_counter()
+        NotebookClient(nb, kernel_name="python3", shutdown_kernel="immediate",
+                       extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        floor += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([str(paths.ROOT / ".venv/bin/povlib"), "build"], check=True,
+                   capture_output=True)
+    took = time.perf_counter() - t0
+    print("make figures against its floor (kernel start + imports, summed over notebooks)")
+    print(f"  floor {floor:6.1f} s   build {took:6.1f} s   ratio {took / floor:4.2f}")
+    uv = paths.ROOT / ".tools/bin/uv"
+    work = Path(tempfile.mkdtemp())
+    for name in ("pyproject.toml", "uv.lock", "README.md"):
+        shutil.copy(paths.ROOT / name, work / name)
+    shutil.copytree(paths.ROOT / "povlib", work / "povlib")
+    timings = {}
+    for label, extra in (("bare uv sync --locked", []), ("make env", ["--python", sys.executable])):
+        env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(work / f".venv-{len(timings)}"))
+        t0 = time.perf_counter()
+        subprocess.run([str(uv), "sync", "--locked", "--extra", "test", "--quiet", *extra],
+                       cwd=work, env=env, check=True)
+        timings[label] = time.perf_counter() - t0
+    shutil.rmtree(work)
+    (bare, ours) = timings.values()
+    print("environment setup, warm package cache")
+    print(f"  bare uv {bare:6.1f} s   make env {ours:6.1f} s   ratio {ours / bare:4.2f}")
+
+
 def main() -> None:
     df = panel()
     print(f"synthetic panel: {len(df):,} rows, {df['raw'].nunique():,} distinct printed figures")
@@ -188,3 +238,4 @@ if __name__ == "__main__":
     else:
         main()
         panel_sizes()
+        build_against_floor()
