@@ -13,10 +13,10 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help env figures test unit nbval lint check audit bench lab lock clean
+.PHONY: help env figures site test unit nbval lint check audit bench lab lock clean
 
 help: ## Show this list of targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(UV):
 	@echo "== bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
@@ -31,6 +31,9 @@ env: $(STAMP) ## Create or update the environment in .venv (runs by itself when 
 
 figures: $(STAMP) ## Execute every notebook in order and write every figure under figures/
 	@$(VENV)/bin/povlib build
+
+site: $(STAMP) ## Build site/, a browsable offline report, from the executed notebooks
+	@$(VENV)/bin/povlib site
 
 test: $(STAMP) lint unit nbval ## Lint, then unit tests, then every notebook under nbval
 
