@@ -13,7 +13,7 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help env figures site test unit nbval lint check audit bench lab lock clean
+.PHONY: help env figures site site-check test unit nbval lint check audit bench lab lock clean
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,10 +35,13 @@ figures: $(STAMP) ## Execute every notebook in order and write every figure unde
 site: $(STAMP) ## Build site/, a browsable offline report, from the executed notebooks
 	@$(VENV)/bin/povlib site
 
-test: $(STAMP) lint unit nbval ## Lint, then unit tests, then every notebook under nbval
+site-check: site ## Check site/: links, no outside loads, two builds equal, headless Chromium
+	@POVLIB_SITE_DIR=site $(VENV)/bin/pytest tests/test_site.py -q -rs
 
-unit: $(STAMP) ## Unit and data tests only
-	@$(VENV)/bin/pytest tests -q
+test: $(STAMP) lint unit site-check nbval ## Lint, unit tests, the site check, every notebook under nbval
+
+unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
+	@$(VENV)/bin/pytest tests -q --ignore=tests/test_site.py
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@$(VENV)/bin/pytest notebooks -q --nbval --nbval-current-env \
