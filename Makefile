@@ -8,6 +8,7 @@ VENV := .venv
 LAB_VENV := .venv-lab
 STAMP := $(VENV)/.synced
 LAB_STAMP := $(LAB_VENV)/.synced
+LAB_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -65,8 +66,8 @@ $(LAB_STAMP): pyproject.toml uv.lock | $(UV)
 		--extra test --extra lab --python $(PY) --quiet
 	@touch $@
 
-lab: $(LAB_STAMP) ## Start JupyterLab on the notebooks (adds --allow-root when run as root)
-	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+lab: $(LAB_STAMP) ## JupyterLab on the notebooks; LAB_ARGS="--port 8899 --no-browser" passes options
+	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 lock: | $(UV) ## Re-resolve uv.lock after editing pyproject.toml
 	@$(UV) lock --python $(PY)
