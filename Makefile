@@ -8,15 +8,16 @@ VENV := .venv
 LAB_VENV := .venv-lab
 STAMP := $(VENV)/.synced
 LAB_STAMP := $(LAB_VENV)/.synced
+LAB_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
 .DEFAULT_GOAL := help
-.PHONY: help env figures test unit nbval lint check audit bench lab lock clean
+.PHONY: help env figures site site-check test unit nbval lint check audit bench lab lock clean
 
 help: ## Show this list of targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(UV):
 	@echo "== bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
@@ -32,10 +33,16 @@ env: $(STAMP) ## Create or update the environment in .venv (runs by itself when 
 figures: $(STAMP) ## Execute every notebook in order and write every figure under figures/
 	@$(VENV)/bin/povlib build
 
-test: $(STAMP) lint unit nbval ## Lint, then unit tests, then every notebook under nbval
+site: $(STAMP) ## Build site/, a browsable offline report, from the executed notebooks
+	@$(VENV)/bin/povlib site
 
-unit: $(STAMP) ## Unit and data tests only
-	@$(VENV)/bin/pytest tests -q -n auto
+site-check: site ## Check site/: links, no outside loads, two builds equal, headless Chromium
+	@POVLIB_SITE_DIR=site $(VENV)/bin/pytest tests/test_site.py -q -rs
+
+test: $(STAMP) lint unit site-check nbval ## Lint, unit tests, the site check, every notebook under nbval
+
+unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
+	@$(VENV)/bin/pytest tests -q -n auto --ignore=tests/test_site.py
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@$(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
@@ -59,8 +66,8 @@ $(LAB_STAMP): pyproject.toml uv.lock | $(UV)
 		--extra test --extra lab --python $(PY) --quiet
 	@touch $@
 
-lab: $(LAB_STAMP) ## Start JupyterLab on the notebooks (adds --allow-root when run as root)
-	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+lab: $(LAB_STAMP) ## JupyterLab on the notebooks; LAB_ARGS="--port 8899 --no-browser" passes options
+	@$(LAB_VENV)/bin/jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 lock: | $(UV) ## Re-resolve uv.lock after editing pyproject.toml
 	@$(UV) lock --python $(PY)

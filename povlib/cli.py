@@ -1,4 +1,4 @@
-"""Command line: ``povlib check``, ``audit``, ``export``, ``extract``, ``build``.
+"""Command line: ``povlib check``, ``audit``, ``export``, ``extract``, ``build``, ``site``.
 
 ``python -m povlib`` works the same way.
 """
@@ -138,6 +138,12 @@ def _build(args) -> int:
     return build(args.notebooks)
 
 
+def _site(args) -> int:
+    from .site import main as site
+
+    return site(args.out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="povlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -189,6 +195,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="execute the notebooks in order and write figures/")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (names or stems)")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("site", help="build site/, a browsable offline report, from the executed notebooks")
+    p.add_argument("--out", type=Path, help="output folder (default: the project's site/)")
+    p.set_defaults(func=_site)
 
     args = parser.parse_args(argv)
     from .query import QueryError

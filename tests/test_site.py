@@ -1,0 +1,444 @@
+"""The browsable report (``povlib site``): complete, offline, byte-stable, and rendered by a
+real browser.
+
+``make site-check`` runs this file on the ``site/`` that ``make site`` just built
+(``POVLIB_SITE_DIR=site``); run alone, it builds a site into a temporary folder.
+The browser test drives headless Chromium over the DevTools protocol (through a
+pipe: no extra Python package), logs every request the pages make, and takes
+screenshots into ``<site>/_check/``.  Without Chromium it is skipped with the
+command that installs it; with ``POVLIB_REQUIRE_BROWSER=1`` (set by CI) it fails
+instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import filecmp
+import functools
+import html.parser
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from html import escape, unescape
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from povlib import cli, paths, site
+from povlib.build import notebooks
+
+NOTEBOOKS = notebooks()
+FIGURE_NAMES = sorted(json.loads(p.read_text(encoding="utf-8"))["name"]
+                      for p in paths.FIGURES.glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory) -> Path:
+    given = os.environ.get("POVLIB_SITE_DIR")
+    if given:
+        path = Path(given).resolve()
+        assert (path / "index.html").exists(), f"{path} has no index.html: run `make site` first"
+        return path
+    path = tmp_path_factory.mktemp("built") / "site"
+    assert cli.main(["site", "--out", str(path)]) == 0
+    return path
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+class _Refs(html.parser.HTMLParser):
+    """Every reference in a page: (tag, attribute, value), plus url() and @import in CSS."""
+
+    LOADED = {"src", "srcset", "poster", "data", "background", "formaction"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs: list[tuple[str, str, str]] = []
+        self.scripts = 0
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self.scripts += 1
+        if tag == "style":
+            self._style = True
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in self.LOADED or name == "href":
+                self.refs.append((tag, name, value))
+            if name == "style":
+                self._css(value)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._style = False
+
+    def handle_data(self, data):
+        if self._style:
+            self._css(data)
+
+    def _css(self, text):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
+            self.refs.append(("css", "url", url.strip()))
+        for url in re.findall(r"@import\s+['\"]([^'\"]+)", text):
+            self.refs.append(("css", "import", url))
+
+
+def _refs(page: Path) -> _Refs:
+    parser = _Refs()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+# ---------------------------------------------------------------- content
+
+def test_every_notebook_has_a_page_and_a_vietnamese_title(site_dir):
+    assert sorted(site.NOTEBOOK_TITLES_VI) == [p.name for p in NOTEBOOKS]
+    for nb in NOTEBOOKS:
+        assert (site_dir / "notebooks" / f"{nb.stem}.html").exists()
+
+
+@pytest.mark.parametrize("index", ["index.html", "vi/index.html"])
+def test_index_links_every_notebook_and_every_figure(site_dir, index):
+    page = site_dir / index
+    hrefs = {(page.parent / unquote(urlsplit(v).path)).resolve()
+             for tag, attr, v in _refs(page).refs if attr == "href" and not urlsplit(v).scheme}
+    for nb in NOTEBOOKS:
+        assert (site_dir / "notebooks" / f"{nb.stem}.html").resolve() in hrefs, nb.name
+    assert len(FIGURE_NAMES) >= 14 and {n[-3:] for n in FIGURE_NAMES} == {"_en", "_vi"}
+    for name in FIGURE_NAMES:
+        for ext in site.FORMATS:
+            assert (site_dir / "figures" / f"{name}.{ext}").resolve() in hrefs, f"{name}.{ext}"
+
+
+@pytest.mark.parametrize("index", ["index.html", "vi/index.html"])
+def test_index_shows_every_caption_in_both_languages(site_dir, index):
+    text = (site_dir / index).read_text(encoding="utf-8")
+    for side in paths.FIGURES.glob("*.json"):
+        rec = json.loads(side.read_text(encoding="utf-8"))
+        assert escape(rec["caption"]) in text, rec["name"]
+
+
+def _coverage_years() -> tuple[int, int]:
+    """First and last year of the outcome observations, straight from the table."""
+    import povlib
+
+    obs = povlib.load_dataset().observations
+    obs = obs[~obs["status"].isin(["target", "plan"])]
+    years = obs["period"].str.extract(r"(\d{4})(?:-\d\d)?$")[0].dropna().astype(int)
+    return int(years.min()), int(years.max())
+
+
+def test_every_page_carries_title_coverage_and_citations(site_dir):
+    from povlib.tables import read_table
+
+    first, last = _coverage_years()
+    sources, _ = read_table("sources")
+    for page in _pages(site_dir):
+        if "_check" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        lang = "vi" if page.parent.name == "vi" else "en"
+        assert escape(site.TITLE[lang]) in text, page
+        assert str(first) in text and str(last) in text, page
+        assert escape(site._t("coverage", lang, first=first, last=last, n_obs="X",
+                                   n_src="Y")).split("X")[0] in text, page
+        for _, src in sources.iterrows():  # every source, with its address
+            assert f"<code>{src['source_id']}</code>" in text, (page, src["source_id"])
+            if src["url"]:
+                assert f'href="{escape(src["url"], quote=True)}"' in text, page
+            if src["title"]:
+                assert escape(src["title"][:40]) in text, page
+
+
+def test_notebook_pages_show_text_tables_and_figures(site_dir):
+    import nbformat
+
+    for nb_path in NOTEBOOKS:
+        nb = nbformat.read(nb_path, as_version=4)
+        text = unescape((site_dir / "notebooks" / f"{nb_path.stem}.html").read_text("utf-8"))
+        heading = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
+        assert heading in text, nb_path
+        n_tables = sum("text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"]
+                       for c in nb.cells for o in c.get("outputs", []))
+        assert text.count("<table") >= n_tables, nb_path
+        shown = [json.loads(p.read_text(encoding="utf-8")) for p in paths.FIGURES.glob("*_en.json")]
+        for rec in shown:
+            if rec["notebook"] == nb_path.name:
+                assert f'src="../figures/{rec["name"]}.png"' in text, rec["name"]
+                vi = json.loads((paths.FIGURES / f"{rec['name'][:-3]}_vi.json").read_text("utf-8"))
+                assert vi["caption"] in text, vi["name"]
+
+
+# ---------------------------------------------------------------- offline and stable
+
+def test_nothing_is_loaded_from_outside_the_site(site_dir):
+    """Every src/href/url() is relative, an anchor or a data: URI, and points inside the
+    site; only <a> may link out (to the cited web pages: followed, never loaded). No page
+    has a script."""
+    root = site_dir.resolve()
+    for page in _pages(site_dir):
+        refs = _refs(page)
+        assert refs.scripts == 0, f"{page}: has a <script>"
+        for tag, attr, value in refs.refs:
+            parts = urlsplit(value.strip())
+            if parts.scheme == "data" or value.startswith("#"):
+                continue
+            if tag == "a" and parts.scheme in ("http", "https"):
+                continue
+            assert not parts.scheme and not parts.netloc and not value.startswith("/"), \
+                f"{page.relative_to(root)}: <{tag} {attr}={value!r}> leaves the site"
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_relative_to(root), f"{page}: {value} points outside the site"
+            assert target.exists(), f"{page.relative_to(root)}: broken link {value}"
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
+                  if p.is_file() and "_check" not in p.relative_to(root).parts)
+
+
+def test_a_second_build_is_byte_identical(site_dir, tmp_path):
+    start = time.perf_counter()
+    again = tmp_path / "again"
+    site.build_site(again)
+    seconds = time.perf_counter() - start
+    assert _files(again) == _files(site_dir)
+    _, mismatch, errors = filecmp.cmpfiles(site_dir, again, _files(site_dir), shallow=False)
+    assert not mismatch and not errors, f"differ between two builds: {mismatch + errors}"
+    assert seconds < 60, f"the site took {seconds:.0f} s to build"
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(site.SiteError, match="did not write"):
+        site.build_site(tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+# ---------------------------------------------------------------- a real browser
+
+def _chromium() -> str | None:
+    for name in (os.environ.get("POVLIB_CHROMIUM"), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+class _Server:
+    """``site/`` over HTTP on 127.0.0.1 (a free port), in a thread; logs each path served."""
+
+    def __init__(self, root: Path):
+        served = self.served = []
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args):  # quiet; remember instead
+                served.append(self.path)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0),
+                                         functools.partial(Handler, directory=str(root)))
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Browser:
+    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4)."""
+
+    def __init__(self, binary: str, log: Path):
+        def high(fd):  # at 10 or above, so the shell's 3<& and 4>& cannot clobber it
+            new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+            os.close(fd)
+            return new
+
+        to_r, self._w = (high(fd) for fd in os.pipe())
+        self._r, from_w = (high(fd) for fd in os.pipe())
+        self._profile = tempfile.mkdtemp(prefix="povlib-chromium-")
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-extensions", "--hide-scrollbars", "--mute-audio",
+                f"--user-data-dir={self._profile}", "--remote-debugging-pipe",
+                # any host but this machine fails to resolve: an outside load shows as a failure
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "about:blank"]
+        self._log = open(log, "wb")  # noqa: SIM115 (closed in close())
+        self.proc = subprocess.Popen(
+            ["bash", "-c", f'exec "$0" "$@" 3<&{to_r} 4>&{from_w}', binary, *args],
+            pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT)
+        os.close(to_r)
+        os.close(from_w)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict] = []
+
+    def close(self):
+        for fd in (self._w, self._r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise TimeoutError("Chromium did not answer (see _check/chromium.log)")
+            ready, _, _ = select.select([self._r], [], [], min(left, 1.0))
+            if ready:
+                chunk = os.read(self._r, 1 << 20)
+                if not chunk:
+                    raise RuntimeError("Chromium closed the pipe (see _check/chromium.log)")
+                self._buf += chunk
+        msg, self._buf = self._buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float = 30) -> dict:
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        data = json.dumps(msg).encode() + b"\0"
+        while data:
+            data = data[os.write(self._w, data):]
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read(deadline)
+            if reply.get("id") == self._id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+
+    def wait(self, method: str, session: str, timeout: float = 30) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev["method"] == method and ev.get("sessionId") == session:
+                    return self.events.pop(i)
+            reply = self._read(deadline)
+            if "method" in reply:
+                self.events.append(reply)
+
+    def visit(self, url: str, shot: Path, width: int = 1280, max_height: int = 4000) -> dict:
+        """Load ``url``; return what the page shows and every request it made; save a
+        screenshot of the top of the page (up to ``max_height`` pixels)."""
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        s = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.events.clear()
+        for domain in ("Network", "Page", "Runtime"):
+            self.call(f"{domain}.enable", session=s)
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
+        self.call("Page.navigate", {"url": url}, s)
+        self.wait("Page.loadEventFired", s)
+        state = self.call("Runtime.evaluate", {"expression": _PAGE_STATE, "returnByValue": True},
+                          s)["result"]["value"]
+        height = min(max_height, int(state["height"]))
+        self.call("Emulation.setDeviceMetricsOverride",
+                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, s)
+        png = self.call("Page.captureScreenshot", {"format": "png"}, s)["data"]
+        shot.write_bytes(base64.b64decode(png))
+        events = [e for e in self.events if e.get("sessionId") == s]
+        urls = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in events
+                if e["method"] == "Network.requestWillBeSent"}
+        state["requests"] = sorted(set(urls.values()))
+        state["failed"] = sorted(f"{urls.get(e['params']['requestId'], '?')}: "
+                                 f"{e['params']['errorText']}" for e in events
+                                 if e["method"] == "Network.loadingFailed")
+        state["bad_status"] = sorted(f"{e['params']['response']['url']}: "
+                                     f"{e['params']['response']['status']}" for e in events
+                                     if e["method"] == "Network.responseReceived"
+                                     and e["params"]["response"]["status"] >= 400)
+        self.call("Target.closeTarget", {"targetId": target})
+        return state
+
+
+_PAGE_STATE = """(() => {
+  const imgs = [...document.images].map(i => ({src: i.currentSrc || i.src,
+                                                width: i.naturalWidth, complete: i.complete}));
+  const header = document.querySelector('.povlib-header');
+  return {title: document.title, lang: document.documentElement.lang,
+          header: header ? header.innerText : '',
+          h1: [...document.querySelectorAll('h1')].map(h => h.innerText),
+          images: imgs, tables: document.querySelectorAll('table').length,
+          figures: document.querySelectorAll('figure.povlib-figure').length,
+          scripts: document.scripts.length, text: document.body.innerText.length,
+          height: document.documentElement.scrollHeight};
+})()"""
+
+
+def test_pages_render_in_headless_chromium(site_dir):
+    binary = _chromium()
+    if binary is None:
+        message = ("chromium not installed: apt-get update && apt-get install -y chromium "
+                   "(the browser check is SKIPPED, not passed)")
+        if os.environ.get("POVLIB_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + "; POVLIB_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(message)
+    check = site_dir / "_check"
+    check.mkdir(exist_ok=True)
+    first, last = _coverage_years()
+    start = time.perf_counter()
+    pages = {"index.html": ("en", len(FIGURE_NAMES) // 2, 0),
+             "vi/index.html": ("vi", len(FIGURE_NAMES) // 2, 0),
+             "notebooks/02_poverty_rates.html": ("en", 1, 1)}
+    browser = _Browser(binary, check / "chromium.log")
+    report = {}
+    try:
+        with _Server(site_dir) as server:
+            for page, (lang, n_figures, n_tables) in pages.items():
+                shot = check / (page.replace("/", "_").replace(".html", "") + ".png")
+                st = browser.visit(server.base + page, shot)
+                report[page] = st
+                where = f"{page} (screenshot {shot})"
+                assert site.TITLE[lang] in st["title"], where
+                assert site.TITLE[lang] in st["header"] + " ".join(st["h1"]), where
+                assert f"{first}" in st["header"] and f"{last}" in st["header"], where
+                assert st["lang"] == lang, where
+                assert st["text"] > 2000, f"{where}: the page shows almost no text"
+                assert st["figures"] >= n_figures and st["tables"] >= n_tables, where
+                assert len(st["images"]) >= n_figures, where
+                broken = [i["src"] for i in st["images"] if not i["complete"] or i["width"] <= 0]
+                assert not broken, f"{where}: broken images {broken}"
+                outside = [u for u in st["requests"]
+                           if not (u.startswith(server.base) or u.startswith("data:"))]
+                assert not outside, f"{where}: requests left the machine: {outside}"
+                assert not st["failed"] and not st["bad_status"], \
+                    f"{where}: failed loads {st['failed'] + st['bad_status']}"
+                assert st["scripts"] == 0, where
+                assert shot.stat().st_size > 20_000, f"{where}: the screenshot is (almost) blank"
+    finally:
+        browser.close()
+        (check / "report.json").write_text(
+            json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    print(f"browser check: {len(pages)} pages in {time.perf_counter() - start:.1f} s; "
+          f"screenshots in {check}")
