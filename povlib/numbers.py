@@ -676,8 +676,9 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
 
 
+# ASCII digits only, as in parse_number: "1１%" must go to parse_figure and its FigureError.
 _SIMPLE = (r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
-           r"(?P<n>0|[1-9]\d{0,2}(?:\.\d{3}){0,4})(?:,(?P<f>\d{1,9}))?"
+           r"(?P<n>0|[1-9][0-9]{0,2}(?:\.[0-9]{3}){0,4})(?:,(?P<f>[0-9]{1,9}))?"
            r"(?P<u>%/năm|%| hộ| tỷ đồng)$")
 _SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đồng": MONEY_UNIT}
 FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
