@@ -466,8 +466,11 @@ class _Audit:
         frac = self.obs[self.obs["raw"].str.contains(r"\d/\d", regex=True)]
         if len(frac):
             from .numbers import parse_figure
+            from .tables import raw_languages
 
-            den = frac["raw"].map(lambda r: parse_figure(r).denominator)
+            lang = raw_languages(frac, self.p.ds.sources)
+            den = pd.Series([parse_figure(r, lang=g).denominator
+                             for r, g in zip(frac["raw"], lang, strict=True)], index=frac.index)
             frac = frac.assign(den=den.astype(float)).merge(po, left_on="indicator",
                                                             right_on="part")
             m = frac.merge(self.lv("_w"), left_on=["geo", "whole", "period"],

@@ -1,10 +1,19 @@
-"""Parse figures as Vietnamese articles print them.
+"""Parse figures as Vietnamese articles print them, and as English pages print them.
 
 Vietnamese uses ``.`` to group thousands and ``,`` as the decimal mark:
 ``1.306`` is 1306, ``8.310,09`` is 8310.09 and ``4,4`` is 4.4.  A figure is a
 number (or a range ``2-2,5`` or a fraction ``106/231``) with an optional
 qualifier word before it (``hơn``, ``gần`` ...) and an optional unit after it
-(``%``, ``tỷ đồng``, ``hộ`` ...).
+(``%``, ``tỷ đồng`` or ``tỉ đồng``, ``hộ`` ...).
+
+English pages (``lang="en"``) use ``,`` to group thousands and ``.`` as the
+decimal mark: ``1,306`` is 1306 and ``27.41`` is 27.41.  Their qualifiers are
+``more than``, ``over``, ``nearly``, ``almost``, ``about``, ``around``,
+``under``, ``below`` and ``at least``; their units ``%``, ``percent``,
+``per cent``, ``percentage points``, ``households``, and money written
+``1,782 billion VND``, ``billion dong``, ``trillion VND``, ``million VND`` or
+with the currency first, ``VND4,565 billion``.  The language is always the
+caller's to say: ``1.306`` is 1306 in Vietnamese and 1.306 in English.
 
 Money is converted to one declared unit, :data:`MONEY_UNIT` (billion dong),
 unless the caller asks for another scale.  Arithmetic is done in
@@ -17,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -40,6 +50,13 @@ _MONEY_WORDS: list[tuple[str, str]] = [
     ("ngàn tỷ", "trillion VND"),
     ("tỷ đồng", "bn VND"),
     ("tỷ", "bn VND"),
+    # "tỉ" is the other accepted spelling of "tỷ" (billion).
+    ("nghìn tỉ đồng", "trillion VND"),
+    ("ngàn tỉ đồng", "trillion VND"),
+    ("nghìn tỉ", "trillion VND"),
+    ("ngàn tỉ", "trillion VND"),
+    ("tỉ đồng", "bn VND"),
+    ("tỉ", "bn VND"),
     ("triệu đồng", "million VND"),
     ("triệu", "million VND"),
     ("nghìn đồng", "thousand VND"),
@@ -153,6 +170,89 @@ _PER_NAME = dict(_PER_WORDS)
 _YEAR_RE = re.compile(r"(19|20)[0-9][0-9]")
 _GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
+
+
+LANGUAGES = ("vi", "en")
+"""The notations a figure can be printed in: Vietnamese (the default) and English."""
+
+# --- English notation: "," groups thousands, "." marks decimals ----------------------
+QUALIFIERS_EN: dict[str, str] = {
+    "more than": "more than",
+    "over": "more than",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "about": "about",
+    "around": "about",
+    "under": "under",
+    "below": "under",
+    "at least": "at least",
+}
+# Money after the number ("1,782 billion VND"); with the currency first ("VND4,565
+# billion") only the scale word follows.
+_MONEY_WORDS_EN: list[tuple[str, str]] = [
+    ("trillion VND", "trillion VND"),
+    ("trillion dong", "trillion VND"),
+    ("billion VND", "bn VND"),
+    ("billion dong", "bn VND"),
+    ("million VND", "million VND"),
+    ("million dong", "million VND"),
+    ("thousand VND", "thousand VND"),
+    ("thousand dong", "thousand VND"),
+    ("VND", "VND"),
+    ("dong", "VND"),
+]
+_PREFIXED_SCALES_EN = {"trillion": "trillion VND", "billion": "bn VND", "million": "million VND",
+                       "thousand": "thousand VND"}
+COUNT_WORDS_EN: dict[str, str] = {
+    "near-poor households": "households",
+    "near poor households": "households",
+    "poor households": "households",
+    "households": "households",
+    "household": "households",
+    "people": "people",
+    "persons": "people",
+}
+_COUNT_SCALES_EN: dict[str, int] = {"thousand": 3, "million": 6}
+_PER_WORDS_EN: list[tuple[str, str]] = [
+    ("/person/year", "/person/year"),
+    ("/person/month", "/person/month"),
+    ("/household/year", "/household/year"),
+    ("/month", "/month"),
+    ("/year", "/year"),
+    ("/person", "/person"),
+    ("/household", "/household"),
+    (" per person per year", "/person/year"),
+    (" per person per month", "/person/month"),
+    (" per household per year", "/household/year"),
+    (" per year", "/year"),
+    (" a year", "/year"),
+    (" per month", "/month"),
+    (" a month", "/month"),
+    (" per person", "/person"),
+    (" per household", "/household"),
+]
+_QUAL_ALT_EN, _QUAL_WORDS_EN = _alternatives(QUALIFIERS_EN)
+_COUNT_ALT_EN, _COUNT_NOUNS_EN = _alternatives(COUNT_WORDS_EN)
+_SCALE_ALT_EN, _SCALE_WORDS_EN = _alternatives(_COUNT_SCALES_EN)
+_MONEY_ALT_EN, _MONEY_NAMES_EN = _alternatives(w for w, _ in _MONEY_WORDS_EN)
+_PREFIXED_ALT_EN, _PREFIXED_NAMES_EN = _alternatives(_PREFIXED_SCALES_EN)
+_PER_ALT_EN, _PER_NAMES_EN = _alternatives(w for w, _ in _PER_WORDS_EN)
+_QUALIFIER_EN_RE = re.compile(rf"{_QUAL_ALT_EN}\s+", re.IGNORECASE)
+_VND_PREFIX_RE = re.compile(r"VND\s*(?=[0-9])", re.IGNORECASE)
+_PERCENT_EN_RE = re.compile(rf"(?:\s*%|\s+(?:percentage points?|per cent|percent){_WORD_END})",
+                            re.IGNORECASE)
+_COUNT_EN_RE = re.compile(rf"\s+{_COUNT_ALT_EN}{_WORD_END}", re.IGNORECASE)
+_SCALED_COUNT_EN_RE = re.compile(rf"\s+{_SCALE_ALT_EN}\s+{_COUNT_ALT_EN}{_WORD_END}",
+                                 re.IGNORECASE)
+_MONEY_EN_RE = re.compile(rf"\s*{_MONEY_ALT_EN}{_WORD_END}", re.IGNORECASE)
+_PREFIXED_SCALE_EN_RE = re.compile(rf"\s*{_PREFIXED_ALT_EN}{_WORD_END}", re.IGNORECASE)
+_BARE_SCALE_EN_RE = re.compile(rf"\s*(thousand|million|billion|trillion){_WORD_END}",
+                               re.IGNORECASE)
+_PER_EN_RE = re.compile(rf"{_PER_ALT_EN}{_WORD_END}", re.IGNORECASE)
+_MONEY_SCALE_OF_EN = dict(_MONEY_WORDS_EN)
+_PER_NAME_EN = dict(_PER_WORDS_EN)
+_GROUPED_EN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_PLAIN_EN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 class FigureError(ValueError):
@@ -297,22 +397,118 @@ def _read_unit(text: str, pos: int, money_unit: str, start: int
     return "", Decimal(1), pos, 0
 
 
-def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[Figure, int]:
+def parse_number_en(token: str, *, text: str | None = None) -> tuple[Decimal, int]:
+    """Read one number in English notation; return it and its count of decimal places.
+
+    ``,`` groups thousands in threes and ``.`` marks the decimals: ``1,061.9`` is
+    1061.9.  The limits of :func:`parse_number` apply, mirrored: at most
+    :data:`MAX_DIGITS` digits, and no thousands group after a leading 0.
+
+    >>> parse_number_en("1,061.9")
+    (Decimal('1061.9'), 1)
+    """
+    shown = _quote(text if text is not None else token)
+    digits = len(token) - token.count(".") - token.count(",")
+    if digits > MAX_DIGITS:
+        raise FigureError(f"number in {shown} has {digits:,} digits, more than the"
+                          f" {MAX_DIGITS} a figure can have")
+    if _GROUPED_EN.fullmatch(token):
+        if token.startswith("0"):
+            raise FigureError(
+                f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
+                " in English a decimal is written with '.' (0.5)")
+    elif not _PLAIN_EN.fullmatch(token):
+        raise FigureError(
+            f"malformed number {_quote(token)} in {shown}: in English notation thousands are"
+            " grouped by ',' in threes and '.' marks the one decimal part"
+        )
+    whole, _, frac = token.partition(".")
+    return Decimal(whole.replace(",", "") + ("." + frac if frac else "")), len(frac)
+
+
+def _money_en(text: str, end: int, scale: str, money_unit: str) -> tuple[str, Decimal, int, int]:
+    """Money of printed ``scale`` ending at ``end``, with an optional per-word after it."""
+    per = ""
+    p = _PER_EN_RE.match(text, end)
+    if p:
+        per, end = _PER_NAME_EN[_which(p, _PER_NAMES_EN)], p.end()
+    return money_unit + per, MONEY_SCALES[scale] / MONEY_SCALES[money_unit], end, 0
+
+
+def _read_unit_en(text: str, pos: int, money_unit: str, start: int, vnd_prefix: bool = False
+                  ) -> tuple[str, Decimal, int, int]:
+    """:func:`_read_unit` for English pages.
+
+    ``vnd_prefix``: the currency stood before the number (``VND4,565 billion``), so
+    only a scale word may follow, and the figure is money whatever follows.
+    """
+    if vnd_prefix:
+        m = _PREFIXED_SCALE_EN_RE.match(text, pos)
+        if m:
+            return _money_en(text, m.end(), _PREFIXED_SCALES_EN[_which(m, _PREFIXED_NAMES_EN)],
+                             money_unit)
+        return _money_en(text, pos, "VND", money_unit)
+    m = _PERCENT_EN_RE.match(text, pos)
+    if m:
+        per = _PER_EN_RE.match(text, m.end())
+        if per:
+            return "%" + _PER_NAME_EN[_which(per, _PER_NAMES_EN)], Decimal(1), per.end(), 0
+        return "%", Decimal(1), m.end(), 0
+    m = _COUNT_EN_RE.match(text, pos)
+    if m:
+        return COUNT_WORDS_EN[_which(m, _COUNT_NOUNS_EN)], Decimal(1), m.end(), 0
+    m = _SCALED_COUNT_EN_RE.match(text, pos)
+    if m:
+        shift = _COUNT_SCALES_EN[_which(m, _SCALE_WORDS_EN)]
+        noun = _which(m, _COUNT_NOUNS_EN, 1 + len(_SCALE_WORDS_EN))
+        return COUNT_WORDS_EN[noun], Decimal(10) ** shift, m.end(), shift
+    m = _MONEY_EN_RE.match(text, pos)
+    if m:
+        return _money_en(text, m.end(), _MONEY_SCALE_OF_EN[_which(m, _MONEY_NAMES_EN)],
+                         money_unit)
+    m = _BARE_SCALE_EN_RE.match(text, pos)
+    if m:
+        raise FigureError(
+            f"{_quote(text[start:m.end()].strip())}: '{m.group(1)}' with no unit after it is"
+            " ambiguous; 'billion VND' is money, 'thousand households' a count")
+    m = _AREA_RE.match(text, pos)
+    if m:
+        return ("ha" if m.group(1) == "ha" else "km2"), Decimal(1), m.end(), 0
+    return "", Decimal(1), pos, 0
+
+
+def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str = "vi"
+             ) -> tuple[Figure, int]:
     """Parse the figure starting at ``pos`` (qualifier, number, unit); return it and its end.
 
     Text after the figure is left alone, which is what a scanner over an
     article needs; :func:`parse_figure` insists the whole string is one figure.
     The work done is proportional to the figure's length, not the text's.
     Error messages quote the figure from ``pos``, not the whole text.
+    ``lang`` is the notation: ``"vi"`` (default) or ``"en"`` (see the module docstring).
     """
     if money_unit not in MONEY_SCALES:
         raise FigureError(f"unknown money unit {money_unit!r}; use one of {sorted(MONEY_SCALES)}")
+    if lang == "vi":
+        qual_re, quals, qual_words = _QUALIFIER_RE, QUALIFIERS, _QUAL_WORDS
+        number, read_unit = parse_number, _read_unit
+    elif lang == "en":
+        qual_re, quals, qual_words = _QUALIFIER_EN_RE, QUALIFIERS_EN, _QUAL_WORDS_EN
+        number, read_unit = parse_number_en, _read_unit_en
+    else:
+        raise FigureError(f"unknown language {lang!r} for {_quote(text[pos:pos + 40])};"
+                          f" use one of {list(LANGUAGES)}")
     qualifier = "exact"
     start = pos
-    q = _QUALIFIER_RE.match(text, pos)
+    q = qual_re.match(text, pos)
     if q:
-        qualifier = QUALIFIERS[_which(q, _QUAL_WORDS)]
+        qualifier = quals[_which(q, qual_words)]
         pos = q.end()
+    if lang == "en":
+        prefix = _VND_PREFIX_RE.match(text, pos)
+        if prefix:
+            pos = prefix.end()
+            read_unit = partial(_read_unit_en, vnd_prefix=True)
     m = _NUM_RE.match(text, pos)
     if not m:
         ahead = text[start:start + 40]
@@ -322,21 +518,21 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[
         raise FigureError(f"no number at the start of {ahead!r}")
     token = m.group().rstrip(".,")
     shown = text[start:pos + len(token)]
-    first, dec1 = parse_number(token, text=shown)
+    first, dec1 = number(token, text=shown)
     pos = m.start() + len(token)
 
     # Range "2-2,5%" or "10 - 13 triệu"; the unit after the second number serves both.
     rng = _RANGE_RE.match(text, pos)
     # Fraction "106/231" or "16.664 hộ/17.497 hộ".
-    unit1, factor1, after1, shift1 = _read_unit(text, pos, money_unit, start)
+    unit1, factor1, after1, shift1 = read_unit(text, pos, money_unit, start)
     frac = _FRACTION_RE.match(text, after1)
     if rng and not frac:
         second_tok = rng.group(1).rstrip(".,")
         second_end = rng.start(1) + len(second_tok)
-        second, dec2 = parse_number(second_tok, text=text[start:second_end])
+        second, dec2 = number(second_tok, text=text[start:second_end])
         if second < first:
             raise FigureError(f"range {_quote(text[start:second_end])} runs backwards")
-        unit, factor, end, shift = _read_unit(text, second_end, money_unit, start)
+        unit, factor, end, shift = read_unit(text, second_end, money_unit, start)
         printed = max(dec1, dec2)
         lo, hi = first * factor, second * factor
         fig = Figure(text=text[start:end].strip(), value=float((lo + hi) / 2), unit=unit,
@@ -349,8 +545,8 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[
         if _YEAR_RE.fullmatch(den_tok) and int(first) <= 12 and not unit1:
             raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date,"
                               " not a fraction")
-        den, _ = parse_number(den_tok, text=text[start:den_end])
-        unit2, factor2, end, shift2 = _read_unit(text, den_end, money_unit, start)
+        den, _ = number(den_tok, text=text[start:den_end])
+        unit2, factor2, end, shift2 = read_unit(text, den_end, money_unit, start)
         if den == 0:
             raise FigureError(f"fraction {_quote(text[start:end].strip())} divides by zero")
         if unit1 and unit2 and unit1 != unit2:
@@ -370,8 +566,10 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT) -> tuple[
     return fig, after1
 
 
-def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
-    """Parse one figure as printed, for example ``"hơn 18.300 hộ"`` or ``"304,8 tỷ đồng"``.
+def parse_figure(text: str, *, money_unit: str = MONEY_UNIT, lang: str = "vi") -> Figure:
+    """Parse one figure as printed, for example ``"hơn 18.300 hộ"`` or ``"304,8 tỷ đồng"``;
+    with ``lang="en"``, as an English page prints it (``"more than 3,300 households"``,
+    ``"27.41 percent"``, ``"VND4,565 billion"``).
 
     Returns a :class:`Figure`; money comes out in ``money_unit`` (billion dong
     by default), percentages in per cent, counts in their own unit
@@ -379,14 +577,15 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
     :class:`FigureError`, and no other exception, quoting the input, for a
     malformed number, one of more than :data:`MAX_DIGITS` digits, a
     non-ASCII digit, a zero denominator, a bare ``nghìn``/``ngàn`` (thousand
-    of what?), an unknown unit word, or anything left over.
+    of what?; in English a bare ``thousand``/``million``/``billion``), an
+    unknown unit word, an unknown ``lang``, or anything left over.
     """
     if not isinstance(text, str):
         raise FigureError(f"expected text, got {text!r}")
     clean = unicodedata.normalize("NFC", text).strip()
     shown = _quote(text)
     try:
-        fig, end = parse_at(clean, 0, money_unit=money_unit)
+        fig, end = parse_at(clean, 0, money_unit=money_unit, lang=lang)
     except FigureError as exc:
         if shown in str(exc):
             raise
@@ -401,15 +600,19 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT) -> Figure:
     return fig
 
 
-def parse_in_unit(text: str, unit: str) -> Figure:
+def parse_in_unit(text: str, unit: str, lang: str = "vi") -> Figure:
     """Parse ``text`` with money in the scale of ``unit`` (``million VND/month`` gives million dong);
-    other units parse as :func:`parse_figure` does, money in :data:`MONEY_UNIT`."""
+    other units parse as :func:`parse_figure` does, money in :data:`MONEY_UNIT`.
+    ``lang`` is the notation, ``"vi"`` or ``"en"``."""
     scale = unit.partition("/")[0]
-    return parse_figure(text, money_unit=scale if scale in MONEY_SCALES else MONEY_UNIT)
+    return parse_figure(text, money_unit=scale if scale in MONEY_SCALES else MONEY_UNIT,
+                        lang=lang)
 
 
-def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT) -> pd.DataFrame:
-    """Parse a Series of figures; one row per input with the :class:`Figure` fields.
+def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT, lang: str = "vi"
+                 ) -> pd.DataFrame:
+    """Parse a Series of figures, all in notation ``lang``; one row per input with the
+    :class:`Figure` fields.
 
     Distinct strings are parsed once, so a million rows drawn from a few
     thousand spellings cost a few thousand parses plus one vectorised join.
@@ -419,7 +622,7 @@ def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT) -> pd.DataFr
     records = []
     for u in uniques:
         try:
-            records.append(parse_figure(u, money_unit=money_unit).__dict__)
+            records.append(parse_figure(u, money_unit=money_unit, lang=lang).__dict__)
         except FigureError as exc:
             label = texts.index[texts.to_numpy() == u][0]
             raise FigureError(f"row {label!r}: {exc}") from None
@@ -430,8 +633,9 @@ def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT) -> pd.DataFr
     return out
 
 
-def format_number(value: float, decimals: int = 0) -> str:
-    """Write a number the Vietnamese way: ``8310.09`` with 2 decimals gives ``8.310,09``.
+def format_number(value: float, decimals: int = 0, lang: str = "vi") -> str:
+    """Write a number the Vietnamese way: ``8310.09`` with 2 decimals gives ``8.310,09``;
+    with ``lang="en"`` the English way, ``8,310.09``.
 
     Negative ``decimals`` (a :class:`Figure`'s, for ``4,2 nghìn hộ``) round to
     tens, hundreds ...: ``4249`` with -2 gives ``4.200``.  An integer is written
@@ -450,6 +654,10 @@ def format_number(value: float, decimals: int = 0) -> str:
         text = f"{abs(value):,}" + ("." + "0" * decimals if decimals else "")
     else:
         text = f"{abs(value):,.{decimals}f}"
+    if lang == "en":
+        return sign + text
+    if lang != "vi":
+        raise ValueError(f"unknown language {lang!r}; use one of {list(LANGUAGES)}")
     return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
@@ -468,14 +676,16 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
 
 
+# ASCII digits only, as in parse_number: "1１%" must go to parse_figure and its FigureError.
 _SIMPLE = (r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
-           r"(?P<n>0|[1-9]\d{0,2}(?:\.\d{3}){0,4})(?:,(?P<f>\d{1,9}))?"
+           r"(?P<n>0|[1-9][0-9]{0,2}(?:\.[0-9]{3}){0,4})(?:,(?P<f>[0-9]{1,9}))?"
            r"(?P<u>%/năm|%| hộ| tỷ đồng)$")
 _SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đồng": MONEY_UNIT}
 FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
 
 
-def parse_many(texts: pd.Series, money_units: pd.Series | None = None) -> pd.DataFrame:
+def parse_many(texts: pd.Series, money_units: pd.Series | None = None,
+               langs: pd.Series | str | None = None) -> pd.DataFrame:
     """Parse many figures; one row per input (same index) with the :class:`Figure` fields
     and ``error`` (the :class:`FigureError` message, or ``""``).  Never raises.
 
@@ -483,14 +693,21 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None) -> pd.Dat
     ``hộ`` or ``tỷ đồng``) are read by one vectorised pass; every other distinct
     string goes through :func:`parse_figure` once.  Both give identical results
     (a test checks it).  ``money_units``: the money unit of each row (default
-    :data:`MONEY_UNIT`).
+    :data:`MONEY_UNIT`).  ``langs``: the notation of each row, ``"vi"`` or ``"en"``
+    (one string for all rows; default ``"vi"``).  The vectorised pass reads
+    Vietnamese only; English rows, like every uncommon form, are parsed once per
+    distinct (text, money unit, language).
     """
     texts = pd.Series(texts, dtype="str")
     money = (pd.Series(MONEY_UNIT, index=texts.index, dtype="str") if money_units is None
              else pd.Series(money_units, index=texts.index, dtype="str"))
-    keys = pd.DataFrame({"text": texts, "money": money}).drop_duplicates()
+    lang = (pd.Series("vi" if langs is None else langs, index=texts.index, dtype="str")
+            if langs is None or isinstance(langs, str)
+            else pd.Series(langs, index=texts.index, dtype="str"))
+    keys = pd.DataFrame({"text": texts, "money": money, "lang": lang}).drop_duplicates()
     m = keys["text"].str.extract(_SIMPLE)
-    fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT))
+    fast = (m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT))
+            & (keys["lang"] == "vi"))
     f = m[fast]
     whole = f["n"].str.replace(".", "", regex=False)
     frac = f["f"].fillna("")
@@ -505,9 +722,9 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None) -> pd.Dat
         "step": step, "low": np.nan, "high": np.nan, "denominator": np.nan, "error": ""},
         index=f.index)
     slow_rows = []
-    for i, (text, mu) in keys.loc[~fast, ["text", "money"]].iterrows():
+    for i, (text, mu, lg) in keys.loc[~fast, ["text", "money", "lang"]].iterrows():
         try:
-            fig = parse_figure(text, money_unit=mu)
+            fig = parse_figure(text, money_unit=mu, lang=lg)
             slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
         except FigureError as exc:
             slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
@@ -515,7 +732,7 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None) -> pd.Dat
     table = pd.concat([quick, slow.astype({c: float for c in ("value", "step", "low", "high",
                                                             "denominator")})])
     table = pd.concat([keys.loc[table.index], table], axis=1)
-    out = pd.DataFrame({"text": texts, "money": money}).merge(
-        table, on=["text", "money"], how="left", validate="many_to_one")
+    out = pd.DataFrame({"text": texts, "money": money, "lang": lang}).merge(
+        table, on=["text", "money", "lang"], how="left", validate="many_to_one")
     out.index = texts.index
     return out[[*FIELDS, "error"]]

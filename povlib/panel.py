@@ -104,7 +104,7 @@ def build(ds: Dataset) -> Panel:
     from . import derive
     from .reconcile import reconcile
 
-    obs = with_bounds(ds.observations, ds._parsed)
+    obs = with_bounds(ds.observations, ds._parsed, ds.sources)
     chosen, conflicts = reconcile(obs, ds.sources)
     chosen = _with_periods(chosen.assign(derived=False, basis=""))
     implied = derive.implied_levels(chosen, ds.indicators)

@@ -50,7 +50,7 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     from .tables import Dataset, with_bounds
 
     if isinstance(obs, Dataset):
-        obs, sources = with_bounds(obs.observations, obs._parsed), obs.sources
+        obs, sources = with_bounds(obs.observations, obs._parsed, obs.sources), obs.sources
     if sources is None:
         raise TypeError("reconcile(observations, sources): the sources table is needed")
     dates = sources.set_index("source_id")["date_published"]

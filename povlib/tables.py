@@ -356,9 +356,11 @@ def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, lis
     return out
 
 
-def _expected_value(raw: str, unit: str, qualifier: str) -> tuple[float, str, str]:
-    """The value ``raw`` stands for in ``unit``; also the parsed unit and qualifier."""
-    fig = parse_in_unit(raw, unit)
+def _expected_value(raw: str, unit: str, qualifier: str, lang: str = "vi"
+                    ) -> tuple[float, str, str]:
+    """The value ``raw`` (printed in notation ``lang``) stands for in ``unit``; also the parsed
+    unit and qualifier."""
+    fig = parse_in_unit(raw, unit, lang)
     if fig.low is not None:
         value = {"range low": fig.low, "range high": fig.high}.get(qualifier)
         if value is None:
@@ -386,9 +388,31 @@ def money_units(units: pd.Series) -> pd.Series:
     return scale.where(scale.isin(list(MONEY_SCALES)), MONEY_UNIT)
 
 
-def parse_raw(obs: pd.DataFrame) -> pd.DataFrame:
-    """Parse every ``raw`` in its unit's money scale (see :func:`povlib.numbers.parse_many`)."""
-    return parse_many(obs["raw"], money_units(obs["unit"]))
+def raw_languages(obs: pd.DataFrame, languages=None) -> pd.Series:
+    """The notation each observation's ``raw`` is printed in: its source's language.
+
+    ``languages`` maps ``source_id`` to ``"vi"`` or ``"en"``: the sources table
+    (its ``source_id`` and ``language`` columns), a Series indexed by source_id,
+    or a dict.  Without it, a ``language`` column of ``obs`` is used if there is
+    one, else every row is Vietnamese.  A source missing from the map reads as
+    Vietnamese (an unknown source is reported on its own).  One vectorised map.
+    """
+    if languages is None:
+        if "language" in obs.columns:
+            return obs["language"].astype("str")
+        return pd.Series("vi", index=obs.index, dtype="str")
+    if isinstance(languages, pd.DataFrame):
+        languages = languages.drop_duplicates("source_id").set_index("source_id")["language"]
+    elif not isinstance(languages, pd.Series):
+        languages = pd.Series(dict(languages), dtype="str")
+    return obs["source_id"].map(languages).fillna("vi").astype("str")
+
+
+def parse_raw(obs: pd.DataFrame, languages=None) -> pd.DataFrame:
+    """Parse every ``raw`` in its unit's money scale and its source's language (see
+    :func:`raw_languages` for ``languages`` and :func:`povlib.numbers.parse_many`).
+    Each distinct (raw, money unit, language) is parsed once."""
+    return parse_many(obs["raw"], money_units(obs["unit"]), raw_languages(obs, languages))
 
 
 def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
@@ -532,7 +556,7 @@ def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
                             & (per["kind"] == "year") & ~obs["note"].str.strip().astype(bool),
                             fname, "period", "a change needs its base and final year (A-B),"
                             " or a note saying why not")
-    fig = parse_raw(obs)
+    fig = parse_raw(obs, ds.sources)
     ds._parsed = fig.reset_index(drop=True)
     parsed = _parsed(obs, fig)
     failed = parsed["error"] != ""
@@ -625,16 +649,20 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     return ds
 
 
-def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None) -> pd.DataFrame:
+def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None,
+                languages=None) -> pd.DataFrame:
     """Observations plus ``decimals``, ``step``, ``low`` and ``high`` from the printed figure.
 
     ``low``/``high`` is the interval the printed figure vouches for, in the
     observation's unit (see :func:`povlib.indicators.bounds`).  ``parsed`` is
-    the parse of ``raw`` made while loading (:func:`parse_raw`), reused if given.
+    the parse of ``raw`` made while loading (:func:`parse_raw`), reused if given;
+    otherwise ``raw`` is parsed in its source's language, from ``languages``
+    (the sources table, or a map source_id -> language; see :func:`raw_languages`).
     """
     from .indicators import bounds
 
-    fig = parse_raw(obs) if parsed is None or len(parsed) != len(obs) else parsed
+    fig = (parse_raw(obs, languages) if parsed is None or len(parsed) != len(obs)
+           else parsed)
     out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(),
                                             step=fig["step"].to_numpy())
     whole = out["unit"].map(unit_kind).eq("count").to_numpy()

@@ -64,9 +64,11 @@ def test_key_figures_as_printed(ds):
 
 
 def test_every_value_is_the_parse_of_raw(ds):
+    lang = ds.sources.set_index("source_id")["language"]
     for _, r in ds.observations.iterrows():
         scale = r["unit"].partition("/")[0]
-        fig = parse_figure(r["raw"], money_unit=scale if "VND" in scale else "bn VND")
+        fig = parse_figure(r["raw"], money_unit=scale if "VND" in scale else "bn VND",
+                           lang=lang[r["source_id"]])
         # A range end may be printed on its own ("3%" and "4%/năm" with a sign on each end).
         ends = {"range low": fig.low, "range high": fig.high} if fig.low is not None else {}
         expected = ends.get(r["qualifier"], fig.value)

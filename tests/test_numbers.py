@@ -331,3 +331,14 @@ def test_scaled_counts_scale(n, decimals, scale, noun, qual):
     assert fig.qualifier == qual[1]
     assert fig.decimals == decimals - shift
     assert fig.step == pytest.approx(_expected_step(n, decimals, shift), rel=1e-12)
+
+
+@pytest.mark.parametrize("text", ["1１%", "1٣ hộ", "hơn 12３ tỷ đồng", "1.00０%"])
+def test_parse_many_fast_path_refuses_non_ascii_digits_like_parse_figure(text):
+    # The vectorised pass matched "\d" (any Unicode digit), then pandas raised ValueError.
+    from povlib.numbers import parse_many
+
+    out = parse_many(pd.Series([text]))
+    with pytest.raises(FigureError) as err:
+        parse_figure(text)
+    assert out["error"].iloc[0] == str(err.value)

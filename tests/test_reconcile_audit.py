@@ -22,7 +22,7 @@ def _row(table, check, geo, period, contains=""):
 
 
 def test_reconcile_rule_and_trace(ds):
-    obs = with_bounds(ds.observations)
+    obs = with_bounds(ds.observations, languages=ds.sources)
     chosen, conflicts = reconcile(obs, ds.sources)
     assert reconcile(ds)[0].equals(chosen)  # the loaded dataset is accepted directly
     c = chosen.set_index(["geo", "indicator", "period", "role"])
