@@ -144,7 +144,7 @@ def _alternatives(words) -> tuple[str, list[str]]:
 
 def _which(m: re.Match, words: list[str], first_group: int = 1) -> str:
     """The word of :func:`_alternatives` that ``m`` matched, its groups starting at ``first_group``."""
-    last = m.lastindex - first_group
+    last = (m.lastindex or 0) - first_group
     if 0 <= last < len(words):  # the alternation holds the last group that matched
         return words[last]
     return next(w for i, w in enumerate(words) if m.group(first_group + i) is not None)
@@ -363,9 +363,9 @@ def _read_unit(text: str, pos: int, money_unit: str, start: int
     """
     m = _PERCENT_RE.match(text, pos)
     if m:
-        per = _PER_RE.match(text, m.end())
-        if per:
-            return "%" + _PER_NAME[_which(per, _PER_NAMES)], Decimal(1), per.end(), 0
+        per_pct = _PER_RE.match(text, m.end())
+        if per_pct:
+            return "%" + _PER_NAME[_which(per_pct, _PER_NAMES)], Decimal(1), per_pct.end(), 0
         return "%", Decimal(1), m.end(), 0
     # Count nouns first: "đồng chí" (comrade) must not read as "đồng" (dong).
     m = _COUNT_RE.match(text, pos)
@@ -380,9 +380,9 @@ def _read_unit(text: str, pos: int, money_unit: str, start: int
     if m:
         end = m.end()
         per = ""
-        p = _PER_RE.match(text, end)
-        if p:
-            per, end = _PER_NAME[_which(p, _PER_NAMES)], p.end()
+        per_match = _PER_RE.match(text, end)
+        if per_match:
+            per, end = _PER_NAME[_which(per_match, _PER_NAMES)], per_match.end()
         factor = MONEY_SCALES[_MONEY_SCALE_OF[_which(m, _MONEY_NAMES)]] / MONEY_SCALES[money_unit]
         return money_unit + per, factor, end, 0
     m = _BARE_THOUSAND_RE.match(text, pos)

@@ -352,12 +352,13 @@ def index_html(ctx: Context, lang: str) -> str:
     figs = []
     for k, (base, recs) in enumerate(ctx.figures.items(), start=1):
         rec = recs.get(lang) or next(iter(recs.values()))
-        nb = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
+        owner = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
         where = ""
-        if nb is not None:
-            title = nb.title if lang == "en" else NOTEBOOK_TITLES_VI.get(nb.name, nb.title)
-            where = (f'<p class="povlib-small"><a href="{root}{nb.page}#fig-{base}">'
-                     f'{escape(_t("figure_from", lang, n=nb.number))}: {escape(title)}</a> · '
+        if owner is not None:
+            title = (owner.title if lang == "en"
+                     else NOTEBOOK_TITLES_VI.get(owner.name, owner.title))
+            where = (f'<p class="povlib-small"><a href="{root}{owner.page}#fig-{base}">'
+                     f'{escape(_t("figure_from", lang, n=owner.number))}: {escape(title)}</a> · '
                      f"<code>{escape(base)}</code></p>")
         figs.append(f'<h3 id="figure-{k}">{escape(_t("figure", lang, k=k))}</h3>{where}'
                     f"{figure_html(base, recs, lang, root)}")
@@ -403,7 +404,7 @@ def _source_ids_named(nb, ids: list[str]) -> set[str]:
 def _link_figures(nb, name: str, ctx: Context, figures_dir: Path) -> set[str]:
     """Replace each embedded PNG that is a file of ``figures/`` by that file, with its
     captions in both languages; returns the figures' source ids."""
-    by_hash = {}
+    by_hash: dict[str, str] = {}
     for base, recs in ctx.figures.items():
         for rec in recs.values():
             png = figures_dir / f"{rec['name']}.png"
@@ -416,12 +417,12 @@ def _link_figures(nb, name: str, ctx: Context, figures_dir: Path) -> set[str]:
             if "image/png" not in data:
                 continue
             digest = hashlib.sha256(base64.b64decode(data["image/png"])).hexdigest()
-            base = by_hash.get(digest)
-            if base is None:
+            saved = by_hash.get(digest)
+            if saved is None:
                 continue  # not a saved figure: stays embedded in the page
-            out["data"] = {"text/html": figure_html(base, ctx.figures[base], "en", "../")}
+            out["data"] = {"text/html": figure_html(saved, ctx.figures[saved], "en", "../")}
             out["metadata"] = {}
-            for rec in ctx.figures[base].values():
+            for rec in ctx.figures[saved].values():
                 used |= set(rec["sources"])
     for recs in ctx.figures.values():  # figures this notebook saved but does not display
         for rec in recs.values():
