@@ -33,34 +33,47 @@ from ._callable import make_callable
 from .derive import relations
 from .panel import Panel, panel
 
-COLUMNS = ["check_id", "check", "class", "geo", "period", "relation", "reported", "implied",
-           "difference", "tolerance", "verdict", "obs_ids", "note"]
+COLUMNS = [
+    "check_id",
+    "check",
+    "class",
+    "geo",
+    "period",
+    "relation",
+    "reported",
+    "implied",
+    "difference",
+    "tolerance",
+    "verdict",
+    "obs_ids",
+    "note",
+]
 ONE_SIDED = ("more than", "at least", "under", "nearly", "about")
 HOUSEHOLD_GROWTH_MAX = 0.03
 """Plausibility assumption: the number of households changes by at most 3% a year."""
 
 LABELS = {
-    "change_vs_levels": ("A reported change against the two levels",
-                         "Mức thay đổi đã đăng so với hai mức"),
-    "pace_vs_counts": ("A reported pace against household counts",
-                       "Tốc độ đã đăng so với số hộ"),
-    "total_vs_count_rate": ("A total against its count and rate",
-                            "Tổng số so với số lượng và tỷ lệ"),
-    "totals_from_two_counts": ("Two counts and rates imply the same total",
-                               "Hai cặp số lượng, tỷ lệ cho cùng một tổng"),
-    "share_vs_parts": ("A rate against its numerator and denominator",
-                       "Tỷ lệ so với tử số và mẫu số"),
-    "growth_vs_levels": ("A growth rate against the two balances",
-                         "Tốc độ tăng so với hai số dư"),
+    "change_vs_levels": ("A reported change against the two levels", "Mức thay đổi đã đăng so với hai mức"),
+    "pace_vs_counts": ("A reported pace against household counts", "Tốc độ đã đăng so với số hộ"),
+    "total_vs_count_rate": ("A total against its count and rate", "Tổng số so với số lượng và tỷ lệ"),
+    "totals_from_two_counts": (
+        "Two counts and rates imply the same total",
+        "Hai cặp số lượng, tỷ lệ cho cùng một tổng",
+    ),
+    "share_vs_parts": ("A rate against its numerator and denominator", "Tỷ lệ so với tử số và mẫu số"),
+    "growth_vs_levels": ("A growth rate against the two balances", "Tốc độ tăng so với hai số dư"),
     "parts_vs_sum": ("Parts against their sum", "Các phần so với tổng"),
     "part_within_whole": ("A part within its whole", "Phần nằm trong tổng thể"),
     "restatement": ("The same figure printed twice", "Cùng một số liệu đăng hai lần"),
-    "fall_vs_annual_target": ("A year's fall against the annual target",
-                              "Mức giảm trong năm so với chỉ tiêu năm"),
-    "pace_vs_target": ("Achieved pace against the pace a target needs",
-                       "Tốc độ đạt được so với tốc độ cần để đạt mục tiêu"),
-    "households_plausible": ("Households implied by a reported fall",
-                             "Số hộ suy ra từ mức giảm đã đăng"),
+    "fall_vs_annual_target": (
+        "A year's fall against the annual target",
+        "Mức giảm trong năm so với chỉ tiêu năm",
+    ),
+    "pace_vs_target": (
+        "Achieved pace against the pace a target needs",
+        "Tốc độ đạt được so với tốc độ cần để đạt mục tiêu",
+    ),
+    "households_plausible": ("Households implied by a reported fall", "Số hộ suy ra từ mức giảm đã đăng"),
 }
 """Human-readable names of the checks, (English, Vietnamese)."""
 
@@ -76,19 +89,19 @@ def verdicts(rep, rep_lo, rep_hi, imp, imp_lo, imp_hi, one_sided, op="=") -> np.
     ``op`` ``=``: the relation is an equality; ``>=``: the reported value must
     reach the implied threshold (a target, a whole against its part).
     """
-    rep, rep_lo, rep_hi, imp, imp_lo, imp_hi = (np.asarray(x, dtype=float) for x in
-                                                (rep, rep_lo, rep_hi, imp, imp_lo, imp_hi))
+    rep, rep_lo, rep_hi, imp, imp_lo, imp_hi = (
+        np.asarray(x, dtype=float) for x in (rep, rep_lo, rep_hi, imp, imp_lo, imp_hi)
+    )
     one_sided = np.asarray(one_sided, dtype=bool)
     with np.errstate(invalid="ignore"):
         if op == ">=":
-            v = np.where(rep >= imp, "consistent",
-                         np.where(rep_hi >= imp_lo, "within rounding", "inconsistent"))
+            v = np.where(
+                rep >= imp, "consistent", np.where(rep_hi >= imp_lo, "within rounding", "inconsistent")
+            )
         else:
-            inside = (rep_lo <= imp) & (imp <= rep_hi) & (one_sided | ((imp_lo <= rep)
-                                                                      & (rep <= imp_hi)))
+            inside = (rep_lo <= imp) & (imp <= rep_hi) & (one_sided | ((imp_lo <= rep) & (rep <= imp_hi)))
             overlap = (rep_lo <= imp_hi) & (imp_lo <= rep_hi)
-            v = np.where(inside, "consistent",
-                         np.where(overlap, "within rounding", "inconsistent"))
+            v = np.where(inside, "consistent", np.where(overlap, "within rounding", "inconsistent"))
     return np.where(np.isfinite(imp) & np.isfinite(rep), v, "not checkable")
 
 
@@ -102,8 +115,7 @@ def _fmt(x) -> pd.Series:
     Formatted once per distinct value."""
     x = pd.Series(x, dtype=float)
     distinct = pd.Series(x.unique())
-    text = distinct.map(lambda v: "" if not np.isfinite(v) else f"{v:,.0f}" if abs(v) >= 1000
-                        else f"{v:.4g}")
+    text = distinct.map(lambda v: "" if not np.isfinite(v) else f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}")
     return x.map(dict(zip(distinct, text, strict=True))).fillna("")
 
 
@@ -113,8 +125,9 @@ def _ids(*cols) -> pd.Series:
     return join_ids(*cols)
 
 
-def _rows(check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, note="",
-          op="=", units=None) -> pd.DataFrame:
+def _rows(
+    check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, note="", op="=", units=None
+) -> pd.DataFrame:
     """Audit rows from a joined frame; ``rep`` is the prefix of the reported columns
     (``value{rep}``, ``low{rep}``, ``high{rep}``, ``qualifier{rep}``, ``indicator{rep}``)."""
     if m.empty:
@@ -128,16 +141,25 @@ def _rows(check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, n
     finite = np.isfinite(imp)
     unit = m[f"indicator{rep}"].map(units).fillna("") if units is not None else ""
     rel = pd.Series(relation, index=m.index).astype(str)
-    rel = rel + np.where(pd.Series(unit, index=m.index) != "", " [" + pd.Series(
-        unit, index=m.index).astype(str) + "]", "")
-    return pd.DataFrame({
-        "check": check, "class": klass, "geo": m["geo"].to_numpy(),
-        "period": pd.Series(m["period"]).to_numpy(), "relation": rel.to_numpy(),
-        "reported": val, "implied": np.where(finite, imp, np.nan),
-        "difference": np.where(finite, val - imp, np.nan),
-        "tolerance": np.where(finite, (rhi - rlo) / 2 + (hi - lo) / 2, np.nan),
-        "verdict": v, "obs_ids": pd.Series(ids).to_numpy() if not isinstance(ids, str) else ids,
-        "note": pd.Series(note, index=m.index).to_numpy()})
+    rel = rel + np.where(
+        pd.Series(unit, index=m.index) != "", " [" + pd.Series(unit, index=m.index).astype(str) + "]", ""
+    )
+    return pd.DataFrame(
+        {
+            "check": check,
+            "class": klass,
+            "geo": m["geo"].to_numpy(),
+            "period": pd.Series(m["period"]).to_numpy(),
+            "relation": rel.to_numpy(),
+            "reported": val,
+            "implied": np.where(finite, imp, np.nan),
+            "difference": np.where(finite, val - imp, np.nan),
+            "tolerance": np.where(finite, (rhi - rlo) / 2 + (hi - lo) / 2, np.nan),
+            "verdict": v,
+            "obs_ids": pd.Series(ids).to_numpy() if not isinstance(ids, str) else ids,
+            "note": pd.Series(note, index=m.index).to_numpy(),
+        }
+    )
 
 
 class _Audit:
@@ -150,13 +172,29 @@ class _Audit:
         from . import periods
 
         per = periods.parse(self.obs["period"])
-        self.obs = self.obs.assign(a=per["start"].astype("string"), b=per["end"].astype("string"),
-                                   years=per["years"], pkind=per["kind"])
+        self.obs = self.obs.assign(
+            a=per["start"].astype("string"),
+            b=per["end"].astype("string"),
+            years=per["years"],
+            pkind=per["kind"],
+        )
         pts = p.points(derived=False)
-        self.levels = pts[["geo", "indicator", "period", "standard", "value", "low", "high",
-                           "qualifier", "obs_id", "status", "source_id"]]
-        self.implied = p.table[p.table["derived"]][["geo", "indicator", "period", "standard",
-                                                    "value"]]
+        self.levels = pts[
+            [
+                "geo",
+                "indicator",
+                "period",
+                "standard",
+                "value",
+                "low",
+                "high",
+                "qualifier",
+                "obs_id",
+                "status",
+                "source_id",
+            ]
+        ]
+        self.implied = p.table[p.table["derived"]][["geo", "indicator", "period", "standard", "value"]]
         self.rel = relations(p.ds.indicators)
         self.units = p.indicators["unit"]
         self.out: list[pd.DataFrame] = []
@@ -173,23 +211,36 @@ class _Audit:
     def changes_vs_levels(self):
         rel = self.rel["changes"]
         rel = rel[rel["ind_kind"].isin(["change", "pace"])]
-        o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator",
-                                                        right_on="code")
+        o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator", right_on="code")
         is_target = o["status"].isin(["target", "plan"])
         # A target of a pace per year is a finding about targets (see targets()).
         o = o[~(is_target & (o["ind_kind"] == "pace"))]
         lv = self.lv("_a")
-        m = o.merge(lv, how="left", left_on=["geo", "level_of", "a", "standard"],
-                    right_on=["geo", "indicator_a", "period_a", "standard_a"])
+        m = o.merge(
+            lv,
+            how="left",
+            left_on=["geo", "level_of", "a", "standard"],
+            right_on=["geo", "indicator_a", "period_a", "standard_a"],
+        )
         outcome_end = self.lv("_b")
         # A target may be worded twice ("17,26%", "dưới 20%"): check against every wording.
-        target_end = (self.obs[self.obs["status"].isin(["target", "plan"])]
-                      [["geo", "indicator", "period", "standard", "value", "low", "high",
-                        "qualifier", "obs_id"]].add_suffix("_b").rename(columns={"geo_b": "geo"}))
+        target_end = (
+            self.obs[self.obs["status"].isin(["target", "plan"])][
+                ["geo", "indicator", "period", "standard", "value", "low", "high", "qualifier", "obs_id"]
+            ]
+            .add_suffix("_b")
+            .rename(columns={"geo_b": "geo"})
+        )
         tgt = m["status"].isin(["target", "plan"])
-        parts = [sub.merge(ends, how="left", left_on=["geo", "level_of", "b", "standard"],
-                           right_on=["geo", "indicator_b", "period_b", "standard_b"])
-                 for sub, ends in ((m[~tgt], outcome_end), (m[tgt], target_end))]
+        parts = [
+            sub.merge(
+                ends,
+                how="left",
+                left_on=["geo", "level_of", "b", "standard"],
+                right_on=["geo", "indicator_b", "period_b", "standard_b"],
+            )
+            for sub, ends in ((m[~tgt], outcome_end), (m[tgt], target_end))
+        ]
         m = pd.concat(parts, ignore_index=True)
         if m.empty:
             return
@@ -201,47 +252,107 @@ class _Audit:
             return sign * (x - y) / yrs
 
         point = f(m["value_a"].to_numpy(float), m["value_b"].to_numpy(float))
-        lo, hi = ind.propagate(f, (m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
-                               (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)))
+        lo, hi = ind.propagate(
+            f,
+            (m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
+            (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)),
+        )
         word = np.where(sign > 0, "fall", "rise")
         first, second = (np.where(sign > 0, m["a"], m["b"]), np.where(sign > 0, m["b"], m["a"]))
-        relation = ("(" + m["level_of"] + " " + first + " - " + m["level_of"] + " " + second
-                    + ")" + np.where(per_year, " / " + m["years"].astype(str), "")
-                    + " = reported " + word + np.where(per_year, " per year", ""))
+        relation = (
+            "("
+            + m["level_of"]
+            + " "
+            + first
+            + " - "
+            + m["level_of"]
+            + " "
+            + second
+            + ")"
+            + np.where(per_year, " / " + m["years"].astype(str), "")
+            + " = reported "
+            + word
+            + np.where(per_year, " per year", "")
+        )
         miss_a, miss_b = m["value_a"].isna(), m["value_b"].isna()
         # What the printed figures imply for the missing level, from the panel's derived rows.
         imp = self.implied.rename(columns={"value": "_imp"})
-        ma = m.merge(imp, how="left", left_on=["geo", "level_of", "a", "standard"],
-                     right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_i"))
-        mb = m.merge(imp, how="left", left_on=["geo", "level_of", "b", "standard"],
-                     right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_i"))
+        ma = m.merge(
+            imp,
+            how="left",
+            left_on=["geo", "level_of", "a", "standard"],
+            right_on=["geo", "indicator", "period", "standard"],
+            suffixes=("", "_i"),
+        )
+        mb = m.merge(
+            imp,
+            how="left",
+            left_on=["geo", "level_of", "b", "standard"],
+            right_on=["geo", "indicator", "period", "standard"],
+            suffixes=("", "_i"),
+        )
         miss_year = np.where(miss_a, m["a"], m["b"])
         implied_other = np.where(miss_a, ma["_imp"], mb["_imp"]).astype(float)
-        note = np.where(miss_a | miss_b, "no " + m["level_of"] + " printed for " + miss_year
-                        + np.where(np.isfinite(implied_other) & ~per_year,
-                                   "; the printed figures imply " + _fmt(implied_other).to_numpy()
-                                   + " for it", ""), "")
+        note = np.where(
+            miss_a | miss_b,
+            "no "
+            + m["level_of"]
+            + " printed for "
+            + miss_year
+            + np.where(
+                np.isfinite(implied_other) & ~per_year,
+                "; the printed figures imply " + _fmt(implied_other).to_numpy() + " for it",
+                "",
+            ),
+            "",
+        )
         klass = np.where(m["status"].isin(["target", "plan"]), "target", "agreement")
-        self.add(_rows("change_vs_levels", klass, m, "", point, lo, hi, relation,
-                       _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]), note, units=self.units))
+        self.add(
+            _rows(
+                "change_vs_levels",
+                klass,
+                m,
+                "",
+                point,
+                lo,
+                hi,
+                relation,
+                _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]),
+                note,
+                units=self.units,
+            )
+        )
 
     def pace_vs_counts(self):
         """A reported pace per year against the pace implied by counts and a rate."""
         rel, sh = self.rel["changes"], self.rel["shares"]
-        pace = rel[rel["ind_kind"] == "pace"].merge(sh, left_on="level_of", right_on="code",
-                                                    suffixes=("", "_s"))
+        pace = rel[rel["ind_kind"] == "pace"].merge(
+            sh, left_on="level_of", right_on="code", suffixes=("", "_s")
+        )
         count_change = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(
-            columns={"code": "count_change", "level_of": "numerator"})
+            columns={"code": "count_change", "level_of": "numerator"}
+        )
         pace = pace.merge(count_change, on="numerator")
         o = self.obs[~self.obs["status"].isin(["target", "plan"])].merge(
-            pace[["code", "level_of", "numerator", "count_change"]], left_on="indicator",
-            right_on="code")
-        m = (o.merge(self.lv("_c"), left_on=["geo", "numerator", "b", "standard"],
-                     right_on=["geo", "indicator_c", "period_c", "standard_c"])
-             .merge(self.lv("_r"), left_on=["geo", "level_of", "b", "standard"],
-                    right_on=["geo", "indicator_r", "period_r", "standard_r"])
-             .merge(self.lv("_f"), left_on=["geo", "count_change", "period", "standard"],
-                    right_on=["geo", "indicator_f", "period_f", "standard_f"]))
+            pace[["code", "level_of", "numerator", "count_change"]], left_on="indicator", right_on="code"
+        )
+        m = (
+            o.merge(
+                self.lv("_c"),
+                left_on=["geo", "numerator", "b", "standard"],
+                right_on=["geo", "indicator_c", "period_c", "standard_c"],
+            )
+            .merge(
+                self.lv("_r"),
+                left_on=["geo", "level_of", "b", "standard"],
+                right_on=["geo", "indicator_r", "period_r", "standard_r"],
+            )
+            .merge(
+                self.lv("_f"),
+                left_on=["geo", "count_change", "period", "standard"],
+                right_on=["geo", "indicator_f", "period_f", "standard_f"],
+            )
+        )
         if m.empty:
             return
         yrs = m["years"].to_numpy(float)
@@ -257,16 +368,46 @@ class _Audit:
 
         c, r, f = (m[f"value_{k}"].to_numpy(float) for k in "crf")
         ids = _ids(m["obs_id"], m["obs_id_c"], m["obs_id_r"], m["obs_id_f"])
-        self.add(_rows("pace_vs_counts", "agreement", m, "", pp(c, r, f),
-                       *ind.propagate(pp, box_c, box_r, box_f),
-                       "(poor " + m["a"] + " / households - rate " + m["b"] + ") / "
-                       + m["years"].astype(str) + " = reported fall per year, households held"
-                       " constant, reading the figure as points", ids, units=self.units))
-        self.add(_rows("pace_vs_counts", "agreement", m, "", rel_pct(c, f),
-                       *ind.propagate(rel_pct, box_c, box_f),
-                       "1 - (poor " + m["b"] + " / poor " + m["a"] + ")^(1/"
-                       + m["years"].astype(str) + ") = reported fall per year, reading the"
-                       " figure as a relative fall in per cent", ids, units=self.units))
+        self.add(
+            _rows(
+                "pace_vs_counts",
+                "agreement",
+                m,
+                "",
+                pp(c, r, f),
+                *ind.propagate(pp, box_c, box_r, box_f),
+                "(poor "
+                + m["a"]
+                + " / households - rate "
+                + m["b"]
+                + ") / "
+                + m["years"].astype(str)
+                + " = reported fall per year, households held"
+                " constant, reading the figure as points",
+                ids,
+                units=self.units,
+            )
+        )
+        self.add(
+            _rows(
+                "pace_vs_counts",
+                "agreement",
+                m,
+                "",
+                rel_pct(c, f),
+                *ind.propagate(rel_pct, box_c, box_f),
+                "1 - (poor "
+                + m["b"]
+                + " / poor "
+                + m["a"]
+                + ")^(1/"
+                + m["years"].astype(str)
+                + ") = reported fall per year, reading the"
+                " figure as a relative fall in per cent",
+                ids,
+                units=self.units,
+            )
+        )
 
     # --- shares and totals -----------------------------------------------------------
 
@@ -275,68 +416,128 @@ class _Audit:
         sh = self.rel["shares"]
         needs = self.p.indicators["standard"]
         r = self.lv("_r").merge(sh, left_on="indicator_r", right_on="code")
-        r = r.assign(den_std=np.where(r["denominator"].map(needs) == "yes", r["standard_r"], ""),
-                     num_std=np.where(r["numerator"].map(needs) == "yes", r["standard_r"], ""))
+        r = r.assign(
+            den_std=np.where(r["denominator"].map(needs) == "yes", r["standard_r"], ""),
+            num_std=np.where(r["numerator"].map(needs) == "yes", r["standard_r"], ""),
+        )
         return r
 
     def shares(self):
         r = self._share_pairs()
-        m = (r.merge(self.lv("_n"), how="left", left_on=["geo", "numerator", "period_r", "num_std"],
-                     right_on=["geo", "indicator_n", "period_n", "standard_n"])
-             .merge(self.lv("_d"), how="left", left_on=["geo", "denominator", "period_r", "den_std"],
-                    right_on=["geo", "indicator_d", "period_d", "standard_d"]))
+        m = r.merge(
+            self.lv("_n"),
+            how="left",
+            left_on=["geo", "numerator", "period_r", "num_std"],
+            right_on=["geo", "indicator_n", "period_n", "standard_n"],
+        ).merge(
+            self.lv("_d"),
+            how="left",
+            left_on=["geo", "denominator", "period_r", "den_std"],
+            right_on=["geo", "indicator_d", "period_d", "standard_d"],
+        )
         m = m.rename(columns={"period_r": "period"})
         both = m["value_n"].notna() & m["value_d"].notna()
         one = m["value_n"].notna() ^ m["value_d"].notna()
         b = m[both]
         if len(b):
-            box = ((b["low_n"].to_numpy(float), b["high_n"].to_numpy(float)),
-                   (b["low_d"].to_numpy(float), b["high_d"].to_numpy(float)))
-            self.add(_rows("share_vs_parts", "agreement", b, "_r",
-                           ind.share_pct(b["value_n"].to_numpy(float), b["value_d"].to_numpy(float)),
-                           *ind.propagate(ind.share_pct, *box),
-                           b["numerator"] + " / " + b["denominator"] + " * 100 = reported "
-                           + b["code"], _ids(b["obs_id_r"], b["obs_id_n"], b["obs_id_d"]),
-                           units=self.units))
+            box = (
+                (b["low_n"].to_numpy(float), b["high_n"].to_numpy(float)),
+                (b["low_d"].to_numpy(float), b["high_d"].to_numpy(float)),
+            )
+            self.add(
+                _rows(
+                    "share_vs_parts",
+                    "agreement",
+                    b,
+                    "_r",
+                    ind.share_pct(b["value_n"].to_numpy(float), b["value_d"].to_numpy(float)),
+                    *ind.propagate(ind.share_pct, *box),
+                    b["numerator"] + " / " + b["denominator"] + " * 100 = reported " + b["code"],
+                    _ids(b["obs_id_r"], b["obs_id_n"], b["obs_id_d"]),
+                    units=self.units,
+                )
+            )
             t = b.assign(value_t=ind.implied_total(b["value_n"], b["value_r"]))
-            lo, hi = ind.propagate(ind.implied_total, box[0], (t["low_r"].to_numpy(float),
-                                                               t["high_r"].to_numpy(float)))
-            self.add(_rows("total_vs_count_rate", "agreement", t, "_d", t["value_t"], lo, hi,
-                           t["numerator"] + "/" + t["code"] + " * 100 = reported "
-                           + t["denominator"], _ids(t["obs_id_d"], t["obs_id_n"], t["obs_id_r"]),
-                           units=self.units))
+            lo, hi = ind.propagate(
+                ind.implied_total, box[0], (t["low_r"].to_numpy(float), t["high_r"].to_numpy(float))
+            )
+            self.add(
+                _rows(
+                    "total_vs_count_rate",
+                    "agreement",
+                    t,
+                    "_d",
+                    t["value_t"],
+                    lo,
+                    hi,
+                    t["numerator"] + "/" + t["code"] + " * 100 = reported " + t["denominator"],
+                    _ids(t["obs_id_d"], t["obs_id_n"], t["obs_id_r"]),
+                    units=self.units,
+                )
+            )
         o = m[one]
         if len(o):
             have_n = o["value_n"].notna()
-            other = np.where(have_n, ind.implied_total(o["value_n"], o["value_r"]),
-                             ind.implied_count(o["value_d"], o["value_r"]))
+            other = np.where(
+                have_n,
+                ind.implied_total(o["value_n"], o["value_r"]),
+                ind.implied_count(o["value_d"], o["value_r"]),
+            )
             missing = np.where(have_n, o["denominator"], o["numerator"])
-            self.add(_rows("share_vs_parts", "agreement", o, "_r", np.nan, np.nan, np.nan,
-                           o["numerator"] + " / " + o["denominator"] + " * 100 = reported "
-                           + o["code"], _ids(o["obs_id_r"], o["obs_id_n"].fillna("")
-                                             + o["obs_id_d"].fillna("")),
-                           "no " + missing + " printed; the printed figures imply "
-                           + _fmt(other).to_numpy(), units=self.units))
+            self.add(
+                _rows(
+                    "share_vs_parts",
+                    "agreement",
+                    o,
+                    "_r",
+                    np.nan,
+                    np.nan,
+                    np.nan,
+                    o["numerator"] + " / " + o["denominator"] + " * 100 = reported " + o["code"],
+                    _ids(o["obs_id_r"], o["obs_id_n"].fillna("") + o["obs_id_d"].fillna("")),
+                    "no " + missing + " printed; the printed figures imply " + _fmt(other).to_numpy(),
+                    units=self.units,
+                )
+            )
         # Two (count, rate) pairs that share a denominator must imply the same total.
-        pairs = m[m["value_n"].notna()].assign(
-            total=lambda d: ind.implied_total(d["value_n"], d["value_r"]))
+        pairs = m[m["value_n"].notna()].assign(total=lambda d: ind.implied_total(d["value_n"], d["value_r"]))
         if len(pairs):
-            lo, hi = ind.propagate(ind.implied_total, (pairs["low_n"], pairs["high_n"]),
-                                   (pairs["low_r"], pairs["high_r"]))
-            pairs = pairs.assign(tlo=lo, thi=hi, pair=pairs["numerator"] + "/" + pairs["code"],
-                                 ids=_ids(pairs["obs_id_n"], pairs["obs_id_r"]).to_numpy())
+            lo, hi = ind.propagate(
+                ind.implied_total, (pairs["low_n"], pairs["high_n"]), (pairs["low_r"], pairs["high_r"])
+            )
+            pairs = pairs.assign(
+                tlo=lo,
+                thi=hi,
+                pair=pairs["numerator"] + "/" + pairs["code"],
+                ids=_ids(pairs["obs_id_n"], pairs["obs_id_r"]).to_numpy(),
+            )
             key = ["geo", "period", "denominator", "den_std"]
             pairs = pairs.sort_values([*key, "code"])
             first = pairs.drop_duplicates(key, keep="first")
             second = pairs[pairs.duplicated(key, keep="first")].drop_duplicates(key)
             x = first.merge(second, on=key, suffixes=("", "_2"))
             if len(x):
-                x = x.assign(value_x=x["total"], low_x=x["tlo"], high_x=x["thi"],
-                             qualifier_x="exact", indicator_x=x["denominator"])
-                self.add(_rows("totals_from_two_counts", "agreement", x, "_x", x["total_2"],
-                               x["tlo_2"], x["thi_2"], x["pair"] + " * 100 = " + x["pair_2"]
-                               + " * 100 (" + x["denominator"] + ")", x["ids"] + ";" + x["ids_2"],
-                               units=self.units))
+                x = x.assign(
+                    value_x=x["total"],
+                    low_x=x["tlo"],
+                    high_x=x["thi"],
+                    qualifier_x="exact",
+                    indicator_x=x["denominator"],
+                )
+                self.add(
+                    _rows(
+                        "totals_from_two_counts",
+                        "agreement",
+                        x,
+                        "_x",
+                        x["total_2"],
+                        x["tlo_2"],
+                        x["thi_2"],
+                        x["pair"] + " * 100 = " + x["pair_2"] + " * 100 (" + x["denominator"] + ")",
+                        x["ids"] + ";" + x["ids_2"],
+                        units=self.units,
+                    )
+                )
 
     def plausibility(self):
         """Households implied at the end of a reported fall in a count, against the start.
@@ -347,22 +548,48 @@ class _Audit:
         """
         rel, sh = self.rel["changes"], self.rel["shares"]
         fall = rel[(rel["ind_kind"] == "change")].merge(
-            sh, left_on="level_of", right_on="numerator", suffixes=("", "_s"))
+            sh, left_on="level_of", right_on="numerator", suffixes=("", "_s")
+        )
         o = self.obs[(self.obs["pkind"] == "span") & ~self.obs["status"].isin(["target", "plan"])]
-        m = (o.merge(fall[["code", "level_of", "code_s", "denominator", "sign"]],
-                     left_on="indicator", right_on="code")
-             .merge(self.lv("_c"), left_on=["geo", "level_of", "a", "standard"],
-                    right_on=["geo", "indicator_c", "period_c", "standard_c"])
-             .merge(self.lv("_r"), left_on=["geo", "code_s", "b", "standard"],
-                    right_on=["geo", "indicator_r", "period_r", "standard_r"]))
+        m = (
+            o.merge(
+                fall[["code", "level_of", "code_s", "denominator", "sign"]],
+                left_on="indicator",
+                right_on="code",
+            )
+            .merge(
+                self.lv("_c"),
+                left_on=["geo", "level_of", "a", "standard"],
+                right_on=["geo", "indicator_c", "period_c", "standard_c"],
+            )
+            .merge(
+                self.lv("_r"),
+                left_on=["geo", "code_s", "b", "standard"],
+                right_on=["geo", "indicator_r", "period_r", "standard_r"],
+            )
+        )
         if m.empty:
             return
         # Households at the start: printed, or implied by the count and rate at the start.
-        start = self.p.points()[["geo", "indicator", "period", "value", "low", "high", "obs_id",
-                                 "derived", "basis", "qualifier"]].add_suffix("_h").rename(
-            columns={"geo_h": "geo"})
-        m = m.merge(start, left_on=["geo", "denominator", "a"],
-                    right_on=["geo", "indicator_h", "period_h"])
+        start = (
+            self.p.points()[
+                [
+                    "geo",
+                    "indicator",
+                    "period",
+                    "value",
+                    "low",
+                    "high",
+                    "obs_id",
+                    "derived",
+                    "basis",
+                    "qualifier",
+                ]
+            ]
+            .add_suffix("_h")
+            .rename(columns={"geo_h": "geo"})
+        )
+        m = m.merge(start, left_on=["geo", "denominator", "a"], right_on=["geo", "indicator_h", "period_h"])
         if m.empty:
             return
         yrs = m["years"].to_numpy(float)
@@ -371,97 +598,233 @@ class _Audit:
         def end_households(c, f, r):
             return (c - sign * f) / (r / 100)
 
-        box = ((m["low_c"].to_numpy(float), m["high_c"].to_numpy(float)),
-               (m["low"].to_numpy(float), m["high"].to_numpy(float)),
-               (m["low_r"].to_numpy(float), m["high_r"].to_numpy(float)))
-        implied = end_households(m["value_c"].to_numpy(float), m["value"].to_numpy(float),
-                                 m["value_r"].to_numpy(float))
+        box = (
+            (m["low_c"].to_numpy(float), m["high_c"].to_numpy(float)),
+            (m["low"].to_numpy(float), m["high"].to_numpy(float)),
+            (m["low_r"].to_numpy(float), m["high_r"].to_numpy(float)),
+        )
+        implied = end_households(
+            m["value_c"].to_numpy(float), m["value"].to_numpy(float), m["value_r"].to_numpy(float)
+        )
         lo, hi = ind.propagate(end_households, *box)
         g = (1 + HOUSEHOLD_GROWTH_MAX) ** yrs
         start_v = m["value_h"].to_numpy(float)
-        x = m.assign(value_x=start_v, low_x=m["low_h"].to_numpy(float) / g,
-                     high_x=m["high_h"].to_numpy(float) * g, qualifier_x="about",
-                     indicator_x=m["denominator"])
+        x = m.assign(
+            value_x=start_v,
+            low_x=m["low_h"].to_numpy(float) / g,
+            high_x=m["high_h"].to_numpy(float) * g,
+            qualifier_x="about",
+            indicator_x=m["denominator"],
+        )
         change = (implied / start_v - 1) * 100
-        note = ("assumption: households change by at most "
-                + f"{HOUSEHOLD_GROWTH_MAX * 100:g}% a year; the reported fall implies "
-                + _fmt(implied).to_numpy() + " " + m["denominator"] + " in " + m["b"]
-                + ", " + pd.Series(change).map(lambda v: f"{v:+.1f}%").to_numpy() + " on "
-                + _fmt(start_v).to_numpy() + " in " + m["a"]
-                + np.where(m["derived_h"], " (itself implied: " + m["basis_h"] + ")", ""))
-        self.add(_rows("households_plausible", "plausibility", x, "_x", implied, lo, hi,
-                       "(" + m["level_of"] + " " + m["a"] + " - reported " + m["code"] + ") / "
-                       + m["code_s"] + " " + m["b"] + " * 100 = " + m["denominator"] + " "
-                       + m["a"] + " within the assumed change", _ids(m["obs_id"], m["obs_id_c"],
-                                                                      m["obs_id_r"], m["obs_id_h"]),
-                       note, units=self.units))
+        note = (
+            "assumption: households change by at most "
+            + f"{HOUSEHOLD_GROWTH_MAX * 100:g}% a year; the reported fall implies "
+            + _fmt(implied).to_numpy()
+            + " "
+            + m["denominator"]
+            + " in "
+            + m["b"]
+            + ", "
+            + pd.Series(change).map(lambda v: f"{v:+.1f}%").to_numpy()
+            + " on "
+            + _fmt(start_v).to_numpy()
+            + " in "
+            + m["a"]
+            + np.where(m["derived_h"], " (itself implied: " + m["basis_h"] + ")", "")
+        )
+        self.add(
+            _rows(
+                "households_plausible",
+                "plausibility",
+                x,
+                "_x",
+                implied,
+                lo,
+                hi,
+                "("
+                + m["level_of"]
+                + " "
+                + m["a"]
+                + " - reported "
+                + m["code"]
+                + ") / "
+                + m["code_s"]
+                + " "
+                + m["b"]
+                + " * 100 = "
+                + m["denominator"]
+                + " "
+                + m["a"]
+                + " within the assumed change",
+                _ids(m["obs_id"], m["obs_id_c"], m["obs_id_r"], m["obs_id_h"]),
+                note,
+                units=self.units,
+            )
+        )
 
     def growth_vs_levels(self):
         rel = self.rel["changes"]
         rel = rel[rel["ind_kind"] == "growth"]
         o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator", right_on="code")
-        m = (o.merge(self.lv("_a"), how="left", left_on=["geo", "level_of", "a"],
-                     right_on=["geo", "indicator_a", "period_a"])
-             .merge(self.lv("_b"), how="left", left_on=["geo", "level_of", "b"],
-                    right_on=["geo", "indicator_b", "period_b"]))
+        m = o.merge(
+            self.lv("_a"),
+            how="left",
+            left_on=["geo", "level_of", "a"],
+            right_on=["geo", "indicator_a", "period_a"],
+        ).merge(
+            self.lv("_b"),
+            how="left",
+            left_on=["geo", "level_of", "b"],
+            right_on=["geo", "indicator_b", "period_b"],
+        )
         if m.empty:
             return
-        box = ((m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
-               (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)))
+        box = (
+            (m["low_a"].to_numpy(float), m["high_a"].to_numpy(float)),
+            (m["low_b"].to_numpy(float), m["high_b"].to_numpy(float)),
+        )
         point = ind.credit_growth_pct(m["value_a"].to_numpy(float), m["value_b"].to_numpy(float))
         lo, hi = ind.propagate(ind.credit_growth_pct, *box)
         imp = self.implied.rename(columns={"value": "_imp"})
-        ma = m.merge(imp, how="left", left_on=["geo", "level_of", "a"],
-                     right_on=["geo", "indicator", "period"], suffixes=("", "_i"))
-        note = np.where(m["value_a"].isna(), "no " + m["level_of"] + " printed for " + m["a"]
-                        + np.where(ma["_imp"].notna(), "; the printed figures imply "
-                                   + _fmt(ma["_imp"]).to_numpy(), ""),
-                        np.where(m["value_b"].isna(), "no " + m["level_of"] + " printed for "
-                                 + m["b"], ""))
-        self.add(_rows("growth_vs_levels", "agreement", m, "", point, lo, hi,
-                       "(" + m["level_of"] + " " + m["b"] + " / " + m["level_of"] + " " + m["a"]
-                       + " - 1) * 100 = reported " + m["code"],
-                       _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]), note, units=self.units))
+        ma = m.merge(
+            imp,
+            how="left",
+            left_on=["geo", "level_of", "a"],
+            right_on=["geo", "indicator", "period"],
+            suffixes=("", "_i"),
+        )
+        note = np.where(
+            m["value_a"].isna(),
+            "no "
+            + m["level_of"]
+            + " printed for "
+            + m["a"]
+            + np.where(ma["_imp"].notna(), "; the printed figures imply " + _fmt(ma["_imp"]).to_numpy(), ""),
+            np.where(m["value_b"].isna(), "no " + m["level_of"] + " printed for " + m["b"], ""),
+        )
+        self.add(
+            _rows(
+                "growth_vs_levels",
+                "agreement",
+                m,
+                "",
+                point,
+                lo,
+                hi,
+                "("
+                + m["level_of"]
+                + " "
+                + m["b"]
+                + " / "
+                + m["level_of"]
+                + " "
+                + m["a"]
+                + " - 1) * 100 = reported "
+                + m["code"],
+                _ids(m["obs_id"], m["obs_id_a"], m["obs_id_b"]),
+                note,
+                units=self.units,
+            )
+        )
 
     def parts(self):
         sums = self.rel["sums"]
         w = self.lv("_w").merge(sums, left_on="indicator_w", right_on="whole")
-        m = w.merge(self.lv("_p"), left_on=["geo", "part", "period_w"],
-                    right_on=["geo", "indicator_p", "period_p"])
+        m = w.merge(
+            self.lv("_p"), left_on=["geo", "part", "period_w"], right_on=["geo", "indicator_p", "period_p"]
+        )
         key = ["geo", "whole", "period_w"]
         n_parts = sums.groupby("whole")["part"].size()
-        g = m.groupby(key).agg(point=("value_p", "sum"), lo=("low_p", "sum"), hi=("high_p", "sum"),
-                               n=("part", "size"), ids=("obs_id_p", ";".join),
-                               names=("part", " + ".join)).reset_index()
+        g = (
+            m.groupby(key)
+            .agg(
+                point=("value_p", "sum"),
+                lo=("low_p", "sum"),
+                hi=("high_p", "sum"),
+                n=("part", "size"),
+                ids=("obs_id_p", ";".join),
+                names=("part", " + ".join),
+            )
+            .reset_index()
+        )
         g = g[g["n"] == g["whole"].map(n_parts)]
-        g = g.merge(self.lv("_w"), left_on=["geo", "whole", "period_w"],
-                    right_on=["geo", "indicator_w", "period_w"]).rename(
-            columns={"period_w": "period"})
-        self.add(_rows("parts_vs_sum", "agreement", g, "_w", g["point"], g["lo"], g["hi"],
-                       g["names"] + " = reported " + g["whole"], g["obs_id_w"] + ";" + g["ids"],
-                       units=self.units))
+        g = g.merge(
+            self.lv("_w"), left_on=["geo", "whole", "period_w"], right_on=["geo", "indicator_w", "period_w"]
+        ).rename(columns={"period_w": "period"})
+        self.add(
+            _rows(
+                "parts_vs_sum",
+                "agreement",
+                g,
+                "_w",
+                g["point"],
+                g["lo"],
+                g["hi"],
+                g["names"] + " = reported " + g["whole"],
+                g["obs_id_w"] + ";" + g["ids"],
+                units=self.units,
+            )
+        )
         po = self.rel["part_of"]
-        m = (self.lv("_p").merge(po, left_on="indicator_p", right_on="part")
-             .merge(self.lv("_w"), left_on=["geo", "whole", "period_p"],
-                    right_on=["geo", "indicator_w", "period_w"]).rename(
-            columns={"period_p": "period"}))
-        self.add(_rows("part_within_whole", "agreement", m, "_w", m["value_p"], m["low_p"],
-                       m["high_p"], "reported " + m["whole"] + " >= " + m["part"],
-                       m["obs_id_w"] + ";" + m["obs_id_p"], op=">=", units=self.units))
+        m = (
+            self.lv("_p")
+            .merge(po, left_on="indicator_p", right_on="part")
+            .merge(
+                self.lv("_w"),
+                left_on=["geo", "whole", "period_p"],
+                right_on=["geo", "indicator_w", "period_w"],
+            )
+            .rename(columns={"period_p": "period"})
+        )
+        self.add(
+            _rows(
+                "part_within_whole",
+                "agreement",
+                m,
+                "_w",
+                m["value_p"],
+                m["low_p"],
+                m["high_p"],
+                "reported " + m["whole"] + " >= " + m["part"],
+                m["obs_id_w"] + ";" + m["obs_id_p"],
+                op=">=",
+                units=self.units,
+            )
+        )
         # A place's count within its parent province's, same indicator, period and standard.
         kinds = self.p.indicators["kind"]
         prov = self.p.places["province"]
         c = self.lv("_p")
         c = c[(c["indicator_p"].map(kinds) == "count") & (c["geo"].map(prov) != c["geo"])]
         c = c.assign(province=c["geo"].map(prov))
-        m = c.merge(self.lv("_w").rename(columns={"geo": "province"}),
-                    left_on=["province", "indicator_p", "period_p", "standard_p"],
-                    right_on=["province", "indicator_w", "period_w", "standard_w"]).rename(
-            columns={"period_p": "period"})
-        self.add(_rows("part_within_whole", "agreement", m, "_w", m["value_p"], m["low_p"],
-                       m["high_p"], "reported " + m["indicator_w"] + " of " + m["province"]
-                       + " >= " + m["indicator_p"] + " of " + m["geo"],
-                       m["obs_id_w"] + ";" + m["obs_id_p"], op=">=", units=self.units))
+        m = c.merge(
+            self.lv("_w").rename(columns={"geo": "province"}),
+            left_on=["province", "indicator_p", "period_p", "standard_p"],
+            right_on=["province", "indicator_w", "period_w", "standard_w"],
+        ).rename(columns={"period_p": "period"})
+        self.add(
+            _rows(
+                "part_within_whole",
+                "agreement",
+                m,
+                "_w",
+                m["value_p"],
+                m["low_p"],
+                m["high_p"],
+                "reported "
+                + m["indicator_w"]
+                + " of "
+                + m["province"]
+                + " >= "
+                + m["indicator_p"]
+                + " of "
+                + m["geo"],
+                m["obs_id_w"] + ";" + m["obs_id_p"],
+                op=">=",
+                units=self.units,
+            )
+        )
         # A fraction's denominator ("106/231") against the whole printed elsewhere.
         frac = self.obs[self.obs["raw"].str.contains(r"\d/\d", regex=True)]
         if len(frac):
@@ -469,29 +832,55 @@ class _Audit:
             from .tables import raw_languages
 
             lang = raw_languages(frac, self.p.ds.sources)
-            den = pd.Series([parse_figure(r, lang=g).denominator
-                             for r, g in zip(frac["raw"], lang, strict=True)], index=frac.index)
-            frac = frac.assign(den=den.astype(float)).merge(po, left_on="indicator",
-                                                            right_on="part")
-            m = frac.merge(self.lv("_w"), left_on=["geo", "whole", "period"],
-                           right_on=["geo", "indicator_w", "period_w"])
-            self.add(_rows("parts_vs_sum", "agreement", m, "_w", m["den"], m["den"] - 0.5,
-                           m["den"] + 0.5, "denominator of '" + m["raw"] + "' = reported "
-                           + m["whole"], m["obs_id_w"] + ";" + m["obs_id"], units=self.units))
+            den = pd.Series(
+                [parse_figure(r, lang=g).denominator for r, g in zip(frac["raw"], lang, strict=True)],
+                index=frac.index,
+            )
+            frac = frac.assign(den=den.astype(float)).merge(po, left_on="indicator", right_on="part")
+            m = frac.merge(
+                self.lv("_w"), left_on=["geo", "whole", "period"], right_on=["geo", "indicator_w", "period_w"]
+            )
+            self.add(
+                _rows(
+                    "parts_vs_sum",
+                    "agreement",
+                    m,
+                    "_w",
+                    m["den"],
+                    m["den"] - 0.5,
+                    m["den"] + 0.5,
+                    "denominator of '" + m["raw"] + "' = reported " + m["whole"],
+                    m["obs_id_w"] + ";" + m["obs_id"],
+                    units=self.units,
+                )
+            )
 
     def restatements(self):
         t = self.p.printed
-        alt = t.loc[t["n_obs"] > 1, ["geo", "indicator", "period", "value", "low", "high",
-                                     "obs_id", "source_id", "alternatives"]]
+        alt = t.loc[
+            t["n_obs"] > 1,
+            ["geo", "indicator", "period", "value", "low", "high", "obs_id", "source_id", "alternatives"],
+        ]
         alt = alt.assign(other=alt["alternatives"].str.split(";")).explode("other")
-        o = self.obs.set_index("obs_id")[["value", "low", "high", "qualifier", "source_id",
-                                          "indicator"]].add_suffix("_o")
+        o = self.obs.set_index("obs_id")[
+            ["value", "low", "high", "qualifier", "source_id", "indicator"]
+        ].add_suffix("_o")
         m = alt.join(o, on="other")
-        self.add(_rows("restatement", "agreement", m, "_o", m["value"], m["low"], m["high"],
-                       m["indicator"] + " as restated = " + m["indicator"] + " as chosen",
-                       m["other"] + ";" + m["obs_id"],
-                       np.where(m["source_id_o"] == m["source_id"], "", "printed by two sources"),
-                       units=self.units))
+        self.add(
+            _rows(
+                "restatement",
+                "agreement",
+                m,
+                "_o",
+                m["value"],
+                m["low"],
+                m["high"],
+                m["indicator"] + " as restated = " + m["indicator"] + " as chosen",
+                m["other"] + ";" + m["obs_id"],
+                np.where(m["source_id_o"] == m["source_id"], "", "printed by two sources"),
+                units=self.units,
+            )
+        )
 
     # --- targets ---------------------------------------------------------------------
 
@@ -499,23 +888,40 @@ class _Audit:
         """Annual falls against pace targets; achieved paces against level targets."""
         rel = self.rel["changes"]
         paces = rel[rel["ind_kind"] == "pace"]
-        annual = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(
-            columns={"code": "annual"})
-        t = (self.obs[self.obs["status"].isin(["target", "plan"])]
-             .merge(paces, left_on="indicator", right_on="code").merge(annual, on="level_of"))
-        done = self.obs[~self.obs["status"].isin(["target", "plan"]) & (self.obs["years"] == 1)
-                        & (self.obs["pkind"] == "span")]
-        m = t.merge(done.add_suffix("_d").rename(columns={"geo_d": "geo"}),
-                    left_on=["geo", "annual", "standard"],
-                    right_on=["geo", "indicator_d", "standard_d"])
-        m = m[(m["b_d"].astype(int) > m["a"].astype(int))
-              & (m["b_d"].astype(int) <= m["b"].astype(int))]
-        end = m["qualifier"].map({"range low": "lower end", "range high": "upper end"}).fillna(
-            "point")
+        annual = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(columns={"code": "annual"})
+        t = (
+            self.obs[self.obs["status"].isin(["target", "plan"])]
+            .merge(paces, left_on="indicator", right_on="code")
+            .merge(annual, on="level_of")
+        )
+        done = self.obs[
+            ~self.obs["status"].isin(["target", "plan"])
+            & (self.obs["years"] == 1)
+            & (self.obs["pkind"] == "span")
+        ]
+        m = t.merge(
+            done.add_suffix("_d").rename(columns={"geo_d": "geo"}),
+            left_on=["geo", "annual", "standard"],
+            right_on=["geo", "indicator_d", "standard_d"],
+        )
+        m = m[(m["b_d"].astype(int) > m["a"].astype(int)) & (m["b_d"].astype(int) <= m["b"].astype(int))]
+        end = m["qualifier"].map({"range low": "lower end", "range high": "upper end"}).fillna("point")
         m = m.assign(period=m["period_d"])
-        self.add(_rows("fall_vs_annual_target", "target", m, "_d", m["value"], m["low"],
-                       m["high"], "reported fall " + m["period_d"] + " >= target fall per year ("
-                       + end + ")", m["obs_id_d"] + ";" + m["obs_id"], op=">=", units=self.units))
+        self.add(
+            _rows(
+                "fall_vs_annual_target",
+                "target",
+                m,
+                "_d",
+                m["value"],
+                m["low"],
+                m["high"],
+                "reported fall " + m["period_d"] + " >= target fall per year (" + end + ")",
+                m["obs_id_d"] + ";" + m["obs_id"],
+                op=">=",
+                units=self.units,
+            )
+        )
         from .derive import target_paces
 
         tp = target_paces(self.p.table, self.p.ds.indicators)
@@ -525,30 +931,51 @@ class _Audit:
         pts = self.p.points()
         look = self.obs.set_index("obs_id")[["low", "high"]]
         achieved = self.obs.set_index("obs_id").loc[
-            tp["achieved_obs_id"], ["value", "low", "high", "qualifier", "indicator"]]
+            tp["achieved_obs_id"], ["value", "low", "high", "qualifier", "indicator"]
+        ]
         latest = pts[["geo", "indicator", "period", "standard", "low", "high", "obs_id"]]
-        tp = tp.merge(latest.add_suffix("_l").rename(columns={"geo_l": "geo"}),
-                      left_on=["geo", "indicator", "latest_period", "standard"],
-                      right_on=["geo", "indicator_l", "period_l", "standard_l"])
-        x = tp.assign(value_x=achieved["value"].to_numpy(), low_x=achieved["low"].to_numpy(),
-                      high_x=achieved["high"].to_numpy(),
-                      qualifier_x=achieved["qualifier"].to_numpy(),
-                      indicator_x=achieved["indicator"].to_numpy(),
-                      period=tp["latest_period"] + "-" + tp["target_period"])
+        tp = tp.merge(
+            latest.add_suffix("_l").rename(columns={"geo_l": "geo"}),
+            left_on=["geo", "indicator", "latest_period", "standard"],
+            right_on=["geo", "indicator_l", "period_l", "standard_l"],
+        )
+        x = tp.assign(
+            value_x=achieved["value"].to_numpy(),
+            low_x=achieved["low"].to_numpy(),
+            high_x=achieved["high"].to_numpy(),
+            qualifier_x=achieved["qualifier"].to_numpy(),
+            indicator_x=achieved["indicator"].to_numpy(),
+            period=tp["latest_period"] + "-" + tp["target_period"],
+        )
         yrs = x["years"].to_numpy(float)
 
         def req(c, tg):
             return ind.required_pace_pp(c, tg, yrs)
 
         tlo, thi = look.loc[x["obs_id"], "low"].to_numpy(), look.loc[x["obs_id"], "high"].to_numpy()
-        lo, hi = ind.propagate(req, (x["low_l"].to_numpy(float), x["high_l"].to_numpy(float)),
-                               (tlo, thi))
-        self.add(_rows("pace_vs_target", "target", x, "_x", x["required_pp_per_year"], lo, hi,
-                       "reported fall per year >= (rate " + x["latest_period"] + " - target "
-                       + x["target_period"] + ") / " + x["years"].map(lambda v: f"{v:g}"),
-                       x["achieved_obs_id"] + ";" + x["obs_id_l"] + ";" + x["obs_id"],
-                       "a finding about the target: inconsistent means the achieved pace falls"
-                       " short of the pace the target requires", op=">=", units=self.units))
+        lo, hi = ind.propagate(req, (x["low_l"].to_numpy(float), x["high_l"].to_numpy(float)), (tlo, thi))
+        self.add(
+            _rows(
+                "pace_vs_target",
+                "target",
+                x,
+                "_x",
+                x["required_pp_per_year"],
+                lo,
+                hi,
+                "reported fall per year >= (rate "
+                + x["latest_period"]
+                + " - target "
+                + x["target_period"]
+                + ") / "
+                + x["years"].map(lambda v: f"{v:g}"),
+                x["achieved_obs_id"] + ";" + x["obs_id_l"] + ";" + x["obs_id"],
+                "a finding about the target: inconsistent means the achieved pace falls"
+                " short of the pace the target requires",
+                op=">=",
+                units=self.units,
+            )
+        )
 
 
 def audit(data=None) -> pd.DataFrame:
@@ -562,13 +989,21 @@ def audit(data=None) -> pd.DataFrame:
     """
     p = data if isinstance(data, Panel) else panel(data)
     a = _Audit(p)
-    for step in (a.changes_vs_levels, a.pace_vs_counts, a.shares, a.plausibility,
-                 a.growth_vs_levels, a.parts, a.restatements, a.targets):
+    for step in (
+        a.changes_vs_levels,
+        a.pace_vs_counts,
+        a.shares,
+        a.plausibility,
+        a.growth_vs_levels,
+        a.parts,
+        a.restatements,
+        a.targets,
+    ):
         step()
-    out = (pd.concat(a.out, ignore_index=True) if a.out
-           else pd.DataFrame(columns=COLUMNS[1:]))
-    out = out.sort_values(["check", "geo", "period", "relation", "obs_ids"],
-                          kind="stable").reset_index(drop=True)
+    out = pd.concat(a.out, ignore_index=True) if a.out else pd.DataFrame(columns=COLUMNS[1:])
+    out = out.sort_values(["check", "geo", "period", "relation", "obs_ids"], kind="stable").reset_index(
+        drop=True
+    )
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
     return out[COLUMNS]
 

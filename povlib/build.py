@@ -24,10 +24,15 @@ def execute(path: Path, timeout: int = 600) -> None:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            shutdown_kernel="immediate",
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        shutdown_kernel="immediate",
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -75,6 +80,8 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
         return 1
     index = write_index()
     n = len(list(paths.FIGURES.glob("*.png")))
-    print(f"{n} figures in {paths.FIGURES.relative_to(paths.ROOT)}/ (index: "
-          f"{index.relative_to(paths.ROOT)}); total {time.perf_counter() - start:.1f} s")
+    print(
+        f"{n} figures in {paths.FIGURES.relative_to(paths.ROOT)}/ (index: "
+        f"{index.relative_to(paths.ROOT)}); total {time.perf_counter() - start:.1f} s"
+    )
     return 0

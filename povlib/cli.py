@@ -31,8 +31,10 @@ def _check(args) -> int:
         print(f"{len(problems)} problem(s) in {args.data}", file=sys.stderr)
         return 1
     looked = "looked up in the sources" if ds.sources_checked else "NOT looked up (no sources)"
-    print(f"ok: {len(ds.observations)} observations from {len(ds.sources)} sources, "
-          f"{len(ds.geography)} places, {len(ds.indicators)} indicators; raw figures {looked}")
+    print(
+        f"ok: {len(ds.observations)} observations from {len(ds.sources)} sources, "
+        f"{len(ds.geography)} places, {len(ds.indicators)} indicators; raw figures {looked}"
+    )
     return 0
 
 
@@ -62,10 +64,34 @@ def _export(args) -> int:
     from .tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
-    table = series(args.indicator, places=args.place or None, years=args.year or None,
-                   standard=args.standard, role=args.role, derived=not args.printed_only, data=ds)
-    cols = ["geo", "place", "indicator", "period", "standard", "value", "low", "high", "unit",
-            "status", "qualifier", "derived", "basis", "sources", "obs_id", "alternatives", "bound"]
+    table = series(
+        args.indicator,
+        places=args.place or None,
+        years=args.year or None,
+        standard=args.standard,
+        role=args.role,
+        derived=not args.printed_only,
+        data=ds,
+    )
+    cols = [
+        "geo",
+        "place",
+        "indicator",
+        "period",
+        "standard",
+        "value",
+        "low",
+        "high",
+        "unit",
+        "status",
+        "qualifier",
+        "derived",
+        "basis",
+        "sources",
+        "obs_id",
+        "alternatives",
+        "bound",
+    ]
     table = table[cols]
     if args.format == "json":
         records = json.loads(table.to_json(orient="records", force_ascii=False, double_precision=10))
@@ -99,8 +125,7 @@ def _audit(args) -> int:
     if args.format == "csv":
         text = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
     else:
-        with pd.option_context("display.width", 200, "display.max_colwidth", 70,
-                               "display.max_rows", None):
+        with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", None):
             text = table.drop(columns=["obs_ids", "note"]).to_string(index=False) + "\n"
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -147,10 +172,12 @@ def _site(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="povlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    data_kw: dict[str, Any] = dict(type=Path, default=paths.DATA,
-                                   help="data folder (default: the project's data/)")
-    src_kw: dict[str, Any] = dict(type=Path, default=None,
-                                  help="folder of source texts (default: ../shared/sources)")
+    data_kw: dict[str, Any] = dict(
+        type=Path, default=paths.DATA, help="data folder (default: the project's data/)"
+    )
+    src_kw: dict[str, Any] = dict(
+        type=Path, default=None, help="folder of source texts (default: ../shared/sources)"
+    )
 
     p = sub.add_parser("check", help="validate a data folder; exit 1 listing every problem")
     p.add_argument("--data", **data_kw)

@@ -39,15 +39,24 @@ def relations(indicators: pd.DataFrame) -> dict[str, pd.DataFrame]:
     i = indicators
     shares = i.loc[i["numerator"] != "", ["code", "numerator", "denominator"]]
     ch = i.loc[i["level_of"] != "", ["code", "level_of", "kind", "direction"]].rename(
-        columns={"kind": "ind_kind"})
+        columns={"kind": "ind_kind"}
+    )
     ch = ch.assign(sign=np.where(ch["direction"] == "fall", 1, -1))
-    sums = (i.loc[i["parts"] != "", ["code", "parts"]]
-            .assign(part=lambda d: d["parts"].str.split(";")).explode("part")
-            .rename(columns={"code": "whole"})[["whole", "part"]])
+    sums = (
+        i.loc[i["parts"] != "", ["code", "parts"]]
+        .assign(part=lambda d: d["parts"].str.split(";"))
+        .explode("part")
+        .rename(columns={"code": "whole"})[["whole", "part"]]
+    )
     part_of = i.loc[i["part_of"] != "", ["code", "part_of"]].rename(
-        columns={"code": "part", "part_of": "whole"})
-    return {"shares": shares.reset_index(drop=True), "changes": ch.reset_index(drop=True),
-            "sums": sums.reset_index(drop=True), "part_of": part_of.reset_index(drop=True)}
+        columns={"code": "part", "part_of": "whole"}
+    )
+    return {
+        "shares": shares.reset_index(drop=True),
+        "changes": ch.reset_index(drop=True),
+        "sums": sums.reset_index(drop=True),
+        "part_of": part_of.reset_index(drop=True),
+    }
 
 
 def worst_status(*statuses: pd.Series) -> pd.Series:
@@ -65,12 +74,27 @@ def _standard_of(codes: pd.Series, std: pd.Series, indicators: pd.DataFrame) -> 
 
 def _rows(geo, code, period, standard, value, bounds, status, sources, basis) -> pd.DataFrame:
     lo, hi = bounds
-    return pd.DataFrame({
-        "geo": geo, "indicator": code, "period": period, "standard": standard, "role": "outcome",
-        "bound": "point", "value": np.asarray(value, float), "low": np.asarray(lo, float),
-        "high": np.asarray(hi, float), "qualifier": "derived", "status": status,
-        "source_id": sources, "obs_id": "", "alternatives": "", "n_obs": 0, "derived": True,
-        "basis": basis})
+    return pd.DataFrame(
+        {
+            "geo": geo,
+            "indicator": code,
+            "period": period,
+            "standard": standard,
+            "role": "outcome",
+            "bound": "point",
+            "value": np.asarray(value, float),
+            "low": np.asarray(lo, float),
+            "high": np.asarray(hi, float),
+            "qualifier": "derived",
+            "status": status,
+            "source_id": sources,
+            "obs_id": "",
+            "alternatives": "",
+            "n_obs": 0,
+            "derived": True,
+            "basis": basis,
+        }
+    )
 
 
 def join_ids(*cols) -> pd.Series:
@@ -86,33 +110,54 @@ def join_ids(*cols) -> pd.Series:
     return out
 
 
-
-
 def _from_shares(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFrame]:
     """Denominator = numerator / rate * 100, and numerator = denominator * rate / 100."""
     sh = relations(indicators)["shares"]
     rate = pts.merge(sh, left_on="indicator", right_on="code")
     if rate.empty:
         return []
-    rate = rate.assign(num_std=_standard_of(rate["numerator"], rate["standard"], indicators),
-                       den_std=_standard_of(rate["denominator"], rate["standard"], indicators))
+    rate = rate.assign(
+        num_std=_standard_of(rate["numerator"], rate["standard"], indicators),
+        den_std=_standard_of(rate["denominator"], rate["standard"], indicators),
+    )
     side = pts[["indicator", *_ID]]
     out = []
     for have, want, have_std, func, word in (
-            ("numerator", "denominator", "num_std", ind.implied_total, "/"),
-            ("denominator", "numerator", "den_std", ind.implied_count, "*")):
-        m = rate.merge(side, left_on=["geo", have, "period", have_std],
-                       right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_x"))
+        ("numerator", "denominator", "num_std", ind.implied_total, "/"),
+        ("denominator", "numerator", "den_std", ind.implied_count, "*"),
+    ):
+        m = rate.merge(
+            side,
+            left_on=["geo", have, "period", have_std],
+            right_on=["geo", "indicator", "period", "standard"],
+            suffixes=("", "_x"),
+        )
         if m.empty:
             continue
         value = func(m["value_x"], m["value"])
         bounds = ind.propagate(func, (m["low_x"], m["high_x"]), (m["low"], m["high"]))
-        basis = (m[have] + f" {word} " + m["code"] + (" * 100" if word == "/" else " / 100")
-                 + " [" + join_ids(m["obs_id_x"], m["obs_id"]) + "]")
-        out.append(_rows(m["geo"], m[want], m["period"],
-                         _standard_of(m[want], m["standard"], indicators), value, bounds,
-                         worst_status(m["status"], m["status_x"]),
-                         join_ids(m["source_id_x"], m["source_id"]), basis))
+        basis = (
+            m[have]
+            + f" {word} "
+            + m["code"]
+            + (" * 100" if word == "/" else " / 100")
+            + " ["
+            + join_ids(m["obs_id_x"], m["obs_id"])
+            + "]"
+        )
+        out.append(
+            _rows(
+                m["geo"],
+                m[want],
+                m["period"],
+                _standard_of(m[want], m["standard"], indicators),
+                value,
+                bounds,
+                worst_status(m["status"], m["status_x"]),
+                join_ids(m["source_id_x"], m["source_id"]),
+                basis,
+            )
+        )
     return out
 
 
@@ -130,8 +175,12 @@ def _from_changes(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFr
     side = pts[["indicator", *_ID]]
     out = []
     for have, want in (("b", "a"), ("a", "b")):
-        m = ch.merge(side, left_on=["geo", "level_of", have, "standard"],
-                     right_on=["geo", "indicator", "period", "standard"], suffixes=("", "_x"))
+        m = ch.merge(
+            side,
+            left_on=["geo", "level_of", have, "standard"],
+            right_on=["geo", "indicator", "period", "standard"],
+            suffixes=("", "_x"),
+        )
         if m.empty:
             continue
         growth = (m["ind_kind"] == "growth").to_numpy()
@@ -145,13 +194,35 @@ def _from_changes(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFr
             return np.where(growth, g, level + s * change)
 
         value = f(m["value_x"].to_numpy(float), m["value"].to_numpy(float))
-        bounds = ind.propagate(f, (m["low_x"].to_numpy(float), m["high_x"].to_numpy(float)),
-                               (m["low"].to_numpy(float), m["high"].to_numpy(float)))
-        basis = ("level " + m[have] + " and reported " + m["code"] + " " + m["period"]
-                 + " [" + join_ids(m["obs_id_x"], m["obs_id"]) + "]")
-        out.append(_rows(m["geo"], m["level_of"], m[want], m["standard"], value, bounds,
-                         worst_status(m["status"], m["status_x"]),
-                         join_ids(m["source_id_x"], m["source_id"]), basis))
+        bounds = ind.propagate(
+            f,
+            (m["low_x"].to_numpy(float), m["high_x"].to_numpy(float)),
+            (m["low"].to_numpy(float), m["high"].to_numpy(float)),
+        )
+        basis = (
+            "level "
+            + m[have]
+            + " and reported "
+            + m["code"]
+            + " "
+            + m["period"]
+            + " ["
+            + join_ids(m["obs_id_x"], m["obs_id"])
+            + "]"
+        )
+        out.append(
+            _rows(
+                m["geo"],
+                m["level_of"],
+                m[want],
+                m["standard"],
+                value,
+                bounds,
+                worst_status(m["status"], m["status_x"]),
+                join_ids(m["source_id_x"], m["source_id"]),
+                basis,
+            )
+        )
     return out
 
 
@@ -163,9 +234,25 @@ def implied_levels(chosen: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     """
     pts = chosen[(chosen["role"] == "outcome") & (chosen["bound"] == "point")]
     parts = _from_shares(pts, indicators) + _from_changes(pts, indicators)
-    cols = ["geo", "indicator", "period", "standard", "role", "bound", "value", "low", "high",
-            "qualifier", "status", "source_id", "obs_id", "alternatives", "n_obs", "derived",
-            "basis"]
+    cols = [
+        "geo",
+        "indicator",
+        "period",
+        "standard",
+        "role",
+        "bound",
+        "value",
+        "low",
+        "high",
+        "qualifier",
+        "status",
+        "source_id",
+        "obs_id",
+        "alternatives",
+        "n_obs",
+        "derived",
+        "basis",
+    ]
     if not parts:
         return pd.DataFrame(columns=[*cols, "unit"])
     d = pd.concat(parts, ignore_index=True)
@@ -174,16 +261,22 @@ def implied_levels(chosen: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     printed = chosen[(chosen["role"] == "outcome")][key].drop_duplicates()
     d = d.merge(printed, on=key, how="left", indicator=True)
     d = d[d["_merge"] == "left_only"].drop(columns="_merge")
-    d = (d.assign(_w=d["high"] - d["low"]).sort_values([*key, "_w", "basis"], kind="stable")
-         .drop_duplicates(key).drop(columns="_w"))
+    d = (
+        d.assign(_w=d["high"] - d["low"])
+        .sort_values([*key, "_w", "basis"], kind="stable")
+        .drop_duplicates(key)
+        .drop(columns="_w")
+    )
     units = indicators.set_index("code")["unit"]
     return d.assign(unit=d["indicator"].map(units))[[*cols, "unit"]].reset_index(drop=True)
 
 
 # --- changes along a series -----------------------------------------------------------
 
-def changes(table: pd.DataFrame, geography: pd.DataFrame, indicator: str,
-            places=None, role: str = "outcome") -> pd.DataFrame:
+
+def changes(
+    table: pd.DataFrame, geography: pd.DataFrame, indicator: str, places=None, role: str = "outcome"
+) -> pd.DataFrame:
     """Changes between consecutive levels of one indicator, place by place.
 
     One row per pair of consecutive periods of the same place and poverty
@@ -195,53 +288,95 @@ def changes(table: pd.DataFrame, geography: pd.DataFrame, indicator: str,
     replaced by a successor unit, a row with ``break`` set and no change is
     returned instead: no change is computed across a break.
     """
-    t = table[(table["indicator"] == indicator) & (table["role"] == role)
-              & (table["bound"] == "point")]
+    t = table[(table["indicator"] == indicator) & (table["role"] == role) & (table["bound"] == "point")]
     if places is not None:
         t = t[t["geo"].isin(list(places))]
     t = t.sort_values(["geo", "end_date", "standard"], kind="stable")
     nxt = t.groupby("geo").shift(-1)
     pairs = t.assign(
-        to_period=nxt["period"], later=nxt["value"], to_standard=nxt["standard"],
-        to_status=nxt["status"], to_derived=nxt["derived"], to_date=nxt["end_date"],
-        to_end=nxt["end"], to_kind=nxt["kind"])
+        to_period=nxt["period"],
+        later=nxt["value"],
+        to_standard=nxt["standard"],
+        to_status=nxt["status"],
+        to_derived=nxt["derived"],
+        to_date=nxt["end_date"],
+        to_end=nxt["end"],
+        to_kind=nxt["kind"],
+    )
     pairs = pairs[pairs["to_period"].notna()].rename(
-        columns={"period": "from_period", "value": "earlier", "status": "from_status",
-                 "derived": "from_derived"})
+        columns={
+            "period": "from_period",
+            "value": "earlier",
+            "status": "from_status",
+            "derived": "from_derived",
+        }
+    )
     same_std = pairs["standard"] == pairs["to_standard"]
     yearly = (pairs["kind"] == "year") & (pairs["to_kind"] == "year")
-    years = np.where(yearly, (pairs["to_end"] - pairs["end"]).astype(float),
-                     (pairs["to_date"] - pairs["end_date"]).dt.days / 365.25)
+    years = np.where(
+        yearly,
+        (pairs["to_end"] - pairs["end"]).astype(float),
+        (pairs["to_date"] - pairs["end_date"]).dt.days / 365.25,
+    )
     out = pairs.assign(
         years=years,
         change=np.where(same_std, pairs["later"] - pairs["earlier"], np.nan),
-        brk=np.where(same_std, "", "poverty standard changed: " + pairs["standard"] + " to "
-                     + pairs["to_standard"].astype(str)))
+        brk=np.where(
+            same_std,
+            "",
+            "poverty standard changed: " + pairs["standard"] + " to " + pairs["to_standard"].astype(str),
+        ),
+    )
     out = out.assign(
         relative_pct=ind.relative_change_pct(out["earlier"], out["later"]).where(same_std),
         per_year=out["change"] / out["years"],
         annual_growth_pct=ind.cagr_pct(out["earlier"], out["later"], out["years"]).where(same_std),
         derived=out["from_derived"].astype(bool) | out["to_derived"].astype(bool),
-        status=worst_status(out["from_status"], out["to_status"]))
-    cols = ["geo", "indicator", "from_period", "to_period", "standard", "to_standard", "earlier",
-            "later", "change", "relative_pct", "years", "per_year", "annual_growth_pct",
-            "status", "derived", "brk"]
+        status=worst_status(out["from_status"], out["to_status"]),
+    )
+    cols = [
+        "geo",
+        "indicator",
+        "from_period",
+        "to_period",
+        "standard",
+        "to_standard",
+        "earlier",
+        "later",
+        "change",
+        "relative_pct",
+        "years",
+        "per_year",
+        "annual_growth_pct",
+        "status",
+        "derived",
+        "brk",
+    ]
     out = out[cols].rename(columns={"brk": "break"})
     succ = geography.set_index("geo_id")["successor"]
     unit_breaks = t.drop_duplicates("geo", keep="last")
-    unit_breaks = unit_breaks[unit_breaks["geo"].map(succ).fillna("").isin(set(table.loc[
-        table["indicator"] == indicator, "geo"]))]
+    unit_breaks = unit_breaks[
+        unit_breaks["geo"].map(succ).fillna("").isin(set(table.loc[table["indicator"] == indicator, "geo"]))
+    ]
     if len(unit_breaks):
-        ub = pd.DataFrame({"geo": unit_breaks["geo"], "indicator": indicator,
-                           "from_period": unit_breaks["period"], "to_period": "",
-                           "standard": unit_breaks["standard"], "to_standard": "",
-                           "earlier": unit_breaks["value"],
-                           "break": "unit replaced by " + unit_breaks["geo"].map(succ)})
+        ub = pd.DataFrame(
+            {
+                "geo": unit_breaks["geo"],
+                "indicator": indicator,
+                "from_period": unit_breaks["period"],
+                "to_period": "",
+                "standard": unit_breaks["standard"],
+                "to_standard": "",
+                "earlier": unit_breaks["value"],
+                "break": "unit replaced by " + unit_breaks["geo"].map(succ),
+            }
+        )
         out = pd.concat([out, ub], ignore_index=True)
     return out.reset_index(drop=True)
 
 
 # --- targets -----------------------------------------------------------------------------
+
 
 def target_paces(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Each level target against the latest outcome before it and the pace required.
@@ -255,39 +390,91 @@ def target_paces(table: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     them are kept, with NaN and the verdict ``not checkable``.
     """
     kinds = indicators.set_index("code")["kind"]
-    tg = table[(table["role"] == "target") & (table["bound"] == "point")
-               & table["indicator"].map(kinds).isin(["rate"]) & table["end"].notna()]
+    tg = table[
+        (table["role"] == "target")
+        & (table["bound"] == "point")
+        & table["indicator"].map(kinds).isin(["rate"])
+        & table["end"].notna()
+    ]
     out = table[(table["role"] == "outcome") & (table["bound"] == "point")]
-    m = tg.merge(out[["geo", "indicator", "standard", "period", "end", "value", "low", "high",
-                      "status", "obs_id", "derived"]],
-                 on=["geo", "indicator", "standard"], how="left", suffixes=("", "_now"))
+    m = tg.merge(
+        out[
+            [
+                "geo",
+                "indicator",
+                "standard",
+                "period",
+                "end",
+                "value",
+                "low",
+                "high",
+                "status",
+                "obs_id",
+                "derived",
+            ]
+        ],
+        on=["geo", "indicator", "standard"],
+        how="left",
+        suffixes=("", "_now"),
+    )
     m = m[m["end_now"].isna() | (m["end_now"] < m["end"])]
-    m = (m.sort_values(["geo", "indicator", "period", "obs_id", "end_now"], kind="stable")
-         .drop_duplicates(["geo", "indicator", "period", "standard", "obs_id"], keep="last"))
+    m = m.sort_values(["geo", "indicator", "period", "obs_id", "end_now"], kind="stable").drop_duplicates(
+        ["geo", "indicator", "period", "standard", "obs_id"], keep="last"
+    )
     years = (m["end"] - m["end_now"]).astype(float)
     req = ind.required_pace_pp(m["value_now"].astype(float), m["value"].astype(float), years)
     rel = relations(indicators)["changes"]
     paces = rel.loc[rel["ind_kind"] == "pace", ["code", "level_of"]]
-    achieved = (out.merge(paces, left_on="indicator", right_on="code")
-                .sort_values("end").drop_duplicates(["geo", "level_of", "standard"], keep="last")
-                [["geo", "level_of", "standard", "value", "period", "obs_id"]]
-                .rename(columns={"level_of": "indicator", "value": "achieved_pp_per_year",
-                                 "period": "achieved_period", "obs_id": "achieved_obs_id"}))
-    m = m.assign(years=years, gap_pp=ind.gap_to_target_pp(m["value_now"], m["value"]),
-                 required_pp_per_year=req).merge(
-        achieved, on=["geo", "indicator", "standard"], how="left")
+    achieved = (
+        out.merge(paces, left_on="indicator", right_on="code")
+        .sort_values("end")
+        .drop_duplicates(["geo", "level_of", "standard"], keep="last")[
+            ["geo", "level_of", "standard", "value", "period", "obs_id"]
+        ]
+        .rename(
+            columns={
+                "level_of": "indicator",
+                "value": "achieved_pp_per_year",
+                "period": "achieved_period",
+                "obs_id": "achieved_obs_id",
+            }
+        )
+    )
+    m = m.assign(
+        years=years, gap_pp=ind.gap_to_target_pp(m["value_now"], m["value"]), required_pp_per_year=req
+    ).merge(achieved, on=["geo", "indicator", "standard"], how="left")
     m["verdict"] = ind.on_track(m["achieved_pp_per_year"], m["required_pp_per_year"])
-    return m.rename(columns={"period": "target_period", "value": "target", "period_now":
-                             "latest_period", "value_now": "latest", "status_now":
-                             "latest_status"})[
-        ["geo", "indicator", "standard", "target_period", "target", "obs_id", "latest_period",
-         "latest", "latest_status", "years", "gap_pp", "required_pp_per_year",
-         "achieved_pp_per_year", "achieved_period", "achieved_obs_id", "verdict"]
+    return m.rename(
+        columns={
+            "period": "target_period",
+            "value": "target",
+            "period_now": "latest_period",
+            "value_now": "latest",
+            "status_now": "latest_status",
+        }
+    )[
+        [
+            "geo",
+            "indicator",
+            "standard",
+            "target_period",
+            "target",
+            "obs_id",
+            "latest_period",
+            "latest",
+            "latest_status",
+            "years",
+            "gap_pp",
+            "required_pp_per_year",
+            "achieved_pp_per_year",
+            "achieved_period",
+            "achieved_obs_id",
+            "verdict",
+        ]
     ].reset_index(drop=True)
 
 
-def pace_scorecard(table: pd.DataFrame, geography: pd.DataFrame,
-                   indicators: pd.DataFrame) -> pd.DataFrame:
+def pace_scorecard(table: pd.DataFrame, geography: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Every pace target (a fall per year over a span) against each year's fall within it.
 
     A year's fall is the change between consecutive yearly levels of the
@@ -299,27 +486,41 @@ def pace_scorecard(table: pd.DataFrame, geography: pd.DataFrame,
     paces = rel[rel["ind_kind"] == "pace"]
     tg = table[(table["role"] == "target")].merge(paces, left_on="indicator", right_on="code")
     if tg.empty:
-        return pd.DataFrame(columns=["geo", "indicator", "target_period", "bound", "target",
-                                     "period", "fall_pp", "met"])
+        return pd.DataFrame(
+            columns=["geo", "indicator", "target_period", "bound", "target", "period", "fall_pp", "met"]
+        )
     rows = []
     for level, g in tg.groupby("level_of"):
         ch = changes(table, geography, level, places=g["geo"].unique())
         ch = ch[(ch["break"] == "") & (ch["years"] == 1)]
         m = g.merge(ch, on=["geo", "standard"], suffixes=("", "_ch"))
         m = m[(m["to_period"].astype(int) > m["start"]) & (m["to_period"].astype(int) <= m["end"])]
-        rows.append(pd.DataFrame({
-            "geo": m["geo"], "indicator": m["indicator"], "target_period": m["period"],
-            "bound": m["bound"], "target": m["value"],
-            "period": m["from_period"] + "-" + m["to_period"],
-            "fall_pp": -m["sign"] * m["change"],
-            "status": m["status_ch"], "derived": m["derived_ch"]}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "geo": m["geo"],
+                    "indicator": m["indicator"],
+                    "target_period": m["period"],
+                    "bound": m["bound"],
+                    "target": m["value"],
+                    "period": m["from_period"] + "-" + m["to_period"],
+                    "fall_pp": -m["sign"] * m["change"],
+                    "status": m["status_ch"],
+                    "derived": m["derived_ch"],
+                }
+            )
+        )
     out = pd.concat(rows, ignore_index=True)
-    return out.assign(met=out["fall_pp"] >= out["target"]).sort_values(
-        ["geo", "period", "bound"]).reset_index(drop=True)
+    return (
+        out.assign(met=out["fall_pp"] >= out["target"])
+        .sort_values(["geo", "period", "bound"])
+        .reset_index(drop=True)
+    )
 
 
-def ratio(table: pd.DataFrame, numerator: str, denominator: str, scale: float = 1.0,
-          places=None) -> pd.DataFrame:
+def ratio(
+    table: pd.DataFrame, numerator: str, denominator: str, scale: float = 1.0, places=None
+) -> pd.DataFrame:
     """``numerator / denominator * scale`` where both are known for the same place and
     year (the year of each period's end; a stock at a month meets the count of that
     year).  Units: the numerator's unit times ``scale`` per denominator unit (for
@@ -330,12 +531,21 @@ def ratio(table: pd.DataFrame, numerator: str, denominator: str, scale: float = 
         pts = pts[pts["geo"].isin(list(places))]
     pts = pts.assign(year=pts["end_date"].dt.year)
     num = pts[pts["indicator"] == numerator]
-    den = (pts[pts["indicator"] == denominator].sort_values(["derived", "standard"])
-           .drop_duplicates(["geo", "year"]))
+    den = (
+        pts[pts["indicator"] == denominator]
+        .sort_values(["derived", "standard"])
+        .drop_duplicates(["geo", "year"])
+    )
     m = num.merge(den, on=["geo", "year"], suffixes=("", "_den"))
-    return pd.DataFrame({
-        "geo": m["geo"], "period": m["period"], "numerator": m["value"],
-        "denominator": m["value_den"], "period_den": m["period_den"],
-        "ratio": m["value"] / m["value_den"] * scale,
-        "status": worst_status(m["status"], m["status_den"]),
-        "derived": m["derived"] | m["derived_den"]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "geo": m["geo"],
+            "period": m["period"],
+            "numerator": m["value"],
+            "denominator": m["value_den"],
+            "period_den": m["period_den"],
+            "ratio": m["value"] / m["value_den"] * scale,
+            "status": worst_status(m["status"], m["status_den"]),
+            "derived": m["derived"] | m["derived_den"],
+        }
+    ).reset_index(drop=True)

@@ -25,8 +25,21 @@ from . import paths
 from ._callable import make_callable
 from .numbers import MONEY_SCALES, QUALIFIERS, FigureError, convert, parse_at
 
-COLUMNS = ["obs_id", "source_id", "paragraph", "raw", "province", "geo", "indicator", "period",
-           "value", "unit", "qualifier", "status", "note"]
+COLUMNS = [
+    "obs_id",
+    "source_id",
+    "paragraph",
+    "raw",
+    "province",
+    "geo",
+    "indicator",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "note",
+]
 LEVEL_RANK = {"commune": 0, "commune group": 1, "district": 2, "province": 3}
 PREFIXES = ("tỉnh", "huyện", "xã", "thành phố", "thị xã", "thị trấn")
 
@@ -69,6 +82,7 @@ def fold(text: str) -> str:
 
 # --- places ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Place:
     geo: str
@@ -93,8 +107,15 @@ def place_patterns(geography: pd.DataFrame) -> list[_Place]:
             if bare != name and bare in full:  # "thành phố Bắc Kạn" is not "Bắc Kạn"
                 bare = name
             pat = re.compile(rf"(?<![\w])(?:{re.escape(name)}|{re.escape(bare)})(?![\w])")
-            out.append(_Place(g["geo_id"], g["province"], LEVEL_RANK[g["level"]], pat,
-                              tuple(dict.fromkeys((name, bare)))))
+            out.append(
+                _Place(
+                    g["geo_id"],
+                    g["province"],
+                    LEVEL_RANK[g["level"]],
+                    pat,
+                    tuple(dict.fromkeys((name, bare))),
+                )
+            )
     return sorted(out, key=lambda p: -len(p.pattern.pattern))
 
 
@@ -113,8 +134,7 @@ def _finditer_names(folded: str, names: tuple[str, ...]):
         i = folded.find(name)
         while i != -1:
             j = i + len(name)
-            if (i == 0 or not _is_word(folded[i - 1])) and (j == len(folded)
-                                                             or not _is_word(folded[j])):
+            if (i == 0 or not _is_word(folded[i - 1])) and (j == len(folded) or not _is_word(folded[j])):
                 hits.append((i, order, j))
             i = folded.find(name, i + 1)
     last = 0
@@ -146,8 +166,7 @@ class _MentionIndex:
         by_rank: dict[int, list[tuple[int, _Place]]] = {}
         for s, _, p in mentions:  # mentions come sorted by start
             by_rank.setdefault(p.rank, []).append((s, p))
-        self.ranks = [(r, [s for s, _ in sp], [p for _, p in sp])
-                      for r, sp in sorted(by_rank.items())]
+        self.ranks = [(r, [s for s, _ in sp], [p for _, p in sp]) for r, sp in sorted(by_rank.items())]
 
     def pick(self, lo: int, hi: int, near: int) -> _Place | None:
         """The best-ranked place starting in ``[lo, hi)``; nearest ``near`` on a tie, then the
@@ -165,6 +184,7 @@ class _MentionIndex:
 
 # --- indicators ----------------------------------------------------------------
 
+
 def _has(text: str, *words: str) -> bool:
     return any(w in text for w in words)
 
@@ -173,8 +193,9 @@ _FALL = re.compile(r"(?<!\w)giảm(?!\w)")
 _RISE = re.compile(r"(?<!\w)tăng(?!\w)")
 
 
-def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: bool,
-                    tail: str = "") -> tuple[str, str]:
+def guess_indicator(
+    unit: str, local: str, sentence: str, after: str, per_year: bool, tail: str = ""
+) -> tuple[str, str]:
     """Indicator code and the cue that decided it; ``("", reason)`` when no rule fits.
 
     ``local`` is the text since the previous figure, ``sentence`` the sentence up
@@ -200,17 +221,23 @@ def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: 
         if _has(s, "nghèo, cận nghèo", "nghèo, hộ cận nghèo"):
             return "poor_near_poor_rate", "'hộ nghèo, cận nghèo'"
         if _has(s, "cận nghèo"):
-            return ("near_poor_rate_rise_pp", "'cận nghèo' + 'tăng'") if change_rise else (
-                "near_poor_rate", "'cận nghèo'")
+            return (
+                ("near_poor_rate_rise_pp", "'cận nghèo' + 'tăng'")
+                if change_rise
+                else ("near_poor_rate", "'cận nghèo'")
+            )
         if _has(s + after, "dân tộc thiểu số") and _has(s + after, "nghèo"):
             if _has(s + after, "trên tổng số hộ nghèo"):
-                return ("poor_em_share_rise_pp" if change_rise else "poor_em_share",
-                        "'trên tổng số hộ nghèo'")
-            return ("poverty_rate_em_fall_pp" if change_fall else "poverty_rate_em",
-                    "'hộ nghèo dân tộc thiểu số'")
+                return (
+                    "poor_em_share_rise_pp" if change_rise else "poor_em_share",
+                    "'trên tổng số hộ nghèo'",
+                )
+            return (
+                "poverty_rate_em_fall_pp" if change_fall else "poverty_rate_em",
+                "'hộ nghèo dân tộc thiểu số'",
+            )
         if _has(after, "dân tộc", "đồng bào") and not _has(after, "nghèo"):
-            return ("mong_population_share" if "mông" in after else "em_population_share",
-                    "'dân tộc'")
+            return ("mong_population_share" if "mông" in after else "em_population_share", "'dân tộc'")
         if _has(local, "giảm nghèo") or change_fall:
             code = "poverty_rate_fall_pp_per_year" if per_year else "poverty_rate_fall_pp"
             return code, "'giảm' before a rate"
@@ -232,16 +259,23 @@ def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: 
             return "income_per_capita", "'đồng/người/năm'"
         if unit.endswith("/month"):
             return "worker_monthly_income", "'đồng/tháng'"
-        for word, code in (("dư nợ", "credit_balance"), ("giải ngân", "disbursed"),
-                           ("xã hội hóa", "socialised_funding"), ("trung ương", "central_funding"),
-                           ("sản xuất", "production_projects_funding")):
+        for word, code in (
+            ("dư nợ", "credit_balance"),
+            ("giải ngân", "disbursed"),
+            ("xã hội hóa", "socialised_funding"),
+            ("trung ương", "central_funding"),
+            ("sản xuất", "production_projects_funding"),
+        ):
             if word in s:
                 return code, f"'{word}'"
         return "", "money with no cue"
     rules = {
         "projects": [("chuỗi", "value_chain_projects"), ("cộng đồng", "community_projects")],
-        "works": [("chuẩn bị đầu tư", "works_prepared"), ("thêm", "works_additional"),
-                  ("239", "works_assigned_plan239")],
+        "works": [
+            ("chuẩn bị đầu tư", "works_prepared"),
+            ("thêm", "works_additional"),
+            ("239", "works_assigned_plan239"),
+        ],
         "houses": [("sửa chữa", "houses_repaired")],
         "people": [("nước ngoài", "overseas_workers"), ("đào tạo nghề", "vocational_trainees")],
         "workers": [("việc làm", "jobs_created")],
@@ -249,12 +283,23 @@ def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: 
         "districts": [("ưu tiên", "priority_districts"), ("tập trung", "priority_districts")],
         "units": [("cấp huyện", "district_level_units"), ("cấp xã", "communes")],
     }
-    default = {"projects": "production_projects", "works": "works_assigned",
-               "houses": "houses_replaced", "people": "population", "workers": "migrant_workers",
-               "officials": "leaders_assigned", "person-times": "official_training_turns",
-               "documents": "directive_documents", "tasks": "policy_tasks",
-               "districts": "districts", "communes": "communes", "villages": "villages",
-               "cities": "cities", "ethnic groups": "ethnic_groups", "km2": "area"}
+    default = {
+        "projects": "production_projects",
+        "works": "works_assigned",
+        "houses": "houses_replaced",
+        "people": "population",
+        "workers": "migrant_workers",
+        "officials": "leaders_assigned",
+        "person-times": "official_training_turns",
+        "documents": "directive_documents",
+        "tasks": "policy_tasks",
+        "districts": "districts",
+        "communes": "communes",
+        "villages": "villages",
+        "cities": "cities",
+        "ethnic groups": "ethnic_groups",
+        "km2": "area",
+    }
     for where in (after, local, s, tail):
         for word, code in rules.get(unit, []):
             if word in where:
@@ -266,8 +311,10 @@ def guess_indicator(unit: str, local: str, sentence: str, after: str, per_year: 
 
 # --- periods and status --------------------------------------------------------
 
-_YEAR_CUE = re.compile(r"(?:giai đoạn|từ)\s*(?:năm\s*)?((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)"
-                       r"|(so với\s+)?(?:năm|hết|cuối năm|tháng \d{1,2}/)\s*((?:19|20)\d\d)")
+_YEAR_CUE = re.compile(
+    r"(?:giai đoạn|từ)\s*(?:năm\s*)?((?:19|20)\d\d)\s*-\s*((?:19|20)\d\d)"
+    r"|(so với\s+)?(?:năm|hết|cuối năm|tháng \d{1,2}/)\s*((?:19|20)\d\d)"
+)
 
 
 _YEAR_IN_BRACKETS = re.compile(r"\s*\((?:năm\s+)?((?:19|20)[0-9][0-9])\)")
@@ -302,9 +349,15 @@ def guess_period(before: str, after: str, is_change: bool, doc_year: str) -> str
     return doc_year
 
 
-_STATUS = [("sơ bộ", "preliminary"), ("dự ước", "estimate"), ("ước", "estimate"),
-           ("dự kiến", "plan"), ("mục tiêu", "target"), ("phấn đấu", "target"),
-           ("chỉ tiêu", "target")]
+_STATUS = [
+    ("sơ bộ", "preliminary"),
+    ("dự ước", "estimate"),
+    ("ước", "estimate"),
+    ("dự kiến", "plan"),
+    ("mục tiêu", "target"),
+    ("phấn đấu", "target"),
+    ("chỉ tiêu", "target"),
+]
 
 
 _STATUS_RE = [(re.compile(rf"(?<!\w){word}(?!\w)"), status) for word, status in _STATUS]
@@ -322,7 +375,8 @@ def guess_status(sentence: str) -> str:
 
 _COUNTED_YEAR = re.compile(r"\s*(?:hộ|người|lao động|tỷ|triệu|%)")
 _DOC_NUMBER_BEFORE = re.compile(
-    r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định)\s+số|thứ)\s*$")
+    r"(?:(?:nghị quyết|quyết định|kế hoạch|công văn|thông tư|nghị định)\s+số|thứ)\s*$"
+)
 
 
 def _skip_reason(text: str, start: int, num_start: int) -> str | None:
@@ -334,14 +388,15 @@ def _skip_reason(text: str, start: int, num_start: int) -> str | None:
     # every year, the last quadratic step of a long paragraph.
     if y and not _COUNTED_YEAR.match(text, y.end()):
         return "year"
-    before = text[max(0, start - 30):start].lower()
+    before = text[max(0, start - 30) : start].lower()
     if _DOC_NUMBER_BEFORE.search(before):
         return "document number"
     return None
 
 
-def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None = None
-                 ) -> tuple[pd.DataFrame, list[dict]]:
+def extract_text(
+    text: str, source_id: str = "", geography: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, list[dict]]:
     """Candidate rows (``observations.csv`` layout) and the skipped figures of an article.
 
     ``source_id`` must match :data:`SOURCE_ID` (or be empty); see :func:`check_source_id`.
@@ -386,7 +441,7 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                 skipped.append(dict(paragraph=pno, text=tok, reason=str(exc)))
                 pos = num_start + len(tok)
                 continue
-            nxt = para[end:end + 12]
+            nxt = para[end : end + 12]
             bad = None
             if not fig.unit and _GLUED_LETTER.match(nxt):
                 bad = "a code, not a figure"
@@ -398,14 +453,18 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                 bad = "a duration or age"
             elif not fig.unit and (lower := _LOWER_WORD.match(nxt)):
                 word = lower.group(1)
-                skipped.append(dict(paragraph=pno, text=para[m.start():end + len(nxt)].strip(),
-                                    reason=f"unknown unit word {word!r}"))
+                skipped.append(
+                    dict(
+                        paragraph=pno,
+                        text=para[m.start() : end + len(nxt)].strip(),
+                        reason=f"unknown unit word {word!r}",
+                    )
+                )
                 prev_end = pos = end
                 continue
             if bad:
                 if bad != "a duration or age":
-                    skipped.append(dict(paragraph=pno, text=para[m.start():end + 6].strip(),
-                                        reason=bad))
+                    skipped.append(dict(paragraph=pno, text=para[m.start() : end + 6].strip(), reason=bad))
                 pos = end
                 continue
             i = bisect_right(bounds, m.start())
@@ -414,8 +473,8 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
             # The words read around a figure stop at _CONTEXT characters, so that a
             # text with no full stop costs time in proportion to its length.
             c_lo, c_hi = max(s_lo, m.start() - _CONTEXT), min(s_hi, end + _CONTEXT)
-            sentence = para[c_lo:m.start()].lower()
-            local = para[max(prev_end, c_lo):m.start()].lower()
+            sentence = para[c_lo : m.start()].lower()
+            local = para[max(prev_end, c_lo) : m.start()].lower()
             rest = para[end:c_hi].lower()
             after = _CLAUSE_END.split(rest, maxsplit=1)[0]
             place = mentions.pick(0, s_hi, m.start()) or para_place or carry
@@ -423,15 +482,17 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
             if fig.denominator is not None and "/" in fig.text and fig.unit:
                 num_txt, den_txt = (p.strip() for p in fig.text.split("/", 1))
                 if not num_txt[-1:].isdecimal():  # "16.664 hộ/17.497 hộ": two figures
-                    pieces = [(num_txt, parse_at(num_txt)[0], "numerator"),
-                              (den_txt, parse_at(den_txt)[0], "denominator")]
+                    pieces = [
+                        (num_txt, parse_at(num_txt)[0], "numerator"),
+                        (den_txt, parse_at(den_txt)[0], "denominator"),
+                    ]
             for raw, f, part in pieces:
                 loc = local + (" trên tổng số" if part == "denominator" else "")
-                code, cue = guess_indicator(f.unit, loc, sentence, after, f.unit.endswith("/year"),
-                                            rest)
+                code, cue = guess_indicator(f.unit, loc, sentence, after, f.unit.endswith("/year"), rest)
                 if part == "denominator":
-                    code = "households_em" if "trên tổng số hộ dân tộc" in sentence + rest \
-                        else "poor_households"
+                    code = (
+                        "households_em" if "trên tổng số hộ dân tộc" in sentence + rest else "poor_households"
+                    )
                     cue = "denominator of a share"
                 unit = _unit_for(code, f.unit)
                 is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
@@ -439,16 +500,28 @@ def extract_text(text: str, source_id: str = "", geography: pd.DataFrame | None 
                 status = guess_status(sentence)
                 ends: list[tuple[str, float]] = (
                     [("range low", f.low), ("range high", f.high if f.high is not None else f.low)]
-                     if f.low is not None
-                    else [(f.qualifier, f.value)])
+                    if f.low is not None
+                    else [(f.qualifier, f.value)]
+                )
                 for qual, val in ends:
                     k += 1
-                    rows.append(dict(
-                        obs_id=f"{sid}.p{pno}.{k}", source_id=source_id, paragraph=pno, raw=raw,
-                        province=place.province if place else "", geo=place.geo if place else "",
-                        indicator=code, period=period, value=_value(val, f.unit, unit),
-                        unit=unit, qualifier=qual, status=status,
-                        note=f"candidate; indicator cue: {cue}"))
+                    rows.append(
+                        dict(
+                            obs_id=f"{sid}.p{pno}.{k}",
+                            source_id=source_id,
+                            paragraph=pno,
+                            raw=raw,
+                            province=place.province if place else "",
+                            geo=place.geo if place else "",
+                            indicator=code,
+                            period=period,
+                            value=_value(val, f.unit, unit),
+                            unit=unit,
+                            qualifier=qual,
+                            status=status,
+                            note=f"candidate; indicator cue: {cue}",
+                        )
+                    )
             prev_end = pos = end
         if para_place is not None:
             carry = para_place
@@ -496,7 +569,8 @@ def check_source_id(source_id: str) -> str:
     if source_id and not SOURCE_ID.fullmatch(source_id):
         raise ExtractError(
             f"source id {source_id!r} must start with a letter or digit and hold only letters,"
-            " digits, '.', '_' and '-'")
+            " digits, '.', '_' and '-'"
+        )
     return source_id
 
 
@@ -539,21 +613,28 @@ def read_article(path: Path | str) -> str:
         raise ExtractError(f"article {name} is empty (0 bytes): nothing to extract")
     convert_hint = "convert it to UTF-8, for example: iconv -f {enc} -t UTF-8 {name} > {out}"
     name, out = shlex.quote(name), shlex.quote(f"{path.stem}.utf8.txt")
-    for bom, enc in ((b"\xff\xfe\x00\x00", "UTF-32LE"), (b"\x00\x00\xfe\xff", "UTF-32BE"),
-                     (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE")):
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "UTF-32LE"),
+        (b"\x00\x00\xfe\xff", "UTF-32BE"),
+        (b"\xff\xfe", "UTF-16LE"),
+        (b"\xfe\xff", "UTF-16BE"),
+    ):
         if data.startswith(bom):
-            raise ExtractError(f"article {name} is {enc} (it starts with a {enc[:6]} byte-order"
-                               f" mark), not UTF-8: " + convert_hint.format(enc=enc, name=name,
-                                                                           out=out))
+            raise ExtractError(
+                f"article {name} is {enc} (it starts with a {enc[:6]} byte-order"
+                f" mark), not UTF-8: " + convert_hint.format(enc=enc, name=name, out=out)
+            )
     if b"\x00" in data:
         guess = _utf16_without_bom(data)
         if guess:
             enc = guess
-            raise ExtractError(f"article {name} looks like {enc} without a byte-order mark (every"
-                               " other byte is NUL), not UTF-8: "
-                               + convert_hint.format(enc=enc, name=name, out=out))
-        raise ExtractError(f"article {name} is binary (a NUL byte at offset {data.index(0):,}),"
-                           " not a text file")
+            raise ExtractError(
+                f"article {name} looks like {enc} without a byte-order mark (every"
+                " other byte is NUL), not UTF-8: " + convert_hint.format(enc=enc, name=name, out=out)
+            )
+        raise ExtractError(
+            f"article {name} is binary (a NUL byte at offset {data.index(0):,}), not a text file"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -567,7 +648,8 @@ def read_article(path: Path | str) -> str:
         raise ExtractError(
             f"article {name} is not UTF-8: byte 0x{data[exc.start]:02X} at offset {exc.start:,}"
             f" (line {line}) cannot be read as UTF-8; {guess}; "
-            + convert_hint.format(enc=enc, name=name, out=out)) from None
+            + convert_hint.format(enc=enc, name=name, out=out)
+        ) from None
     if not text.strip():
         raise ExtractError(f"article {name} is blank (only whitespace): nothing to extract")
     return text
@@ -583,8 +665,10 @@ def check_output(out: Path | str, force: bool = False) -> Path:
     out = Path(out)
     target, data = out.resolve(), paths.DATA.resolve()
     if target == data or data in target.parents:
-        raise ExtractError(f"will not write {out}: it is inside the project's data folder {data};"
-                           " write the candidates elsewhere and review them first")
+        raise ExtractError(
+            f"will not write {out}: it is inside the project's data folder {data};"
+            " write the candidates elsewhere and review them first"
+        )
     if target.is_dir():
         raise ExtractError(f"output {out} is a folder: give a file name, such as {out / 'c.csv'}")
     if not target.parent.is_dir():
@@ -645,8 +729,11 @@ def evaluate(candidates: pd.DataFrame, curated: pd.DataFrame) -> dict[str, float
         "place_right": (hit["geo"] == hit["geo_x"]).mean(),
         "indicator_right": (hit["indicator"] == hit["indicator_x"]).mean(),
         "period_right": (hit["period"] == hit["period_x"]).mean(),
-        "all_three_right": ((hit["geo"] == hit["geo_x"]) & (hit["indicator"] == hit["indicator_x"])
-                            & (hit["period"] == hit["period_x"])).mean(),
+        "all_three_right": (
+            (hit["geo"] == hit["geo_x"])
+            & (hit["indicator"] == hit["indicator_x"])
+            & (hit["period"] == hit["period_x"])
+        ).mean(),
         "candidates": len(candidates),
     }
 

@@ -17,8 +17,7 @@ import pandas as pd
 from . import paths
 
 # Okabe-Ito: distinguishable under the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000"]
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 # Half an A4 page: 16 cm of text width, 11 cm tall.
 SIZE_IN = (16 / 2.54, 11 / 2.54)
 LANGS = ("en", "vi")
@@ -61,28 +60,30 @@ def use_style() -> None:
     import matplotlib as mpl
     from cycler import cycler
 
-    mpl.rcParams.update({
-        "figure.figsize": SIZE_IN,
-        "figure.dpi": 100,
-        "savefig.dpi": 300,
-        "font.family": "DejaVu Sans",
-        "axes.prop_cycle": cycler(color=PALETTE),
-        "axes.grid": True,
-        "grid.color": "#DDDDDD",
-        "grid.linewidth": 0.6,
-        "axes.edgecolor": "#888888",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "povlib",  # stable element ids in SVG
-        "svg.fonttype": "none",
-        "pdf.fonttype": 42,
-        "axes.titlesize": 10.5,
-        "axes.labelsize": 9,
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 7.5,
-        "legend.frameon": False,
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": SIZE_IN,
+            "figure.dpi": 100,
+            "savefig.dpi": 300,
+            "font.family": "DejaVu Sans",
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "axes.grid": True,
+            "grid.color": "#DDDDDD",
+            "grid.linewidth": 0.6,
+            "axes.edgecolor": "#888888",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "povlib",  # stable element ids in SVG
+            "svg.fonttype": "none",
+            "pdf.fonttype": 42,
+            "axes.titlesize": 10.5,
+            "axes.labelsize": 9,
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "legend.fontsize": 7.5,
+            "legend.frameon": False,
+        }
+    )
 
 
 def _short(text: str, n: int = 60) -> str:
@@ -94,11 +95,9 @@ def citation(row: pd.Series, lang: str = "en") -> str:
     who = row.get("publisher") or ""
     title = row.get("title") or ""
     if not title:
-        title = t("untitled", lang) + (f" ({row['description'].split(':')[0]})"
-                                       if lang == "en" else "")
+        title = t("untitled", lang) + (f" ({row['description'].split(':')[0]})" if lang == "en" else "")
     date = row.get("date_published")
-    when = (pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date
-            else t("no_date", lang))
+    when = pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date else t("no_date", lang)
     return ", ".join(x for x in (who, f"“{_short(title)}”", when) if x)
 
 
@@ -117,8 +116,11 @@ def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
         return f"{label}: " + "; ".join(citation(meta.loc[i], lang) for i in ids)
     outlets = [o for o in dict.fromkeys(meta.loc[ids, "publisher"]) if o]
     named = ", ".join(outlets[:4]) + (", …" if len(outlets) > 4 else "")
-    return (f"{t('sources', lang)}: {t('n_sources', lang, n=len(ids))}"
-            + (f" ({named})" if named else "") + f"; {t('index', lang)}")
+    return (
+        f"{t('sources', lang)}: {t('n_sources', lang, n=len(ids))}"
+        + (f" ({named})" if named else "")
+        + f"; {t('index', lang)}"
+    )
 
 
 def layout_problems(fig) -> list[str]:
@@ -133,10 +135,20 @@ def layout_problems(fig) -> list[str]:
     for ax in fig.axes:
         if not ax.get_visible():
             continue
-        drawn = ([tick.label1 for axis in (ax.xaxis, ax.yaxis) for tick in axis._update_ticks()]
-                 if ax.axison else [])
-        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label,
-                  *ax.texts, *drawn]
+        drawn = (
+            [tick.label1 for axis in (ax.xaxis, ax.yaxis) for tick in axis._update_ticks()]
+            if ax.axison
+            else []
+        )
+        texts += [
+            ax.title,
+            ax._left_title,
+            ax._right_title,
+            ax.xaxis.label,
+            ax.yaxis.label,
+            *ax.texts,
+            *drawn,
+        ]
         if ax.get_legend() is not None:
             texts += ax.get_legend().get_texts()
     for leg in fig.legends:
@@ -145,26 +157,37 @@ def layout_problems(fig) -> list[str]:
         if not txt.get_visible() or not txt.get_text().strip():
             continue
         box = txt.get_window_extent(renderer)
-        if (box.x0 < canvas.x0 - 1 or box.y0 < canvas.y0 - 1 or box.x1 > canvas.x1 + 1
-                or box.y1 > canvas.y1 + 1):
+        if (
+            box.x0 < canvas.x0 - 1
+            or box.y0 < canvas.y0 - 1
+            or box.x1 > canvas.x1 + 1
+            or box.y1 > canvas.y1 + 1
+        ):
             problems.append(f"text {txt.get_text()[:40]!r} runs outside the figure")
     footer = fig.texts[-1].get_window_extent(renderer) if fig.texts else None
-    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes
-                                   if ax.get_legend() is not None]
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     for leg in legends:
         box = leg.get_window_extent(renderer)
         if footer is not None and box.overlaps(footer):
             problems.append("a legend covers the source footer")
     for leg in fig.legends:
         box = leg.get_window_extent(renderer)
-        if any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes
-               if ax.get_visible()):
+        if any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible()):
             problems.append("a figure legend covers a plot area")
     return problems
 
 
-def save_figure(fig, name: str, *, source_ids, sources: pd.DataFrame, caption: str,
-                notebook: str, lang: str = "en", out_dir: Path | str | None = None) -> list[Path]:
+def save_figure(
+    fig,
+    name: str,
+    *,
+    source_ids,
+    sources: pd.DataFrame,
+    caption: str,
+    notebook: str,
+    lang: str = "en",
+    out_dir: Path | str | None = None,
+) -> list[Path]:
     """Add the source footer and write ``name.png`` (300 dpi), ``.svg`` and ``.pdf``.
 
     ``source_ids`` are the sources of the data drawn (their publisher and date
@@ -197,9 +220,14 @@ def save_figure(fig, name: str, *, source_ids, sources: pd.DataFrame, caption: s
         path = out / f"{name}.{ext}"
         fig.savefig(path, format=ext, metadata=meta[ext])
         written.append(path)
-    record = {"name": name, "caption": caption, "notebook": notebook, "lang": lang,
-              "sources": sorted(set(i for s in source_ids for i in str(s).split(";") if i)),
-              "footer": text}
+    record = {
+        "name": name,
+        "caption": caption,
+        "notebook": notebook,
+        "lang": lang,
+        "sources": sorted(set(i for s in source_ids for i in str(s).split(";") if i)),
+        "footer": text,
+    }
     side = out / f"{name}.json"
     side.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     plt.close(fig)
@@ -216,16 +244,23 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
 
         sources, _ = read_table("sources")
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.json"))]
-    lines = ["# Figures", "",
-             "Generated by `make figures` from the notebooks; do not edit by hand.",
-             "Each figure is written in English (`_en`) and Vietnamese (`_vi`), as PNG (300 dpi),",
-             "SVG (text kept as text) and PDF.", "",
-             "| figure | caption | sources | notebook |", "|---|---|---|---|"]
+    lines = [
+        "# Figures",
+        "",
+        "Generated by `make figures` from the notebooks; do not edit by hand.",
+        "Each figure is written in English (`_en`) and Vietnamese (`_vi`), as PNG (300 dpi),",
+        "SVG (text kept as text) and PDF.",
+        "",
+        "| figure | caption | sources | notebook |",
+        "|---|---|---|---|",
+    ]
     for r in sorted(records, key=lambda r: (r["notebook"], r["name"])):
         cap = r["caption"].replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| [{r['name']}]({r['name']}.png) ([PDF]({r['name']}.pdf), "
-                     f"[SVG]({r['name']}.svg)) | {cap} | {', '.join(r['sources'])} "
-                     f"| `notebooks/{r['notebook']}` |")
+        lines.append(
+            f"| [{r['name']}]({r['name']}.png) ([PDF]({r['name']}.pdf), "
+            f"[SVG]({r['name']}.svg)) | {cap} | {', '.join(r['sources'])} "
+            f"| `notebooks/{r['notebook']}` |"
+        )
     cited = sorted({s for r in records for s in r["sources"]})
     meta = sources.set_index("source_id")
     lines += ["", "## Sources", ""]
@@ -233,11 +268,17 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
         if sid not in meta.index:
             continue
         m = meta.loc[sid]
-        where = (f"<{m['url']}>" if m["url"] else f"`../shared/sources/{m['file']}`")
-        extra = "; ".join(x for x in (
-            f"cites {m['document']}" if m["document"] else "",
-            f"accessed {m['date_accessed']}" if isinstance(m["date_accessed"], str)
-            and m["date_accessed"] else "") if x)
+        where = f"<{m['url']}>" if m["url"] else f"`../shared/sources/{m['file']}`"
+        extra = "; ".join(
+            x
+            for x in (
+                f"cites {m['document']}" if m["document"] else "",
+                f"accessed {m['date_accessed']}"
+                if isinstance(m["date_accessed"], str) and m["date_accessed"]
+                else "",
+            )
+            if x
+        )
         lines.append(f"- `{sid}`: {citation(m)}. {where}" + (f" ({extra})" if extra else ""))
     index = out / "README.md"
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")

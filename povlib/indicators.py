@@ -26,6 +26,7 @@ def _where(cond, a, b):
 
 # --- changes -----------------------------------------------------------------
 
+
 def change_pp(earlier_pct, later_pct):
     """Change of a rate in percentage points: ``later - earlier`` (negative is a fall)."""
     return later_pct - earlier_pct
@@ -63,6 +64,7 @@ def earlier_level_from_rise(later_pct, rise_pp):
 
 # --- counts, rates, totals ---------------------------------------------------
 
+
 def share_pct(part, whole):
     """Part as a percentage of whole (0-100 when part <= whole)."""
     return part / whole * 100
@@ -93,6 +95,7 @@ def relative_pace_from_counts_pct(count_end, fall_count, years):
 
 # --- money -------------------------------------------------------------------
 
+
 def disbursement_ratio_pct(disbursed_bn, plan_bn):
     """Disbursed capital as a percentage of the assigned plan (both billion dong)."""
     return disbursed_bn / plan_bn * 100
@@ -116,11 +119,11 @@ def earlier_balance_bn(later_bn, growth_pct):
 def per_unit(amount, units):
     """Amount per unit (for example billion dong per project); NaN where ``units`` is 0."""
     units = np.asarray(units, dtype=float)
-    return _where(units != 0, np.asarray(amount, dtype=float) / np.where(units != 0, units, 1),
-                  np.nan)
+    return _where(units != 0, np.asarray(amount, dtype=float) / np.where(units != 0, units, 1), np.nan)
 
 
 # --- targets -----------------------------------------------------------------
+
 
 def gap_to_target_pp(current_pct, target_pct):
     """Points still to fall to reach a target rate: ``current - target`` (<= 0: reached)."""
@@ -137,8 +140,7 @@ def on_track(achieved_pace_pp, required_pace_pp_):
     ``"off track"`` where it is not, ``"target reached"`` where nothing is required."""
     achieved = np.asarray(achieved_pace_pp, dtype=float)
     required = np.asarray(required_pace_pp_, dtype=float)
-    out = np.where(required <= 0, "target reached",
-                   np.where(achieved >= required, "on track", "off track"))
+    out = np.where(required <= 0, "target reached", np.where(achieved >= required, "on track", "off track"))
     out = np.where(np.isnan(achieved) | np.isnan(required), "not checkable", out)
     return out if out.shape else str(out)
 
@@ -156,6 +158,7 @@ def years_to_target(current_pct, target_pct, pace_pp_per_year):
 
 
 # --- uncertainty of printed figures -------------------------------------------
+
 
 def bounds(value, qualifier, decimals, step, whole_count=False):
     """Interval (low, high) that a printed figure vouches for.
@@ -175,13 +178,15 @@ def bounds(value, qualifier, decimals, step, whole_count=False):
     half = np.where(np.asarray(whole_count, dtype=bool) & (np.asarray(decimals) == 0), 0.0, half)
     s = np.asarray(step, dtype=float)
     low = np.select(
-        [q == "exact", q == "more than", q == "nearly", q == "about", q == "under",
-         q == "at least"],
-        [v - half, v, v - s, v - s, -np.inf, v], default=v)
+        [q == "exact", q == "more than", q == "nearly", q == "about", q == "under", q == "at least"],
+        [v - half, v, v - s, v - s, -np.inf, v],
+        default=v,
+    )
     high = np.select(
-        [q == "exact", q == "more than", q == "nearly", q == "about", q == "under",
-         q == "at least"],
-        [v + half, v + s, v, v + s, v, np.inf], default=v)
+        [q == "exact", q == "more than", q == "nearly", q == "about", q == "under", q == "at least"],
+        [v + half, v + s, v, v + s, v, np.inf],
+        default=v,
+    )
     return low, high
 
 

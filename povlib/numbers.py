@@ -113,8 +113,7 @@ QUALIFIERS: dict[str, str] = {
     "gần": "nearly",
     "dưới": "under",
 }
-QUALIFIER_CODES = ("exact", "more than", "nearly", "about", "under", "at least",
-                   "range low", "range high")
+QUALIFIER_CODES = ("exact", "more than", "nearly", "about", "under", "at least", "range low", "range high")
 
 MAX_DIGITS = 30
 """Most digits a printed number may have; a longer run is junk, not a figure."""
@@ -201,8 +200,12 @@ _MONEY_WORDS_EN: list[tuple[str, str]] = [
     ("VND", "VND"),
     ("dong", "VND"),
 ]
-_PREFIXED_SCALES_EN = {"trillion": "trillion VND", "billion": "bn VND", "million": "million VND",
-                       "thousand": "thousand VND"}
+_PREFIXED_SCALES_EN = {
+    "trillion": "trillion VND",
+    "billion": "bn VND",
+    "million": "million VND",
+    "thousand": "thousand VND",
+}
 COUNT_WORDS_EN: dict[str, str] = {
     "near-poor households": "households",
     "near poor households": "households",
@@ -239,15 +242,12 @@ _PREFIXED_ALT_EN, _PREFIXED_NAMES_EN = _alternatives(_PREFIXED_SCALES_EN)
 _PER_ALT_EN, _PER_NAMES_EN = _alternatives(w for w, _ in _PER_WORDS_EN)
 _QUALIFIER_EN_RE = re.compile(rf"{_QUAL_ALT_EN}\s+", re.IGNORECASE)
 _VND_PREFIX_RE = re.compile(r"VND\s*(?=[0-9])", re.IGNORECASE)
-_PERCENT_EN_RE = re.compile(rf"(?:\s*%|\s+(?:percentage points?|per cent|percent){_WORD_END})",
-                            re.IGNORECASE)
+_PERCENT_EN_RE = re.compile(rf"(?:\s*%|\s+(?:percentage points?|per cent|percent){_WORD_END})", re.IGNORECASE)
 _COUNT_EN_RE = re.compile(rf"\s+{_COUNT_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_SCALED_COUNT_EN_RE = re.compile(rf"\s+{_SCALE_ALT_EN}\s+{_COUNT_ALT_EN}{_WORD_END}",
-                                 re.IGNORECASE)
+_SCALED_COUNT_EN_RE = re.compile(rf"\s+{_SCALE_ALT_EN}\s+{_COUNT_ALT_EN}{_WORD_END}", re.IGNORECASE)
 _MONEY_EN_RE = re.compile(rf"\s*{_MONEY_ALT_EN}{_WORD_END}", re.IGNORECASE)
 _PREFIXED_SCALE_EN_RE = re.compile(rf"\s*{_PREFIXED_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_BARE_SCALE_EN_RE = re.compile(rf"\s*(thousand|million|billion|trillion){_WORD_END}",
-                               re.IGNORECASE)
+_BARE_SCALE_EN_RE = re.compile(rf"\s*(thousand|million|billion|trillion){_WORD_END}", re.IGNORECASE)
 _PER_EN_RE = re.compile(rf"{_PER_ALT_EN}{_WORD_END}", re.IGNORECASE)
 _MONEY_SCALE_OF_EN = dict(_MONEY_WORDS_EN)
 _PER_NAME_EN = dict(_PER_WORDS_EN)
@@ -321,13 +321,15 @@ def parse_number(token: str, *, text: str | None = None) -> tuple[Decimal, int]:
     shown = _quote(text if text is not None else token)
     digits = len(token) - token.count(".") - token.count(",")
     if digits > MAX_DIGITS:
-        raise FigureError(f"number in {shown} has {digits:,} digits, more than the"
-                          f" {MAX_DIGITS} a figure can have")
+        raise FigureError(
+            f"number in {shown} has {digits:,} digits, more than the {MAX_DIGITS} a figure can have"
+        )
     if _GROUPED.fullmatch(token):
         if token.startswith("0"):
             raise FigureError(
                 f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
-                " a decimal is written with ',' (0,5)")
+                " a decimal is written with ',' (0,5)"
+            )
     elif not _PLAIN.fullmatch(token):
         raise FigureError(
             f"malformed number {_quote(token)} in {shown}: thousands are grouped by '.' in"
@@ -352,8 +354,7 @@ def _step(number: Decimal, decimals: int) -> Decimal:
     return Decimal(10) ** zeros
 
 
-def _read_unit(text: str, pos: int, money_unit: str, start: int
-               ) -> tuple[str, Decimal, int, int]:
+def _read_unit(text: str, pos: int, money_unit: str, start: int) -> tuple[str, Decimal, int, int]:
     """Read the unit at ``pos``.
 
     Returns (unit, factor to apply to the number, new pos, shift), where
@@ -389,8 +390,9 @@ def _read_unit(text: str, pos: int, money_unit: str, start: int
     if m:
         # Press usage writes "2 nghìn" for 2,000 of anything; which thing is a guess.
         raise FigureError(
-            f"{_quote(text[start:m.end()].strip())}: '{m.group(1)}' (thousand) with no noun after"
-            " it is ambiguous; 'nghìn đồng' is money, 'nghìn hộ' households")
+            f"{_quote(text[start : m.end()].strip())}: '{m.group(1)}' (thousand) with no noun after"
+            " it is ambiguous; 'nghìn đồng' is money, 'nghìn hộ' households"
+        )
     m = _AREA_RE.match(text, pos)
     if m:
         return ("ha" if m.group(1) == "ha" else "km2"), Decimal(1), m.end(), 0
@@ -410,13 +412,15 @@ def parse_number_en(token: str, *, text: str | None = None) -> tuple[Decimal, in
     shown = _quote(text if text is not None else token)
     digits = len(token) - token.count(".") - token.count(",")
     if digits > MAX_DIGITS:
-        raise FigureError(f"number in {shown} has {digits:,} digits, more than the"
-                          f" {MAX_DIGITS} a figure can have")
+        raise FigureError(
+            f"number in {shown} has {digits:,} digits, more than the {MAX_DIGITS} a figure can have"
+        )
     if _GROUPED_EN.fullmatch(token):
         if token.startswith("0"):
             raise FigureError(
                 f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
-                " in English a decimal is written with '.' (0.5)")
+                " in English a decimal is written with '.' (0.5)"
+            )
     elif not _PLAIN_EN.fullmatch(token):
         raise FigureError(
             f"malformed number {_quote(token)} in {shown}: in English notation thousands are"
@@ -435,8 +439,9 @@ def _money_en(text: str, end: int, scale: str, money_unit: str) -> tuple[str, De
     return money_unit + per, MONEY_SCALES[scale] / MONEY_SCALES[money_unit], end, 0
 
 
-def _read_unit_en(text: str, pos: int, money_unit: str, start: int, vnd_prefix: bool = False
-                  ) -> tuple[str, Decimal, int, int]:
+def _read_unit_en(
+    text: str, pos: int, money_unit: str, start: int, vnd_prefix: bool = False
+) -> tuple[str, Decimal, int, int]:
     """:func:`_read_unit` for English pages.
 
     ``vnd_prefix``: the currency stood before the number (``VND4,565 billion``), so
@@ -445,8 +450,7 @@ def _read_unit_en(text: str, pos: int, money_unit: str, start: int, vnd_prefix: 
     if vnd_prefix:
         m = _PREFIXED_SCALE_EN_RE.match(text, pos)
         if m:
-            return _money_en(text, m.end(), _PREFIXED_SCALES_EN[_which(m, _PREFIXED_NAMES_EN)],
-                             money_unit)
+            return _money_en(text, m.end(), _PREFIXED_SCALES_EN[_which(m, _PREFIXED_NAMES_EN)], money_unit)
         return _money_en(text, pos, "VND", money_unit)
     m = _PERCENT_EN_RE.match(text, pos)
     if m:
@@ -464,21 +468,22 @@ def _read_unit_en(text: str, pos: int, money_unit: str, start: int, vnd_prefix: 
         return COUNT_WORDS_EN[noun], Decimal(10) ** shift, m.end(), shift
     m = _MONEY_EN_RE.match(text, pos)
     if m:
-        return _money_en(text, m.end(), _MONEY_SCALE_OF_EN[_which(m, _MONEY_NAMES_EN)],
-                         money_unit)
+        return _money_en(text, m.end(), _MONEY_SCALE_OF_EN[_which(m, _MONEY_NAMES_EN)], money_unit)
     m = _BARE_SCALE_EN_RE.match(text, pos)
     if m:
         raise FigureError(
-            f"{_quote(text[start:m.end()].strip())}: '{m.group(1)}' with no unit after it is"
-            " ambiguous; 'billion VND' is money, 'thousand households' a count")
+            f"{_quote(text[start : m.end()].strip())}: '{m.group(1)}' with no unit after it is"
+            " ambiguous; 'billion VND' is money, 'thousand households' a count"
+        )
     m = _AREA_RE.match(text, pos)
     if m:
         return ("ha" if m.group(1) == "ha" else "km2"), Decimal(1), m.end(), 0
     return "", Decimal(1), pos, 0
 
 
-def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str = "vi"
-             ) -> tuple[Figure, int]:
+def parse_at(
+    text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str = "vi"
+) -> tuple[Figure, int]:
     """Parse the figure starting at ``pos`` (qualifier, number, unit); return it and its end.
 
     Text after the figure is left alone, which is what a scanner over an
@@ -496,8 +501,9 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str
         qual_re, quals, qual_words = _QUALIFIER_EN_RE, QUALIFIERS_EN, _QUAL_WORDS_EN
         number, read_unit = parse_number_en, _read_unit_en
     else:
-        raise FigureError(f"unknown language {lang!r} for {_quote(text[pos:pos + 40])};"
-                          f" use one of {list(LANGUAGES)}")
+        raise FigureError(
+            f"unknown language {lang!r} for {_quote(text[pos : pos + 40])}; use one of {list(LANGUAGES)}"
+        )
     qualifier = "exact"
     start = pos
     q = qual_re.match(text, pos)
@@ -511,13 +517,12 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str
             read_unit = partial(_read_unit_en, vnd_prefix=True)
     m = _NUM_RE.match(text, pos)
     if not m:
-        ahead = text[start:start + 40]
+        ahead = text[start : start + 40]
         if pos < len(text) and text[pos].isdecimal():
-            raise FigureError(f"non-ASCII digit {text[pos]!r} in {ahead!r}:"
-                              " only the digits 0-9 are read")
+            raise FigureError(f"non-ASCII digit {text[pos]!r} in {ahead!r}: only the digits 0-9 are read")
         raise FigureError(f"no number at the start of {ahead!r}")
     token = m.group().rstrip(".,")
-    shown = text[start:pos + len(token)]
+    shown = text[start : pos + len(token)]
     first, dec1 = number(token, text=shown)
     pos = m.start() + len(token)
 
@@ -535,34 +540,50 @@ def parse_at(text: str, pos: int = 0, *, money_unit: str = MONEY_UNIT, lang: str
         unit, factor, end, shift = read_unit(text, second_end, money_unit, start)
         printed = max(dec1, dec2)
         lo, hi = first * factor, second * factor
-        fig = Figure(text=text[start:end].strip(), value=float((lo + hi) / 2), unit=unit,
-                     qualifier=qualifier, low=float(lo), high=float(hi), decimals=printed - shift,
-                     step=float(Decimal(10) ** -printed * factor))
+        fig = Figure(
+            text=text[start:end].strip(),
+            value=float((lo + hi) / 2),
+            unit=unit,
+            qualifier=qualifier,
+            low=float(lo),
+            high=float(hi),
+            decimals=printed - shift,
+            step=float(Decimal(10) ** -printed * factor),
+        )
         return fig, end
     if frac:
         den_tok = frac.group(1).rstrip(".,")
         den_end = frac.start(1) + len(den_tok)
         if _YEAR_RE.fullmatch(den_tok) and int(first) <= 12 and not unit1:
-            raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date,"
-                              " not a fraction")
+            raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date, not a fraction")
         den, _ = number(den_tok, text=text[start:den_end])
         unit2, factor2, end, shift2 = read_unit(text, den_end, money_unit, start)
         if den == 0:
             raise FigureError(f"fraction {_quote(text[start:end].strip())} divides by zero")
         if unit1 and unit2 and unit1 != unit2:
-            raise FigureError(f"fraction {_quote(text[start:end])} mixes units {unit1!r} and"
-                              f" {unit2!r}")
+            raise FigureError(f"fraction {_quote(text[start:end])} mixes units {unit1!r} and {unit2!r}")
         unit = unit1 or unit2
         # "106/231 công trình": the one unit, after the denominator, serves both.
         factor, shift = (factor1, shift1) if unit1 else (factor2, shift2)
         den_factor = factor2 if unit2 else factor1
-        fig = Figure(text=text[start:end].strip(), value=float(first * factor), unit=unit,
-                     qualifier=qualifier, denominator=float(den * den_factor),
-                     decimals=dec1 - shift, step=float(_step(first, dec1) * factor))
+        fig = Figure(
+            text=text[start:end].strip(),
+            value=float(first * factor),
+            unit=unit,
+            qualifier=qualifier,
+            denominator=float(den * den_factor),
+            decimals=dec1 - shift,
+            step=float(_step(first, dec1) * factor),
+        )
         return fig, end
-    fig = Figure(text=text[start:after1].strip(), value=float(first * factor1), unit=unit1,
-                 qualifier=qualifier, decimals=dec1 - shift1,
-                 step=float(_step(first, dec1) * factor1))
+    fig = Figure(
+        text=text[start:after1].strip(),
+        value=float(first * factor1),
+        unit=unit1,
+        qualifier=qualifier,
+        decimals=dec1 - shift1,
+        step=float(_step(first, dec1) * factor1),
+    )
     return fig, after1
 
 
@@ -595,8 +616,7 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT, lang: str = "vi") -
         odd = next((ch for ch in rest if ch.isdecimal() and not ch.isascii()), None)
         if odd:
             raise FigureError(f"non-ASCII digit {odd!r} in {shown}: only the digits 0-9 are read")
-        raise FigureError(f"cannot read {_quote(rest)} after the number in {shown}"
-                          " (unknown unit word?)")
+        raise FigureError(f"cannot read {_quote(rest)} after the number in {shown} (unknown unit word?)")
     return fig
 
 
@@ -605,12 +625,10 @@ def parse_in_unit(text: str, unit: str, lang: str = "vi") -> Figure:
     other units parse as :func:`parse_figure` does, money in :data:`MONEY_UNIT`.
     ``lang`` is the notation, ``"vi"`` or ``"en"``."""
     scale = unit.partition("/")[0]
-    return parse_figure(text, money_unit=scale if scale in MONEY_SCALES else MONEY_UNIT,
-                        lang=lang)
+    return parse_figure(text, money_unit=scale if scale in MONEY_SCALES else MONEY_UNIT, lang=lang)
 
 
-def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT, lang: str = "vi"
-                 ) -> pd.DataFrame:
+def parse_series(texts: pd.Series, *, money_unit: str = MONEY_UNIT, lang: str = "vi") -> pd.DataFrame:
     """Parse a Series of figures, all in notation ``lang``; one row per input with the
     :class:`Figure` fields.
 
@@ -677,15 +695,18 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
 
 
 # ASCII digits only, as in parse_number: "1１%" must go to parse_figure and its FigureError.
-_SIMPLE = (r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
-           r"(?P<n>0|[1-9][0-9]{0,2}(?:\.[0-9]{3}){0,4})(?:,(?P<f>[0-9]{1,9}))?"
-           r"(?P<u>%/năm|%| hộ| tỷ đồng)$")
+_SIMPLE = (
+    r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
+    r"(?P<n>0|[1-9][0-9]{0,2}(?:\.[0-9]{3}){0,4})(?:,(?P<f>[0-9]{1,9}))?"
+    r"(?P<u>%/năm|%| hộ| tỷ đồng)$"
+)
 _SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đồng": MONEY_UNIT}
 FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
 
 
-def parse_many(texts: pd.Series, money_units: pd.Series | None = None,
-               langs: pd.Series | str | None = None) -> pd.DataFrame:
+def parse_many(
+    texts: pd.Series, money_units: pd.Series | None = None, langs: pd.Series | str | None = None
+) -> pd.DataFrame:
     """Parse many figures; one row per input (same index) with the :class:`Figure` fields
     and ``error`` (the :class:`FigureError` message, or ``""``).  Never raises.
 
@@ -699,15 +720,19 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None,
     distinct (text, money unit, language).
     """
     texts = pd.Series(texts, dtype="str")
-    money = (pd.Series(MONEY_UNIT, index=texts.index, dtype="str") if money_units is None
-             else pd.Series(money_units, index=texts.index, dtype="str"))
-    lang = (pd.Series("vi" if langs is None else langs, index=texts.index, dtype="str")
-            if langs is None or isinstance(langs, str)
-            else pd.Series(langs, index=texts.index, dtype="str"))
+    money = (
+        pd.Series(MONEY_UNIT, index=texts.index, dtype="str")
+        if money_units is None
+        else pd.Series(money_units, index=texts.index, dtype="str")
+    )
+    lang = (
+        pd.Series("vi" if langs is None else langs, index=texts.index, dtype="str")
+        if langs is None or isinstance(langs, str)
+        else pd.Series(langs, index=texts.index, dtype="str")
+    )
     keys = pd.DataFrame({"text": texts, "money": money, "lang": lang}).drop_duplicates()
     m = keys["text"].str.extract(_SIMPLE)
-    fast = (m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT))
-            & (keys["lang"] == "vi"))
+    fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT)) & (keys["lang"] == "vi")
     f = m[fast]
     whole = f["n"].str.replace(".", "", regex=False)
     frac = f["f"].fillna("")
@@ -716,11 +741,20 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None,
     zeros = whole.str.len() - whole.str.rstrip("0").str.len()
     int_step = np.where(pd.to_numeric(whole) < 100, 1.0, 10.0 ** zeros.to_numpy())
     step = np.where(dec > 0, 10.0 ** -dec.to_numpy(dtype=float), int_step)
-    quick = pd.DataFrame({
-        "value": value.astype(float), "unit": f["u"].map(_SIMPLE_UNITS),
-        "qualifier": f["q"].map(QUALIFIERS).fillna("exact"), "decimals": dec.astype(int),
-        "step": step, "low": np.nan, "high": np.nan, "denominator": np.nan, "error": ""},
-        index=f.index)
+    quick = pd.DataFrame(
+        {
+            "value": value.astype(float),
+            "unit": f["u"].map(_SIMPLE_UNITS),
+            "qualifier": f["q"].map(QUALIFIERS).fillna("exact"),
+            "decimals": dec.astype(int),
+            "step": step,
+            "low": np.nan,
+            "high": np.nan,
+            "denominator": np.nan,
+            "error": "",
+        },
+        index=f.index,
+    )
     slow_rows = []
     for i, (text, mu, lg) in keys.loc[~fast, ["text", "money", "lang"]].iterrows():
         try:
@@ -729,10 +763,12 @@ def parse_many(texts: pd.Series, money_units: pd.Series | None = None,
         except FigureError as exc:
             slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
     slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i")
-    table = pd.concat([quick, slow.astype({c: float for c in ("value", "step", "low", "high",
-                                                            "denominator")})])
+    table = pd.concat(
+        [quick, slow.astype({c: float for c in ("value", "step", "low", "high", "denominator")})]
+    )
     table = pd.concat([keys.loc[table.index], table], axis=1)
     out = pd.DataFrame({"text": texts, "money": money, "lang": lang}).merge(
-        table, on=["text", "money", "lang"], how="left", validate="many_to_one")
+        table, on=["text", "money", "lang"], how="left", validate="many_to_one"
+    )
     out.index = texts.index
     return out[[*FIELDS, "error"]]

@@ -21,9 +21,27 @@ from ._callable import make_callable
 from .tables import Dataset, with_bounds
 
 KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
-COLUMNS = [*KEY, "value", "low", "high", "unit", "qualifier", "status", "source_id", "obs_id",
-           "n_obs", "alternatives", "derived", "basis", "kind", "start", "end", "month",
-           "years", "end_date"]
+COLUMNS = [
+    *KEY,
+    "value",
+    "low",
+    "high",
+    "unit",
+    "qualifier",
+    "status",
+    "source_id",
+    "obs_id",
+    "n_obs",
+    "alternatives",
+    "derived",
+    "basis",
+    "kind",
+    "start",
+    "end",
+    "month",
+    "years",
+    "end_date",
+]
 
 
 @dataclass
@@ -81,11 +99,13 @@ class Panel:
         order = frame.assign(
             _g=frame["geo"].map(self.places["order"]).astype(float),
             _i=frame["indicator"].map(self.indicators["order"]).astype(float)
-            if "indicator" in frame else 0.0)
-        by = ["_g", "geo", "_i"] + [c for c in ("end_date", "period", "standard", "role", "bound")
-                                    if c in frame]
-        return order.sort_values(by, kind="stable").drop(columns=["_g", "_i"]).reset_index(
-            drop=True)
+            if "indicator" in frame
+            else 0.0,
+        )
+        by = ["_g", "geo", "_i"] + [
+            c for c in ("end_date", "period", "standard", "role", "bound") if c in frame
+        ]
+        return order.sort_values(by, kind="stable").drop(columns=["_g", "_i"]).reset_index(drop=True)
 
 
 def _lang(lang: str) -> str:

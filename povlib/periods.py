@@ -36,16 +36,29 @@ def parse(periods: pd.Series) -> pd.DataFrame:
     a = pd.to_numeric(m["a"], errors="coerce").astype("Int64")
     b = pd.to_numeric(m["b"], errors="coerce").astype("Int64")
     month = pd.to_numeric(m["m"], errors="coerce").astype("Int64")
-    kind = np.select([~parts, b.notna().to_numpy(dtype=bool), month.notna().to_numpy(dtype=bool)],
-                     ["", "span", "month"], default="year")
+    kind = np.select(
+        [~parts, b.notna().to_numpy(dtype=bool), month.notna().to_numpy(dtype=bool)],
+        ["", "span", "month"],
+        default="year",
+    )
     end = b.fillna(a)
     years = (end - a).where(kind == "span", 1).where((kind != "month") & (kind != ""))
     end_month = month.fillna(12).where(a.notna())
-    end_date = (pd.to_datetime(
+    end_date = pd.to_datetime(
         pd.DataFrame({"year": end.astype("float"), "month": end_month.astype("float"), "day": 1}),
-        errors="coerce") + pd.offsets.MonthEnd(0))
-    return pd.DataFrame({"kind": kind, "start": a, "end": end, "month": month,
-                         "years": years.astype("Int64"), "end_date": end_date}, index=s.index)
+        errors="coerce",
+    ) + pd.offsets.MonthEnd(0)
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "start": a,
+            "end": end,
+            "month": month,
+            "years": years.astype("Int64"),
+            "end_date": end_date,
+        },
+        index=s.index,
+    )
 
 
 def span(start, end) -> pd.Series:

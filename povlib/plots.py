@@ -35,8 +35,9 @@ def _text(value, lang: str) -> str:
     return value[lang] if isinstance(value, dict) else str(value)
 
 
-def render(draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], caption,
-           notebook: str, langs=LANGS):
+def render(
+    draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], caption, notebook: str, langs=LANGS
+):
     """Draw ``draw(lang) -> Figure`` for each language, save, return the first's PNG.
 
     ``caption`` is a text or a ``{"en": ..., "vi": ...}`` mapping.
@@ -48,8 +49,15 @@ def render(draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], ca
     ids = list(source_ids)
     for lang in langs:
         fig = draw(lang)
-        paths = save_figure(fig, f"{name}_{lang}", source_ids=ids, sources=p.ds.sources,
-                            caption=_text(caption, lang), notebook=notebook, lang=lang)
+        paths = save_figure(
+            fig,
+            f"{name}_{lang}",
+            source_ids=ids,
+            sources=p.ds.sources,
+            caption=_text(caption, lang),
+            notebook=notebook,
+            lang=lang,
+        )
         plt.close(fig)
         first = first or paths[0]
     return _image(first)
@@ -61,8 +69,11 @@ def _places_label(p: Panel, places, lang: str) -> str:
 
 def _years_label(frame: pd.DataFrame) -> str:
     years = frame["end_date"].dt.year.dropna()
-    return "" if years.empty else (f"{years.min()}" if years.min() == years.max()
-                                   else f"{years.min()}-{years.max()}")
+    return (
+        ""
+        if years.empty
+        else (f"{years.min()}" if years.min() == years.max() else f"{years.min()}-{years.max()}")
+    )
 
 
 def _mark(ax, x, y, status, derived, colour, role="outcome"):
@@ -75,19 +86,19 @@ def _mark(ax, x, y, status, derived, colour, role="outcome"):
     settled = np.isin(status, SETTLED) & ~derived
     ax.scatter(x[settled], y[settled], s=28, color=colour, zorder=3)
     est = ~np.isin(status, SETTLED) & ~derived
-    ax.scatter(x[est], y[est], s=34, facecolors="white", edgecolors=colour, linewidths=1.3,
-               zorder=3)
+    ax.scatter(x[est], y[est], s=34, facecolors="white", edgecolors=colour, linewidths=1.3, zorder=3)
     ax.scatter(x[derived], y[derived], marker="x", s=30, color=colour, zorder=3)
 
 
 def _legend_marks(ax, lang: str, extra=()):
     from matplotlib.lines import Line2D
 
-    handles = [Line2D([], [], marker="o", ls="", color="#555555", label=t("reported", lang)),
-               Line2D([], [], marker="o", ls="", mfc="white", mec="#555555",
-                      label=t("estimate", lang)),
-               Line2D([], [], marker="x", ls="", color="#555555", label=t("derived", lang)),
-               *extra]
+    handles = [
+        Line2D([], [], marker="o", ls="", color="#555555", label=t("reported", lang)),
+        Line2D([], [], marker="o", ls="", mfc="white", mec="#555555", label=t("estimate", lang)),
+        Line2D([], [], marker="x", ls="", color="#555555", label=t("derived", lang)),
+        *extra,
+    ]
     return handles
 
 
@@ -106,11 +117,9 @@ def _breaks(ax, frame: pd.DataFrame, x: str, lang: str, p: Panel):
     from matplotlib.lines import Line2D
 
     extra = []
-    stds = frame[frame["standard"] != ""].groupby("standard")[x].agg(["min", "max"]).sort_values(
-        "min")
+    stds = frame[frame["standard"] != ""].groupby("standard")[x].agg(["min", "max"]).sort_values("min")
     if len(stds) > 1:
-        for (_, a), (_, b) in zip(stds.iloc[:-1].iterrows(), stds.iloc[1:].iterrows(),
-                                  strict=True):
+        for (_, a), (_, b) in zip(stds.iloc[:-1].iterrows(), stds.iloc[1:].iterrows(), strict=True):
             pos = a["max"] + (b["min"] - a["max"]) / 2
             ax.axvline(pos, color="#777777", ls=":", lw=1)
         extra.append(Line2D([], [], color="#777777", ls=":", label=t("standard_break", lang)))
@@ -124,8 +133,18 @@ def _breaks(ax, frame: pd.DataFrame, x: str, lang: str, p: Panel):
     return extra
 
 
-def levels(p: Panel, indicators, places, *, name: str, notebook: str, caption,
-           years=None, title=None, ncols: int | None = None):
+def levels(
+    p: Panel,
+    indicators,
+    places,
+    *,
+    name: str,
+    notebook: str,
+    caption,
+    years=None,
+    title=None,
+    ncols: int | None = None,
+):
     """Yearly levels, one panel per place, one line per indicator (e.g. poor and near-poor
     rates), markers by status; estimates hollow, implied values crossed, targets starred.
 
@@ -135,8 +154,12 @@ def levels(p: Panel, indicators, places, *, name: str, notebook: str, caption,
     import matplotlib.pyplot as plt
 
     indicators = [indicators] if isinstance(indicators, str) else list(indicators)
-    t_all = p.table[p.table["indicator"].isin(indicators) & p.table["geo"].isin(places)
-                    & (p.table["bound"] == "point") & p.table["kind"].isin(["year"])]
+    t_all = p.table[
+        p.table["indicator"].isin(indicators)
+        & p.table["geo"].isin(places)
+        & (p.table["bound"] == "point")
+        & p.table["kind"].isin(["year"])
+    ]
     t_all = t_all.assign(year=t_all["end"].astype(float))
     if years is not None:
         t_all = t_all[t_all["year"].between(*years)]
@@ -153,18 +176,25 @@ def levels(p: Panel, indicators, places, *, name: str, notebook: str, caption,
             for i, code in enumerate(indicators):
                 s = g[g["indicator"] == code]
                 colour = PALETTE[i % len(PALETTE)]
-                _series_lines(ax, s[s["role"] == "outcome"], "year", colour,
-                              p.label(code, lang))
+                _series_lines(ax, s[s["role"] == "outcome"], "year", colour, p.label(code, lang))
                 tg = s[s["role"] == "target"]
                 _mark(ax, tg["year"], tg["value"], tg["status"], tg["derived"], colour, "target")
             marks |= {h.get_label(): h for h in _breaks(ax, g, "year", lang, p)}
             ax.set_title(p.name(geo, lang), fontsize=9)
-            lo, hi = (years if years is not None else (t_all["year"].min(), t_all["year"].max()))
+            lo, hi = years if years is not None else (t_all["year"].min(), t_all["year"].max())
             ax.set_xlim(lo - 0.5, hi + 0.5)
             ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))
             if not len(g):
-                ax.text(0.5, 0.5, t("no_figure", lang), transform=ax.transAxes, ha="center",
-                        va="center", fontsize=8, color="#777777")
+                ax.text(
+                    0.5,
+                    0.5,
+                    t("no_figure", lang),
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="#777777",
+                )
         spare = list(axes.flat)[n:]
         for ax in spare:
             ax.axis("off")
@@ -173,33 +203,40 @@ def levels(p: Panel, indicators, places, *, name: str, notebook: str, caption,
         axes[0, 0].set_ylabel(f"{unit}")
         from matplotlib.lines import Line2D
 
-        line_handles = [Line2D([], [], color=PALETTE[i % len(PALETTE)], label=p.label(c, lang))
-                        for i, c in enumerate(indicators)]
+        line_handles = [
+            Line2D([], [], color=PALETTE[i % len(PALETTE)], label=p.label(c, lang))
+            for i, c in enumerate(indicators)
+        ]
         star = [Line2D([], [], marker="*", ls="", color="#555555", ms=9, label=t("target", lang))]
         handles = line_handles + _legend_marks(ax, lang, star + list(marks.values()))
         if spare:  # an empty panel holds the legend
             spare[0].legend(handles=handles, loc="center", fontsize=7)
         else:
             fig.legend(handles=handles, loc="outside lower center", ncol=3)
-        head = _text(title, lang) if title else (
-            " / ".join(p.label(c, lang) for c in indicators) + f", {_years_label(t_all)}")
+        head = (
+            _text(title, lang)
+            if title
+            else (" / ".join(p.label(c, lang) for c in indicators) + f", {_years_label(t_all)}")
+        )
         fig.suptitle(head, fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=t_all["source_id"], caption=caption,
-                  notebook=notebook)
+    return render(draw, name, p=p, source_ids=t_all["source_id"], caption=caption, notebook=notebook)
 
 
-def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, caption,
-              title=None):
+def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, caption, title=None):
     """An indicator measured at dates (a stock such as outstanding credit, or a
     cumulative ratio), one line per place on a time axis; gaps between dates are not
     filled in, points are marked by status."""
     import matplotlib.pyplot as plt
 
-    s = p.table[(p.table["indicator"] == indicator) & p.table["geo"].isin(places)
-                & (p.table["bound"] == "point") & (p.table["role"] == "outcome")
-                & p.table["end_date"].notna()]
+    s = p.table[
+        (p.table["indicator"] == indicator)
+        & p.table["geo"].isin(places)
+        & (p.table["bound"] == "point")
+        & (p.table["role"] == "outcome")
+        & p.table["end_date"].notna()
+    ]
 
     def draw(lang):
         fig, ax = plt.subplots()
@@ -217,19 +254,17 @@ def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, cap
         extra = _breaks(ax, s, "end_date", lang, p)
         ax.set_ylabel(p.unit(indicator))
         ax.set_ylim(bottom=0)
-        ax.set_title(_text(title, lang) if title else
-                     f"{p.label(indicator, lang)}, {_years_label(s)}")
-        ax.legend(handles=handles + _legend_marks(ax, lang, extra), loc="upper left",
-                  ncol=2)
+        ax.set_title(_text(title, lang) if title else f"{p.label(indicator, lang)}, {_years_label(s)}")
+        ax.legend(handles=handles + _legend_marks(ax, lang, extra), loc="upper left", ncol=2)
         fig.autofmt_xdate()
         return fig
 
-    return render(draw, name, p=p, source_ids=s["source_id"], caption=caption,
-                  notebook=notebook)
+    return render(draw, name, p=p, source_ids=s["source_id"], caption=caption, notebook=notebook)
 
 
-def heatmap(matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: str, caption,
-            title, row_labels=None):
+def heatmap(
+    matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: str, caption, title, row_labels=None
+):
     """A count matrix as a grid; zero cells are left blank and shaded, a visible gap.
 
     ``row_labels``: ``{lang: list}`` of labels for the rows (default: the index).
@@ -244,8 +279,15 @@ def heatmap(matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: 
         ax.imshow(np.zeros_like(values), cmap="Greys", vmin=0, vmax=10, aspect="auto")
         ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(values.max(), 1) * 1.3, aspect="auto")
         for (r, c), v in np.ndenumerate(values):
-            ax.text(c, r, f"{v:g}" if v > 0 else "–", ha="center", va="center", fontsize=7,
-                    color="#222222" if v > 0 else "#999999")
+            ax.text(
+                c,
+                r,
+                f"{v:g}" if v > 0 else "–",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#222222" if v > 0 else "#999999",
+            )
         labels = row_labels[lang] if row_labels else [str(i) for i in matrix.index]
         ax.set_yticks(range(len(matrix.index)), labels)
         ax.set_xticks(range(len(matrix.columns)), [str(c) for c in matrix.columns], rotation=45)
@@ -256,8 +298,22 @@ def heatmap(matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def bars(frame: pd.DataFrame, *, p: Panel, x: str, y: str, hue: str, name: str,
-         notebook: str, caption, title, ylabel, source_ids, labels=None, reference=None):
+def bars(
+    frame: pd.DataFrame,
+    *,
+    p: Panel,
+    x: str,
+    y: str,
+    hue: str,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    ylabel,
+    source_ids,
+    labels=None,
+    reference=None,
+):
     """Grouped bars of ``y`` by ``x`` and ``hue`` (e.g. error by province and method).
 
     ``labels``: ``{lang: {value: label}}`` for hue values; ``reference``: a list of
@@ -273,11 +329,15 @@ def bars(frame: pd.DataFrame, *, p: Panel, x: str, y: str, hue: str, name: str,
         for j, h in enumerate(hues):
             sub = frame[frame[hue] == h].set_index(x).reindex(xs)
             lab = labels[lang].get(h, h) if labels else h
-            ax.bar(np.arange(len(xs)) + (j - (len(hues) - 1) / 2) * width, sub[y], width,
-                   color=PALETTE[j % len(PALETTE)], label=lab)
+            ax.bar(
+                np.arange(len(xs)) + (j - (len(hues) - 1) / 2) * width,
+                sub[y],
+                width,
+                color=PALETTE[j % len(PALETTE)],
+                label=lab,
+            )
         for k, (value, text) in enumerate(reference or []):
-            ax.axhline(value, color=PALETTE[(k + 3) % len(PALETTE)], ls="--", lw=1,
-                       label=_text(text, lang))
+            ax.axhline(value, color=PALETTE[(k + 3) % len(PALETTE)], ls="--", lw=1, label=_text(text, lang))
         ax.set_xticks(range(len(xs)), [str(v) for v in xs])
         ax.set_ylabel(_text(ylabel, lang))
         ax.set_title(_text(title, lang))
@@ -287,9 +347,20 @@ def bars(frame: pd.DataFrame, *, p: Panel, x: str, y: str, hue: str, name: str,
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def projection(frame: pd.DataFrame, observed: pd.DataFrame, *, p: Panel, name: str,
-               notebook: str, caption, title, unit: str, source_ids, estimates=None,
-               method_labels=None):
+def projection(
+    frame: pd.DataFrame,
+    observed: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    unit: str,
+    source_ids,
+    estimates=None,
+    method_labels=None,
+):
     """Observed levels, projections by several methods and a prediction interval.
 
     ``frame``: year, method, value, pi_low, pi_high (interval may be NaN);
@@ -300,8 +371,7 @@ def projection(frame: pd.DataFrame, observed: pd.DataFrame, *, p: Panel, name: s
 
     def draw(lang):
         fig, ax = plt.subplots()
-        ax.plot(observed["year"], observed["value"], "o-", color="#333333",
-                label=t("reported", lang))
+        ax.plot(observed["year"], observed["value"], "o-", color="#333333", label=t("reported", lang))
         for j, m in enumerate(methods):
             f = frame[frame["method"] == m]
             colour = PALETTE[(j + 1) % len(PALETTE)]
@@ -309,12 +379,25 @@ def projection(frame: pd.DataFrame, observed: pd.DataFrame, *, p: Panel, name: s
             ax.plot(f["year"], f["value"], "--", color=colour, label=lab)
             band = f.dropna(subset=["pi_low"])
             if len(band):
-                ax.fill_between(band["year"], band["pi_low"], band["pi_high"], color=colour,
-                                alpha=0.15, label=f"{lab}: {t('interval', lang)}")
+                ax.fill_between(
+                    band["year"],
+                    band["pi_low"],
+                    band["pi_high"],
+                    color=colour,
+                    alpha=0.15,
+                    label=f"{lab}: {t('interval', lang)}",
+                )
         if estimates is not None and len(estimates):
-            ax.scatter(estimates["year"], estimates["value"], s=40, facecolors="white",
-                       edgecolors=PALETTE[3], linewidths=1.3, zorder=4,
-                       label=t("estimate", lang))
+            ax.scatter(
+                estimates["year"],
+                estimates["value"],
+                s=40,
+                facecolors="white",
+                edgecolors=PALETTE[3],
+                linewidths=1.3,
+                zorder=4,
+                label=t("estimate", lang),
+            )
         ax.axhline(0, color="#999999", lw=0.8)
         ax.set_ylabel(unit)
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
@@ -332,9 +415,16 @@ def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption
     from .audit import label
 
     order = ["consistent", "within rounding", "inconsistent", "not checkable"]
-    words = {"en": dict(zip(order, order, strict=True)),
-             "vi": dict(zip(order, ["khớp", "khớp trong sai số làm tròn", "không khớp",
-                                    "không kiểm tra được"], strict=True))}
+    words = {
+        "en": dict(zip(order, order, strict=True)),
+        "vi": dict(
+            zip(
+                order,
+                ["khớp", "khớp trong sai số làm tròn", "không khớp", "không kiểm tra được"],
+                strict=True,
+            )
+        ),
+    }
     ct = pd.crosstab(table["check"], table["verdict"]).reindex(columns=order, fill_value=0)
     ids = sorted({i.split(".")[0] for ids in table["obs_ids"] for i in ids.split(";") if i})
     src = p.obs.set_index("obs_id")["source_id"]
@@ -346,8 +436,7 @@ def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption
         left = np.zeros(len(ct))
         colours = [PALETTE[2], PALETTE[6], PALETTE[3], "#BBBBBB"]
         for v, colour in zip(order, colours, strict=True):
-            ax.barh(range(len(ct)), ct[v], left=left, color=colour, label=words[lang][v],
-                    height=0.7)
+            ax.barh(range(len(ct)), ct[v], left=left, color=colour, label=words[lang][v], height=0.7)
             left += ct[v].to_numpy()
         ax.set_yticks(range(len(ct)), [label(c, lang) for c in ct.index])
         ax.set_xlabel(t("checks", lang))

@@ -21,10 +21,16 @@ import pandas as pd
 
 METHODS = ("linear", "relative", "last_pace")
 METHOD_LABELS = {
-    "en": {"linear": "straight line (points per year)", "relative": "constant relative fall",
-           "last_pace": "last observed pace"},
-    "vi": {"linear": "đường thẳng (điểm % mỗi năm)", "relative": "giảm tương đối không đổi",
-           "last_pace": "tốc độ gần nhất"},
+    "en": {
+        "linear": "straight line (points per year)",
+        "relative": "constant relative fall",
+        "last_pace": "last observed pace",
+    },
+    "vi": {
+        "linear": "đường thẳng (điểm % mỗi năm)",
+        "relative": "giảm tương đối không đổi",
+        "last_pace": "tốc độ gần nhất",
+    },
 }
 
 
@@ -49,9 +55,14 @@ def project(years, values, to_years, method: str, alpha: float = 0.05) -> pd.Dat
     nan = np.full(len(to), np.nan)
     if method == "last_pace":
         pace = (values[-1] - values[-2]) / (years[-1] - years[-2])
-        return pd.DataFrame({"year": to.astype(int),
-                             "value": np.maximum(values[-1] + pace * (to - years[-1]), 0),
-                             "pi_low": nan, "pi_high": nan})
+        return pd.DataFrame(
+            {
+                "year": to.astype(int),
+                "value": np.maximum(values[-1] + pace * (to - years[-1]), 0),
+                "pi_low": nan,
+                "pi_high": nan,
+            }
+        )
     if method not in ("linear", "relative"):
         raise ValueError(f"unknown method {method!r}; use one of {METHODS}")
     y = values if method == "linear" else np.log(values)
@@ -85,11 +96,33 @@ def backtest(series: pd.DataFrame, methods=METHODS, min_points: int = 2) -> pd.D
                 if m == "relative" and (values[:k] <= 0).any():
                     continue
                 f = project(years[:k], values[:k], [years[k]], m).iloc[0]
-                rows.append(dict(geo=geo, origin=int(years[k - 1]), target_year=int(years[k]),
-                                 method=m, n_points=k, projected=f["value"], actual=values[k],
-                                 pi_low=f["pi_low"], pi_high=f["pi_high"]))
-    out = pd.DataFrame(rows, columns=["geo", "origin", "target_year", "method", "n_points",
-                                      "projected", "actual", "pi_low", "pi_high"])
+                rows.append(
+                    dict(
+                        geo=geo,
+                        origin=int(years[k - 1]),
+                        target_year=int(years[k]),
+                        method=m,
+                        n_points=k,
+                        projected=f["value"],
+                        actual=values[k],
+                        pi_low=f["pi_low"],
+                        pi_high=f["pi_high"],
+                    )
+                )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "geo",
+            "origin",
+            "target_year",
+            "method",
+            "n_points",
+            "projected",
+            "actual",
+            "pi_low",
+            "pi_high",
+        ],
+    )
     out["error"] = out["projected"] - out["actual"]
     inside = (out["actual"] >= out["pi_low"]) & (out["actual"] <= out["pi_high"])
     out["inside"] = inside.astype("boolean").mask(out["pi_low"].isna())
@@ -98,12 +131,16 @@ def backtest(series: pd.DataFrame, methods=METHODS, min_points: int = 2) -> pd.D
 
 def scores(bt: pd.DataFrame) -> pd.DataFrame:
     """Mean absolute error (points) and count of tests per geo and method, and overall."""
-    per = bt.groupby(["geo", "method"]).agg(tests=("error", "size"),
-                                            mae=("error", lambda e: e.abs().mean()),
-                                            bias=("error", "mean")).reset_index()
-    overall = bt.groupby("method").agg(tests=("error", "size"),
-                                       mae=("error", lambda e: e.abs().mean()),
-                                       bias=("error", "mean")).reset_index()
+    per = (
+        bt.groupby(["geo", "method"])
+        .agg(tests=("error", "size"), mae=("error", lambda e: e.abs().mean()), bias=("error", "mean"))
+        .reset_index()
+    )
+    overall = (
+        bt.groupby("method")
+        .agg(tests=("error", "size"), mae=("error", lambda e: e.abs().mean()), bias=("error", "mean"))
+        .reset_index()
+    )
     return pd.concat([per, overall.assign(geo="all")], ignore_index=True)
 
 
@@ -113,10 +150,24 @@ def estimate_errors(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     in the indicator's unit (points for a rate)."""
     o = obs[(obs["indicator"] == indicator) & (obs["qualifier"].isin(["exact", "about"]))]
     est = o[o["status"].isin(["estimate", "preliminary"])]
-    settled = (o[o["status"].isin(["approved", "reported"])]
-               .assign(_r=lambda d: d["status"].map({"approved": 0, "reported": 1}))
-               .sort_values(["_r", "obs_id"]).drop_duplicates(["geo", "period", "standard"]))
+    settled = (
+        o[o["status"].isin(["approved", "reported"])]
+        .assign(_r=lambda d: d["status"].map({"approved": 0, "reported": 1}))
+        .sort_values(["_r", "obs_id"])
+        .drop_duplicates(["geo", "period", "standard"])
+    )
     m = est.merge(settled, on=["geo", "period", "standard"], suffixes=("_est", ""))
-    return (m.assign(error=m["value_est"] - m["value"])
-            [["geo", "period", "standard", "value_est", "status_est", "obs_id_est", "value",
-              "status", "obs_id", "error"]].reset_index(drop=True))
+    return m.assign(error=m["value_est"] - m["value"])[
+        [
+            "geo",
+            "period",
+            "standard",
+            "value_est",
+            "status_est",
+            "obs_id_est",
+            "value",
+            "status",
+            "obs_id",
+            "error",
+        ]
+    ].reset_index(drop=True)

@@ -43,8 +43,10 @@ def _suggest(what: str, given, valid: list[str]) -> QueryError:
     close = difflib.get_close_matches(_fold(given), [_fold(v) for v in valid], n=3, cutoff=0.5)
     folded = {_fold(v): v for v in valid}
     hint = (" Did you mean " + ", ".join(repr(folded[c]) for c in close) + "?") if close else ""
-    return QueryError(f"unknown {what} {given!r}.{hint} Valid: {', '.join(sorted(valid)[:12])}"
-                      + (" ..." if len(valid) > 12 else ""))
+    return QueryError(
+        f"unknown {what} {given!r}.{hint} Valid: {', '.join(sorted(valid)[:12])}"
+        + (" ..." if len(valid) > 12 else "")
+    )
 
 
 def _panel(source) -> Panel:
@@ -94,8 +96,16 @@ def resolve_years(years) -> list[int]:
     return out
 
 
-def series(indicator: str, places=None, years=None, *, standard: str | None = None,
-           role: str = "outcome", derived: bool = True, data=None) -> pd.DataFrame:
+def series(
+    indicator: str,
+    places=None,
+    years=None,
+    *,
+    standard: str | None = None,
+    role: str = "outcome",
+    derived: bool = True,
+    data=None,
+) -> pd.DataFrame:
     """One indicator as a tidy table: place, period, value, unit, status, standard, sources.
 
     ``places``: ids or names (default: every place with a figure); ``years``:
@@ -118,8 +128,10 @@ def series(indicator: str, places=None, years=None, *, standard: str | None = No
         have = set(t["end"].dropna().astype(int))
         missing = [y for y in ys if y not in have]
         if len(missing) == len(ys):
-            raise QueryError(f"{code} has no {role} for year(s) {ys} at the places asked;"
-                             f" years with figures: {sorted(have)}")
+            raise QueryError(
+                f"{code} has no {role} for year(s) {ys} at the places asked;"
+                f" years with figures: {sorted(have)}"
+            )
         t = t[t["end"].isin(ys)]
     if standard is not None:
         stds = sorted(set(p.ds.observations["standard"]) - {""})
@@ -128,15 +140,34 @@ def series(indicator: str, places=None, years=None, *, standard: str | None = No
         t = t[t["standard"] == standard]
     if t.empty:
         raise QueryError(f"no {role} of {code} for the places, years and standard asked")
-    out = t.assign(place=p.names(t["geo"]), unit=p.unit(code),
-                   sources=t["source_id"])
-    return out[["geo", "place", "indicator", "period", "standard", "value", "low", "high",
-                "unit", "status", "qualifier", "derived", "basis", "sources", "obs_id",
-                "alternatives", "bound", "end_date"]].reset_index(drop=True)
+    out = t.assign(place=p.names(t["geo"]), unit=p.unit(code), sources=t["source_id"])
+    return out[
+        [
+            "geo",
+            "place",
+            "indicator",
+            "period",
+            "standard",
+            "value",
+            "low",
+            "high",
+            "unit",
+            "status",
+            "qualifier",
+            "derived",
+            "basis",
+            "sources",
+            "obs_id",
+            "alternatives",
+            "bound",
+            "end_date",
+        ]
+    ].reset_index(drop=True)
 
 
-def coverage(data=None, *, families: dict | None = None, themes=None, places=None, years=None,
-             level: str | None = None) -> pd.DataFrame:
+def coverage(
+    data=None, *, families: dict | None = None, themes=None, places=None, years=None, level: str | None = None
+) -> pd.DataFrame:
     """What is printed: one row per place and indicator family, one column per year.
 
     Each cell counts the distinct sources that print an outcome (not a target)
@@ -161,15 +192,25 @@ def coverage(data=None, *, families: dict | None = None, themes=None, places=Non
             resolve_indicator(p, c)
     code_fam = {c: f for f, codes in fam.items() for c in codes}
     geo = p.ds.geography
-    geos = (resolve_places(p, places) if places is not None else
-            list(geo.loc[geo["level"] == level, "geo_id"]) if level else list(geo["geo_id"]))
-    o = p.obs.assign(year=pd.to_numeric(p.obs["period"].str.extract(r"(\d{4})(?:-(?:\d\d))?$")[0],
-                                        errors="coerce"),
-                     family=p.obs["indicator"].map(code_fam))
-    o = o[o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"])
-          & o["year"].notna()]
-    span: list[int] = ([int(o["year"].min()), int(o["year"].max())] if len(o) else [0, -1]) \
-        if years is None else resolve_years(years)
+    geos = (
+        resolve_places(p, places)
+        if places is not None
+        else list(geo.loc[geo["level"] == level, "geo_id"])
+        if level
+        else list(geo["geo_id"])
+    )
+    o = p.obs.assign(
+        year=pd.to_numeric(p.obs["period"].str.extract(r"(\d{4})(?:-(?:\d\d))?$")[0], errors="coerce"),
+        family=p.obs["indicator"].map(code_fam),
+    )
+    o = o[
+        o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"]) & o["year"].notna()
+    ]
+    span: list[int] = (
+        ([int(o["year"].min()), int(o["year"].max())] if len(o) else [0, -1])
+        if years is None
+        else resolve_years(years)
+    )
     cols = list(range(span[0], span[-1] + 1))
     counts = o.groupby(["geo", "family", "year"])["source_id"].nunique()
     grid = pd.MultiIndex.from_product([geos, list(fam), cols], names=["geo", "family", "year"])
@@ -183,8 +224,10 @@ def coverage_markdown(cov: pd.DataFrame, data=None) -> str:
     is shown as a dash."""
     p = _panel(data)
     years = list(cov.columns)
-    lines = ["| place | family | " + " | ".join(str(y) for y in years) + " |",
-             "|---|---|" + "---:|" * len(years)]
+    lines = [
+        "| place | family | " + " | ".join(str(y) for y in years) + " |",
+        "|---|---|" + "---:|" * len(years),
+    ]
     for (geo, fam), row in cov.iterrows():
         cells = [str(int(v)) if v else "–" for v in row]
         lines.append(f"| {p.name(geo)} | {fam} | " + " | ".join(cells) + " |")

@@ -20,10 +20,17 @@ import pandas as pd
 
 from ._callable import make_callable
 
-STATUS_RANK = {"approved": 0, "reported": 1, "preliminary": 2, "estimate": 3,
-               "target": 0, "plan": 1}
-QUALIFIER_RANK = {"exact": 0, "range low": 1, "range high": 1, "about": 2, "nearly": 2,
-                  "more than": 3, "under": 3, "at least": 3}
+STATUS_RANK = {"approved": 0, "reported": 1, "preliminary": 2, "estimate": 3, "target": 0, "plan": 1}
+QUALIFIER_RANK = {
+    "exact": 0,
+    "range low": 1,
+    "range high": 1,
+    "about": 2,
+    "nearly": 2,
+    "more than": 3,
+    "under": 3,
+    "at least": 3,
+}
 KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
 
 
@@ -60,15 +67,18 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
         _status=obs["status"].map(STATUS_RANK),
         _qual=obs["qualifier"].map(QUALIFIER_RANK),
         _date=obs["source_id"].map(dates).fillna("0000-00-00"),
-    ).sort_values(["_status", "_qual", "decimals", "_date", "obs_id"],
-                  ascending=[True, True, False, False, True], kind="stable")
+    ).sort_values(
+        ["_status", "_qual", "decimals", "_date", "obs_id"],
+        ascending=[True, True, False, False, True],
+        kind="stable",
+    )
     groups = ranked.groupby(KEY, sort=True, dropna=False)
     first = groups.cumcount() == 0
     chosen = ranked[first].set_index(KEY)
     n_obs = groups["obs_id"].size()
     # Lists are built only for the few keys printed more than once.
     multi = ranked[ranked.groupby(KEY, dropna=False)["obs_id"].transform("size") > 1]
-    alts = (multi[~first.loc[multi.index]].groupby(KEY, dropna=False)["obs_id"].agg(";".join))
+    alts = multi[~first.loc[multi.index]].groupby(KEY, dropna=False)["obs_id"].agg(";".join)
     chosen = chosen.assign(n_obs=n_obs, alternatives=alts.reindex(chosen.index).fillna(""))
     chosen = chosen.drop(columns=["_status", "_qual", "_date"]).reset_index()
     mg = multi.groupby(KEY, sort=True, dropna=False)
@@ -76,10 +86,14 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     summary["ids"] = mg["obs_id"].agg(";".join)
     summary["values"] = mg["value"].agg(lambda v: ";".join(f"{x:g}" for x in v))
     conflicts = summary[summary["vmax"] > summary["vmin"]]
-    conflicts = conflicts.assign(
-        spread=conflicts["vmax"] - conflicts["vmin"],
-        chosen=chosen.set_index(KEY)["obs_id"].reindex(conflicts.index),
-    ).drop(columns=["vmin", "vmax"]).reset_index()
+    conflicts = (
+        conflicts.assign(
+            spread=conflicts["vmax"] - conflicts["vmin"],
+            chosen=chosen.set_index(KEY)["obs_id"].reindex(conflicts.index),
+        )
+        .drop(columns=["vmin", "vmax"])
+        .reset_index()
+    )
     return chosen, conflicts[[*KEY, "n_obs", "ids", "values", "spread", "chosen"]]
 
 

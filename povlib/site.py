@@ -47,43 +47,43 @@ NOTEBOOK_TITLES_VI = {
     "06_forecasts.ipynb": "Dự báo, được kiểm chứng với những gì đã xảy ra",
     "07_agreement_between_sources.ipynb": "Các nguồn có khớp nhau không?",
     "08_case_study_laocai_communes.ipynb": "Nghiên cứu điển hình: các xã nghèo nhất của Lào Cai, "
-                                           "theo năm bài báo",
+    "theo năm bài báo",
 }
 
 TEXT = {
     "lang_name": {"en": "English", "vi": "Tiếng Việt"},
-    "coverage": {"en": "Observations from {first} to {last}: {n_obs} printed figures from "
-                       "{n_src} sources",
-                 "vi": "Số liệu từ năm {first} đến năm {last}: {n_obs} số liệu đã công bố, từ "
-                       "{n_src} nguồn"},
+    "coverage": {
+        "en": "Observations from {first} to {last}: {n_obs} printed figures from {n_src} sources",
+        "vi": "Số liệu từ năm {first} đến năm {last}: {n_obs} số liệu đã công bố, từ {n_src} nguồn",
+    },
     "about": {"en": "What the collection shows", "vi": "Bộ tài liệu cho thấy gì"},
     "intro": {
         "en": "This collection gathers what is published about poverty reduction in three northern "
-              "mountain provinces of Vietnam, Lào Cai, Lạng Sơn and Bắc Kạn: poverty and "
-              "near-poverty rates and counts from the annual reviews, the social-policy bank's "
-              "outstanding credit, disbursement of the national target programmes' capital, and "
-              "the provinces' targets. Every figure is kept exactly as printed, with its source, "
-              "its status (approved, reported, preliminary, estimate, target) and the poverty "
-              "standard it was measured under. {n_nb} short notebooks tell what the figures show: "
-              "trends side by side, credit and disbursement, progress against targets, forecasts "
-              "tested against what happened, and how far the sources agree.",
+        "mountain provinces of Vietnam, Lào Cai, Lạng Sơn and Bắc Kạn: poverty and "
+        "near-poverty rates and counts from the annual reviews, the social-policy bank's "
+        "outstanding credit, disbursement of the national target programmes' capital, and "
+        "the provinces' targets. Every figure is kept exactly as printed, with its source, "
+        "its status (approved, reported, preliminary, estimate, target) and the poverty "
+        "standard it was measured under. {n_nb} short notebooks tell what the figures show: "
+        "trends side by side, credit and disbursement, progress against targets, forecasts "
+        "tested against what happened, and how far the sources agree.",
         "vi": "Bộ tài liệu này tập hợp những gì đã được công bố về giảm nghèo ở ba tỉnh miền núi "
-              "phía Bắc Việt Nam, Lào Cai, Lạng Sơn và Bắc Kạn: tỷ lệ và số hộ nghèo, hộ cận nghèo "
-              "theo kết quả rà soát hằng năm, dư nợ tín dụng của Ngân hàng Chính sách xã hội, giải "
-              "ngân vốn các chương trình mục tiêu quốc gia, và các mục tiêu của tỉnh. Mỗi số liệu "
-              "được giữ đúng như khi công bố, kèm nguồn, tình trạng (đã phê duyệt, đã báo cáo, sơ "
-              "bộ, ước tính, mục tiêu) và chuẩn nghèo được áp dụng. {n_nb} notebook ngắn trình bày "
-              "những gì số liệu cho thấy: xu hướng của các tỉnh đặt cạnh nhau, tín dụng và giải "
-              "ngân, tiến độ so với mục tiêu, các dự báo được kiểm chứng với thực tế, và mức độ "
-              "khớp nhau giữa các nguồn.",
+        "phía Bắc Việt Nam, Lào Cai, Lạng Sơn và Bắc Kạn: tỷ lệ và số hộ nghèo, hộ cận nghèo "
+        "theo kết quả rà soát hằng năm, dư nợ tín dụng của Ngân hàng Chính sách xã hội, giải "
+        "ngân vốn các chương trình mục tiêu quốc gia, và các mục tiêu của tỉnh. Mỗi số liệu "
+        "được giữ đúng như khi công bố, kèm nguồn, tình trạng (đã phê duyệt, đã báo cáo, sơ "
+        "bộ, ước tính, mục tiêu) và chuẩn nghèo được áp dụng. {n_nb} notebook ngắn trình bày "
+        "những gì số liệu cho thấy: xu hướng của các tỉnh đặt cạnh nhau, tín dụng và giải "
+        "ngân, tiến độ so với mục tiêu, các dự báo được kiểm chứng với thực tế, và mức độ "
+        "khớp nhau giữa các nguồn.",
     },
     "pages_note": {
         "en": "The notebook pages show the text, tables and figures of the executed notebooks. "
-              "Every figure exists in English and Vietnamese, as PNG, SVG (text kept as text) "
-              "and PDF.",
+        "Every figure exists in English and Vietnamese, as PNG, SVG (text kept as text) "
+        "and PDF.",
         "vi": "Các trang notebook được viết bằng tiếng Anh và trình bày văn bản, bảng và hình của "
-              "các notebook đã chạy. Mỗi hình đều có bản tiếng Anh và tiếng Việt, dạng PNG, SVG "
-              "(giữ chữ dạng văn bản) và PDF.",
+        "các notebook đã chạy. Mỗi hình đều có bản tiếng Anh và tiếng Việt, dạng PNG, SVG "
+        "(giữ chữ dạng văn bản) và PDF.",
     },
     "notebooks": {"en": "Notebooks", "vi": "Các notebook"},
     "in_english": {"en": "", "vi": " (tiếng Anh)"},
@@ -91,24 +91,29 @@ TEXT = {
     "figure_from": {"en": "from notebook {n}", "vi": "từ notebook {n}"},
     "figure": {"en": "Figure {k}", "vi": "Hình {k}"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
-    "sources_intro": {"en": "Every source the collection draws on, with its outlet, title, date "
-                            "and address.",
-                      "vi": "Mọi nguồn mà bộ tài liệu sử dụng, với cơ quan đăng, tiêu đề, ngày và "
-                            "địa chỉ."},
-    "page_sources": {"en": "Sources of this page's figures and tables",
-                     "vi": "Nguồn của các hình và bảng trong trang này"},
-    "all_sources": {"en": "All {n} sources of the collection",
-                    "vi": "Toàn bộ {n} nguồn của bộ tài liệu"},
-    "article": {"en": "article text kept by the project: shared/sources/{file}",
-                "vi": "bản văn bài báo lưu trong dự án: shared/sources/{file}"},
+    "sources_intro": {
+        "en": "Every source the collection draws on, with its outlet, title, date and address.",
+        "vi": "Mọi nguồn mà bộ tài liệu sử dụng, với cơ quan đăng, tiêu đề, ngày và địa chỉ.",
+    },
+    "page_sources": {
+        "en": "Sources of this page's figures and tables",
+        "vi": "Nguồn của các hình và bảng trong trang này",
+    },
+    "all_sources": {"en": "All {n} sources of the collection", "vi": "Toàn bộ {n} nguồn của bộ tài liệu"},
+    "article": {
+        "en": "article text kept by the project: shared/sources/{file}",
+        "vi": "bản văn bài báo lưu trong dự án: shared/sources/{file}",
+    },
     "cites": {"en": "cites {doc}", "vi": "dẫn {doc}"},
     "accessed": {"en": "accessed {date}", "vi": "truy cập {date}"},
-    "built": {"en": "Built by <code>povlib site</code> from the executed notebooks in "
-                    "<code>notebooks/</code> and the figures in <code>figures/</code>; "
-                    "it loads nothing from outside this folder.",
-              "vi": "Tạo bởi <code>povlib site</code> từ các notebook đã chạy trong "
-                    "<code>notebooks/</code> và các hình trong <code>figures/</code>; trang không "
-                    "tải gì từ bên ngoài thư mục này."},
+    "built": {
+        "en": "Built by <code>povlib site</code> from the executed notebooks in "
+        "<code>notebooks/</code> and the figures in <code>figures/</code>; "
+        "it loads nothing from outside this folder.",
+        "vi": "Tạo bởi <code>povlib site</code> từ các notebook đã chạy trong "
+        "<code>notebooks/</code> và các hình trong <code>figures/</code>; trang không "
+        "tải gì từ bên ngoài thư mục này.",
+    },
     "notebook_file": {"en": "notebook file", "vi": "tệp notebook"},
     "previous": {"en": "previous", "vi": "trước"},
     "next": {"en": "next", "vi": "tiếp"},
@@ -255,11 +260,18 @@ def context(figures_dir: Path = paths.FIGURES, notebooks_dir: Path = paths.NOTEB
     first, last = coverage_years(ds)
     src = ds.sources.sort_values("source_id")
     sources = [{k: _str(v) for k, v in row.items()} for row in src.to_dict("records")]
-    return Context(first, last, len(ds.observations), sources, figure_records(figures_dir),
-                   [read_notebook(p) for p in notebooks(notebooks_dir)])
+    return Context(
+        first,
+        last,
+        len(ds.observations),
+        sources,
+        figure_records(figures_dir),
+        [read_notebook(p) for p in notebooks(notebooks_dir)],
+    )
 
 
 # ---------------------------------------------------------------- pieces of HTML
+
 
 def _markdown(text: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -281,20 +293,20 @@ def citation_html(src: dict, lang: str) -> str:
         parts.append(f'<a href="{url}" rel="noreferrer">{escape(src["url"])}</a>')
     elif src.get("file"):
         parts.append(escape(_t("article", lang, file=src["file"])))
-    extra = [_t("cites", lang, doc=escape(src["document"])) if src.get("document") else "",
-             _t("accessed", lang, date=escape(src["date_accessed"])) if src.get("date_accessed")
-             else ""]
+    extra = [
+        _t("cites", lang, doc=escape(src["document"])) if src.get("document") else "",
+        _t("accessed", lang, date=escape(src["date_accessed"])) if src.get("date_accessed") else "",
+    ]
     extra = [x for x in extra if x]
     text = ". ".join(parts) + (f" ({'; '.join(extra)})" if extra else "")
-    return f'<code>{escape(src["source_id"])}</code>: {text}'
+    return f"<code>{escape(src['source_id'])}</code>: {text}"
 
 
 def _downloads(base: str, root: str) -> str:
     out = []
     for lang in LANGS:
-        links = " ".join(f'<a href="{root}figures/{base}_{lang}.{ext}">{ext.upper()}</a>'
-                         for ext in FORMATS)
-        out.append(f"{_t('lang_name', lang, )}: {links}")
+        links = " ".join(f'<a href="{root}figures/{base}_{lang}.{ext}">{ext.upper()}</a>' for ext in FORMATS)
+        out.append(f"{_t('lang_name', lang)}: {links}")
     return f'<p class="povlib-downloads">{" · ".join(out)}</p>'
 
 
@@ -306,24 +318,28 @@ def figure_html(base: str, recs: dict[str, dict], lang: str, root: str) -> str:
         if lg in recs:
             cls = "" if lg == lang else ' class="povlib-other"'
             caps.append(f'<p lang="{lg}"{cls}>{escape(recs[lg]["caption"])}</p>')
-    return (f'<figure class="povlib-figure" id="fig-{base}">'
-            f'<img src="{root}figures/{shown["name"]}.png" alt="{escape(shown["caption"])}" '
-            f'width="720">'
-            f'<figcaption>{"".join(caps)}{_downloads(base, root)}</figcaption></figure>')
+    return (
+        f'<figure class="povlib-figure" id="fig-{base}">'
+        f'<img src="{root}figures/{shown["name"]}.png" alt="{escape(shown["caption"])}" '
+        f'width="720">'
+        f"<figcaption>{''.join(caps)}{_downloads(base, root)}</figcaption></figure>"
+    )
 
 
 def header_html(ctx: Context, lang: str, root: str, nav: str = "", title: bool = True) -> str:
     other = [x for x in LANGS if x != lang]
     switch = " · ".join(
         f'<a href="{root}{"index.html" if x == "en" else x + "/index.html"}" hreflang="{x}" '
-        f'lang="{x}">{_t("lang_name", x)}</a>' for x in other)
-    meta = _t("coverage", lang, first=ctx.first, last=ctx.last, n_obs=ctx.n_obs,
-              n_src=len(ctx.sources))
+        f'lang="{x}">{_t("lang_name", x)}</a>'
+        for x in other
+    )
+    meta = _t("coverage", lang, first=ctx.first, last=ctx.last, n_obs=ctx.n_obs, n_src=len(ctx.sources))
     home = root + ("index.html" if lang == "en" else f"{lang}/index.html")
-    head = (f'<p class="povlib-title"><a href="{home}">{escape(TITLE[lang])}</a></p>' if title
-            else "")
-    return (f'<header class="povlib-header">{head}<p class="povlib-meta">{escape(meta)} · '
-            f'{switch}</p>{nav}</header>')
+    head = f'<p class="povlib-title"><a href="{home}">{escape(TITLE[lang])}</a></p>' if title else ""
+    return (
+        f'<header class="povlib-header">{head}<p class="povlib-meta">{escape(meta)} · '
+        f"{switch}</p>{nav}</header>"
+    )
 
 
 def sources_list(ctx: Context, lang: str, ids=None, root: str = "", anchors: bool = False) -> str:
@@ -347,21 +363,26 @@ def index_html(ctx: Context, lang: str) -> str:
         summary = _markdown(nb.summary) if lang == "en" and nb.summary else ""
         if lang != "en":  # the English title too, since the page itself is in English
             summary = f'<p lang="en" class="povlib-small">{escape(nb.title)}</p>'
-        nbs.append(f'<li><a href="{root}{nb.page}">{nb.number}. {escape(title)}</a>'
-                   f'{escape(_t("in_english", lang))}{summary}</li>')
+        nbs.append(
+            f'<li><a href="{root}{nb.page}">{nb.number}. {escape(title)}</a>'
+            f"{escape(_t('in_english', lang))}{summary}</li>"
+        )
     figs = []
     for k, (base, recs) in enumerate(ctx.figures.items(), start=1):
         rec = recs.get(lang) or next(iter(recs.values()))
         owner = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
         where = ""
         if owner is not None:
-            title = (owner.title if lang == "en"
-                     else NOTEBOOK_TITLES_VI.get(owner.name, owner.title))
-            where = (f'<p class="povlib-small"><a href="{root}{owner.page}#fig-{base}">'
-                     f'{escape(_t("figure_from", lang, n=owner.number))}: {escape(title)}</a> · '
-                     f"<code>{escape(base)}</code></p>")
-        figs.append(f'<h3 id="figure-{k}">{escape(_t("figure", lang, k=k))}</h3>{where}'
-                    f"{figure_html(base, recs, lang, root)}")
+            title = owner.title if lang == "en" else NOTEBOOK_TITLES_VI.get(owner.name, owner.title)
+            where = (
+                f'<p class="povlib-small"><a href="{root}{owner.page}#fig-{base}">'
+                f"{escape(_t('figure_from', lang, n=owner.number))}: {escape(title)}</a> · "
+                f"<code>{escape(base)}</code></p>"
+            )
+        figs.append(
+            f'<h3 id="figure-{k}">{escape(_t("figure", lang, k=k))}</h3>{where}'
+            f"{figure_html(base, recs, lang, root)}"
+        )
     body = (
         f"{header_html(ctx, lang, root, title=False)}"
         f'<main class="povlib-page">'
@@ -378,14 +399,17 @@ def index_html(ctx: Context, lang: str) -> str:
         f'<p class="povlib-small">{_t("built", lang)}</p>'
         f"</main>"
     )
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f'<meta name="generator" content="{GENERATOR}">\n<link rel="icon" href="data:,">\n'
-            f"<title>{escape(TITLE[lang])}</title>\n<style>{CSS}</style>\n</head>\n"
-            f"<body>\n{body}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<meta name="generator" content="{GENERATOR}">\n<link rel="icon" href="data:,">\n'
+        f"<title>{escape(TITLE[lang])}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 # ---------------------------------------------------------------- notebook pages
+
 
 def _source_ids_named(nb, ids: list[str]) -> set[str]:
     """Source ids that a notebook's cells or outputs name (tables list them)."""
@@ -442,27 +466,35 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     links = []
     if i > 0:
         prev = ctx.notebooks[i - 1]
-        links.append(f'<a href="../{prev.page}" rel="prev">← {_t("previous", "en")}: '
-                     f"{prev.number}. {escape(prev.title)}</a>")
+        links.append(
+            f'<a href="../{prev.page}" rel="prev">← {_t("previous", "en")}: '
+            f"{prev.number}. {escape(prev.title)}</a>"
+        )
     links.append(f'<a href="../index.html#notebooks">{_t("index", "en")}</a>')
     if i + 1 < len(ctx.notebooks):
         nxt = ctx.notebooks[i + 1]
-        links.append(f'<a href="../{nxt.page}" rel="next">{_t("next", "en")}: '
-                     f"{nxt.number}. {escape(nxt.title)} →</a>")
+        links.append(
+            f'<a href="../{nxt.page}" rel="next">{_t("next", "en")}: {nxt.number}. {escape(nxt.title)} →</a>'
+        )
     nav = f'<p class="povlib-nav">{" · ".join(links)}</p>'
     own = sorted(used)
     footer = (
         f'<footer class="povlib-footer" id="sources"><h2>{_t("sources", "en")}</h2>'
-        + (f'<p>{_t("page_sources", "en")}:</p>{sources_list(ctx, "en", set(own), "../")}'
-           if own else "")
-        + f'<details><summary>{_t("all_sources", "en", n=len(ctx.sources))}</summary>'
-        f'{sources_list(ctx, "en", None, "../")}</details>'
+        + (f"<p>{_t('page_sources', 'en')}:</p>{sources_list(ctx, 'en', set(own), '../')}" if own else "")
+        + f"<details><summary>{_t('all_sources', 'en', n=len(ctx.sources))}</summary>"
+        f"{sources_list(ctx, 'en', None, '../')}</details>"
         f'<p class="povlib-small">{_t("built", "en")} {_t("notebook_file", "en")}: '
         f"<code>notebooks/{escape(nb_info.name)}</code>.</p></footer>"
     )
-    resources = {"povlib": {"generator": GENERATOR, "css": CSS, "footer": footer,
-                            "header": header_html(ctx, "en", "../", nav)},
-                 "metadata": {"name": nb_info.path.stem}}
+    resources = {
+        "povlib": {
+            "generator": GENERATOR,
+            "css": CSS,
+            "footer": footer,
+            "header": header_html(ctx, "en", "../", nav),
+        },
+        "metadata": {"name": nb_info.path.stem},
+    }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     return html if html.endswith("\n") else html + "\n"
 
@@ -471,13 +503,19 @@ def make_exporter():
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", template_file="povlib_site.html.j2",
-                        extra_loaders=[DictLoader({"povlib_site.html.j2": TEMPLATE})],
-                        exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True, theme="light")
+    return HTMLExporter(
+        template_name="lab",
+        template_file="povlib_site.html.j2",
+        extra_loaders=[DictLoader({"povlib_site.html.j2": TEMPLATE})],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        theme="light",
+    )
 
 
 # ---------------------------------------------------------------- the whole site
+
 
 def _check_out(out: Path) -> None:
     """``out`` may be replaced only if it is missing, empty or a site this module wrote."""
@@ -488,9 +526,11 @@ def _check_out(out: Path) -> None:
     if any(out.iterdir()):
         index = out / "index.html"
         if not index.exists() or f'content="{GENERATOR}"' not in index.read_text(
-                encoding="utf-8", errors="replace"):
-            raise SiteError(f"{out} holds files that povlib site did not write; "
-                            "choose another --out or empty it")
+            encoding="utf-8", errors="replace"
+        ):
+            raise SiteError(
+                f"{out} holds files that povlib site did not write; choose another --out or empty it"
+            )
 
 
 def _write(path: Path, text: str) -> None:
@@ -509,8 +549,7 @@ def build_site(out: Path | str | None = None, figures_dir: Path | str | None = N
     figures_dir = Path(figures_dir) if figures_dir is not None else paths.FIGURES
     _check_out(out)
     ctx = context(figures_dir)
-    missing = [nb.name for nb in ctx.notebooks
-               if not any(c.get("outputs") for c in _cells(nb.path))]
+    missing = [nb.name for nb in ctx.notebooks if not any(c.get("outputs") for c in _cells(nb.path))]
     if missing:
         raise SiteError(f"notebooks without outputs (run `make figures` first): {missing}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -571,7 +610,9 @@ def main(out: Path | str | None = None) -> int:
     root = (Path(out) if out is not None else SITE).resolve()
     pages = [f for f in files if f.suffix == ".html"]
     shown = root.relative_to(paths.ROOT) if root.is_relative_to(paths.ROOT) else root
-    print(f"{shown}/: {len(pages)} pages and {len(files) - len(pages)} figure files in "
-          f"{time.perf_counter() - start:.1f} s; open {shown}/index.html "
-          f"(Vietnamese: {shown}/vi/index.html)")
+    print(
+        f"{shown}/: {len(pages)} pages and {len(files) - len(pages)} figure files in "
+        f"{time.perf_counter() - start:.1f} s; open {shown}/index.html "
+        f"(Vietnamese: {shown}/vi/index.html)"
+    )
     return 0

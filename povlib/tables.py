@@ -47,8 +47,7 @@ class DataError(ValueError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the data:\n"
-                         + "\n".join(f"  {p}" for p in problems))
+        super().__init__(f"{len(problems)} problem(s) in the data:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 @dataclass
@@ -72,14 +71,38 @@ def descriptor(data_dir: Path | str = paths.DATA) -> dict:
 
 
 KNOWN_KEYS = {
-    "package": {"name", "title", "description", "licenses", "resources", "profile", "version",
-                "homepage", "sources", "contributors", "keywords", "created", "$schema"},
-    "resource": {"name", "path", "profile", "format", "encoding", "schema", "title",
-                 "description", "mediatype", "dialect", "sources", "licenses"},
+    "package": {
+        "name",
+        "title",
+        "description",
+        "licenses",
+        "resources",
+        "profile",
+        "version",
+        "homepage",
+        "sources",
+        "contributors",
+        "keywords",
+        "created",
+        "$schema",
+    },
+    "resource": {
+        "name",
+        "path",
+        "profile",
+        "format",
+        "encoding",
+        "schema",
+        "title",
+        "description",
+        "mediatype",
+        "dialect",
+        "sources",
+        "licenses",
+    },
     "schema": {"fields", "primaryKey", "foreignKeys", "missingValues"},
     "field": {"name", "type", "description", "constraints", "title"},
-    "constraints": {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength",
-                    "maxLength"},
+    "constraints": {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"},
 }
 FIELD_TYPES = {"string", "integer", "number", "date"}
 
@@ -96,8 +119,14 @@ def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(fname, None, None, f"cannot be read as UTF-8 text: {exc}")]
     except json.JSONDecodeError as exc:
-        return [Problem(fname, exc.lineno - 1 if exc.lineno > 1 else None, None,
-                        f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        return [
+            Problem(
+                fname,
+                exc.lineno - 1 if exc.lineno > 1 else None,
+                None,
+                f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            )
+        ]
     problems = []
 
     def unknown(obj, level: str, where: str) -> None:
@@ -105,8 +134,9 @@ def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
             problems.append(Problem(fname, None, None, f"{where} must be an object"))
             return
         for key in sorted(set(obj) - KNOWN_KEYS[level]):
-            problems.append(Problem(fname, None, None, f"{where}: key {key!r} is not understood"
-                                    " by povlib's reader"))
+            problems.append(
+                Problem(fname, None, None, f"{where}: key {key!r} is not understood by povlib's reader")
+            )
 
     unknown(desc, "package", "the package")
     resources = desc.get("resources") if isinstance(desc, dict) else None
@@ -126,9 +156,14 @@ def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
             unknown(fld, "field", where)
             if isinstance(fld, dict):
                 if fld.get("type") not in FIELD_TYPES:
-                    problems.append(Problem(fname, None, None,
-                                            f"{where}: type {fld.get('type')!r} is not one of"
-                                            f" {sorted(FIELD_TYPES)}"))
+                    problems.append(
+                        Problem(
+                            fname,
+                            None,
+                            None,
+                            f"{where}: type {fld.get('type')!r} is not one of {sorted(FIELD_TYPES)}",
+                        )
+                    )
                 unknown(fld.get("constraints", {}), "constraints", f"constraints of {where}")
     return problems
 
@@ -156,15 +191,20 @@ def _decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
     if not data.strip():
         return None, [Problem(fname, None, None, "file is empty: a header row is required")]
     if b"\x00" in data:
-        return None, [Problem(fname, None, None, "file holds NUL bytes: binary, or UTF-16;"
-                              " save it as UTF-8")]
+        return None, [Problem(fname, None, None, "file holds NUL bytes: binary, or UTF-16; save it as UTF-8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return None, [Problem(fname, line - 1 if line > 1 else None, None,
-                              f"line {line} is not UTF-8 (byte {data[exc.start]:#04x}): the file"
-                              " looks like another encoding (cp1258, latin-1?); save it as UTF-8")]
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                fname,
+                line - 1 if line > 1 else None,
+                None,
+                f"line {line} is not UTF-8 (byte {data[exc.start]:#04x}): the file"
+                " looks like another encoding (cp1258, latin-1?); save it as UTF-8",
+            )
+        ]
     return text.removeprefix("\ufeff"), []
 
 
@@ -197,8 +237,11 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
             read_options=pacsv.ReadOptions(use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False))
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowInvalid, ValueError):
         return None
     if table.column_names != header:
@@ -223,20 +266,25 @@ def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[P
             n = len(records) + 1
             if len(row) != len(header):
                 if row:
-                    problems.append(Problem(fname, n, None, f"{len(row)} fields where the header"
-                                            f" has {len(header)}"))
+                    problems.append(
+                        Problem(fname, n, None, f"{len(row)} fields where the header has {len(header)}")
+                    )
                     records.append([""] * len(header))
                 continue
             records.append(row)
     except csv.Error as exc:
-        return pd.DataFrame(), [Problem(fname, max(reader.line_num - 1, 1), None,
-                                        f"malformed CSV: {exc} (an unterminated quote?)")]
+        return pd.DataFrame(), [
+            Problem(
+                fname, max(reader.line_num - 1, 1), None, f"malformed CSV: {exc} (an unterminated quote?)"
+            )
+        ]
     frame = pd.DataFrame(records, columns=header, dtype="str")
     return _columns(frame, fname, names, problems)
 
 
-def _columns(frame: pd.DataFrame, fname: str, names: list[str],
-             problems: list[Problem]) -> tuple[pd.DataFrame, list[Problem]]:
+def _columns(
+    frame: pd.DataFrame, fname: str, names: list[str], problems: list[Problem]
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Header problems: duplicated, missing, unknown or out-of-order columns."""
     header = list(frame.columns)
     if len(set(header)) != len(header):
@@ -248,8 +296,11 @@ def _columns(frame: pd.DataFrame, fname: str, names: list[str],
     problems += [Problem(fname, None, n, "column is missing") for n in missing]
     problems += [Problem(fname, None, c, "column is not in datapackage.json") for c in extra]
     if not missing and list(frame.columns) != names:
-        problems.append(Problem(fname, None, None, "columns are not in the order of"
-                                " datapackage.json: " + ", ".join(names)))
+        problems.append(
+            Problem(
+                fname, None, None, "columns are not in the order of datapackage.json: " + ", ".join(names)
+            )
+        )
     return frame, problems
 
 
@@ -294,8 +345,11 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
         if f["type"] in ("integer", "number"):
             num = pd.to_numeric(s.where(~empty), errors="coerce")
             bad(~empty & num.isna(), col, lambda v: f"{v!r} is not a number")
-            bad(~empty & num.notna() & ~np.isfinite(num.astype(float)), col,
-                lambda v: f"{v!r} is not a finite number")
+            bad(
+                ~empty & num.notna() & ~np.isfinite(num.astype(float)),
+                col,
+                lambda v: f"{v!r} is not a finite number",
+            )
             num = num.where(np.isfinite(num.astype(float)))
             if f["type"] == "integer":
                 bad(~empty & num.notna() & (num % 1 != 0), col, lambda v: f"{v!r} is not a whole number")
@@ -314,22 +368,32 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
             out[col] = s
         if "enum" in cons:
             allowed = cons["enum"]
-            bad(~(empty & ("" not in allowed)) & ~s.isin(allowed) & ~empty, col,
-                lambda v, a=allowed: f"{v!r} is not one of {a}")
+            bad(
+                ~(empty & ("" not in allowed)) & ~s.isin(allowed) & ~empty,
+                col,
+                lambda v, a=allowed: f"{v!r} is not one of {a}",
+            )
         if "pattern" in cons:
-            bad(~empty & ~s.str.fullmatch(cons["pattern"]), col,
-                lambda v, p=cons["pattern"]: f"{v!r} does not match the pattern {p!r}")
+            bad(
+                ~empty & ~s.str.fullmatch(cons["pattern"]),
+                col,
+                lambda v, p=cons["pattern"]: f"{v!r} does not match the pattern {p!r}",
+            )
         for key, test in (("minLength", lambda n, m: n < m), ("maxLength", lambda n, m: n > m)):
             if key in cons and f["type"] == "string":
-                bad(~empty & test(s.str.len(), cons[key]), col,
-                    lambda v, k=key, m=cons[key]: f"{v!r} breaks {k} {m}")
+                bad(
+                    ~empty & test(s.str.len(), cons[key]),
+                    col,
+                    lambda v, k=key, m=cons[key]: f"{v!r} breaks {k} {m}",
+                )
         if cons.get("unique"):
             bad(~empty & stripped.duplicated(keep="first"), col, lambda v: f"duplicated id {v!r}")
     return out, problems
 
 
-def _foreign(frame: pd.DataFrame, column: str, allowed, fname: str, what: str,
-             allow_empty: bool = False) -> list[Problem]:
+def _foreign(
+    frame: pd.DataFrame, column: str, allowed, fname: str, what: str, allow_empty: bool = False
+) -> list[Problem]:
     s = frame[column]
     mask = ~s.isin(set(allowed))
     if allow_empty:
@@ -356,8 +420,7 @@ def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, lis
     return out
 
 
-def _expected_value(raw: str, unit: str, qualifier: str, lang: str = "vi"
-                    ) -> tuple[float, str, str]:
+def _expected_value(raw: str, unit: str, qualifier: str, lang: str = "vi") -> tuple[float, str, str]:
     """The value ``raw`` (printed in notation ``lang``) stands for in ``unit``; also the parsed
     unit and qualifier."""
     fig = parse_in_unit(raw, unit, lang)
@@ -418,16 +481,28 @@ def parse_raw(obs: pd.DataFrame, languages=None) -> pd.DataFrame:
 def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
     """Expected value, parsed unit and qualifier, and error of each row, from its parse."""
     is_range = fig["low"].notna()
-    ends = np.where(obs["qualifier"] == "range low", fig["low"],
-                    np.where(obs["qualifier"] == "range high", fig["high"], np.nan))
+    ends = np.where(
+        obs["qualifier"] == "range low",
+        fig["low"],
+        np.where(obs["qualifier"] == "range high", fig["high"], np.nan),
+    )
     bad_range = is_range & ~obs["qualifier"].isin(["range low", "range high"])
-    error = fig["error"].where(fig["error"] != "", np.where(
-        bad_range, "'" + obs["raw"] + "' is a range: qualifier must be 'range low' or"
-        " 'range high'", ""))
+    error = fig["error"].where(
+        fig["error"] != "",
+        np.where(
+            bad_range, "'" + obs["raw"] + "' is a range: qualifier must be 'range low' or 'range high'", ""
+        ),
+    )
     expected = np.where(is_range, ends, fig["value"])
-    return pd.DataFrame({"expected": expected, "parsed_unit": fig["unit"].fillna(""),
-                         "parsed_q": fig["qualifier"].fillna(""), "error": error},
-                        index=obs.index)
+    return pd.DataFrame(
+        {
+            "expected": expected,
+            "parsed_unit": fig["unit"].fillna(""),
+            "parsed_q": fig["qualifier"].fillna(""),
+            "error": error,
+        },
+        index=obs.index,
+    )
 
 
 def check_indicators(ind: pd.DataFrame, fname: str) -> list[Problem]:
@@ -438,15 +513,29 @@ def check_indicators(ind: pd.DataFrame, fname: str) -> list[Problem]:
         problems += _foreign(ind, col, codes, fname, "indicator code", allow_empty=True)
     parts = ind["parts"].str.split(";").explode()
     parts = parts[parts.fillna("") != ""]
-    problems += [Problem(fname, int(r), "parts", f"unknown indicator code {v!r}")
-                 for r, v in parts[~parts.isin(codes)].items()]
+    problems += [
+        Problem(fname, int(r), "parts", f"unknown indicator code {v!r}")
+        for r, v in parts[~parts.isin(codes)].items()
+    ]
     needs_level = ind["kind"].isin(["change", "pace", "growth"])
-    problems += _rows_where(needs_level & (ind["level_of"] == ""), fname, "level_of",
-                            "a change, pace or growth must name the indicator it changes")
-    problems += _rows_where(ind["kind"].isin(["change", "pace"]) & (ind["direction"] == ""),
-                            fname, "direction", "a change or pace must say fall or rise")
-    problems += _rows_where((ind["numerator"] == "") != (ind["denominator"] == ""), fname,
-                            "denominator", "numerator and denominator go together")
+    problems += _rows_where(
+        needs_level & (ind["level_of"] == ""),
+        fname,
+        "level_of",
+        "a change, pace or growth must name the indicator it changes",
+    )
+    problems += _rows_where(
+        ind["kind"].isin(["change", "pace"]) & (ind["direction"] == ""),
+        fname,
+        "direction",
+        "a change or pace must say fall or rise",
+    )
+    problems += _rows_where(
+        (ind["numerator"] == "") != (ind["denominator"] == ""),
+        fname,
+        "denominator",
+        "numerator and denominator go together",
+    )
     return problems
 
 
@@ -466,16 +555,25 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
         if (node == "").all():
             break
     cyclic = set(node[node != ""].index) | set(parent[parent == parent.index].index)
-    problems += _rows_where(geo["geo_id"].isin(cyclic), fname, "parent",
-                            "the parents form a cycle: this place is its own ancestor")
+    problems += _rows_where(
+        geo["geo_id"].isin(cyclic),
+        fname,
+        "parent",
+        "the parents form a cycle: this place is its own ancestor",
+    )
     prov = geo["level"] == "province"
-    problems += _rows_where(prov & (geo["province"] != geo["geo_id"]), fname, "province",
-                            "a province is its own province")
+    problems += _rows_where(
+        prov & (geo["province"] != geo["geo_id"]), fname, "province", "a province is its own province"
+    )
     to = pd.to_datetime(geo["valid_to"], errors="coerce")
     frm = pd.to_datetime(geo["valid_from"], errors="coerce")
     problems += _rows_where(to < frm, fname, "valid_to", "ends before it begins")
-    problems += _rows_where((geo["successor"] != "") & geo["valid_to"].isna(), fname,
-                            "valid_to", "a place with a successor needs the date it ended")
+    problems += _rows_where(
+        (geo["successor"] != "") & geo["valid_to"].isna(),
+        fname,
+        "valid_to",
+        "a place with a successor needs the date it ended",
+    )
     return problems
 
 
@@ -485,12 +583,15 @@ def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> li
 
     problems = []
     has_file, has_url = src["file"] != "", src["url"] != ""
-    problems += _rows_where(~has_file & ~has_url, fname, "url",
-                            "a source needs a file in ../shared/sources or a URL")
-    problems += _rows_where(has_file & (src["sha256"] == ""), fname, "sha256",
-                            "a source file needs its sha256")
-    problems += _rows_where(has_url & src["date_accessed"].isna(), fname, "date_accessed",
-                            "a web page needs the date it was read")
+    problems += _rows_where(
+        ~has_file & ~has_url, fname, "url", "a source needs a file in ../shared/sources or a URL"
+    )
+    problems += _rows_where(
+        has_file & (src["sha256"] == ""), fname, "sha256", "a source file needs its sha256"
+    )
+    problems += _rows_where(
+        has_url & src["date_accessed"].isna(), fname, "date_accessed", "a web page needs the date it was read"
+    )
     late = pd.to_datetime(src["date_published"]) > pd.to_datetime(src["date_accessed"])
     problems += _rows_where(late, fname, "date_published", "published after it was read")
     if sources_dir is not None:
@@ -499,13 +600,17 @@ def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> li
             if not path.is_file():
                 problems.append(Problem(fname, int(row), "file", f"{f!r} is not in {sources_dir}"))
             elif digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-                problems.append(Problem(fname, int(row), "sha256",
-                                        f"{f!r} has changed: its sha256 is not the one recorded"))
+                problems.append(
+                    Problem(
+                        fname, int(row), "sha256", f"{f!r} has changed: its sha256 is not the one recorded"
+                    )
+                )
     return problems
 
 
-def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
-                       paragraphs: dict[str, list[str]] | None) -> list[Problem]:
+def check_observations(
+    obs: pd.DataFrame, ds: Dataset, fname: str, paragraphs: dict[str, list[str]] | None
+) -> list[Problem]:
     """Checks that need more than one table: codes, units, standards, periods, parse of raw,
     bounds, lookup in the source paragraph.  Vectorised: each distinct raw is parsed once."""
     from . import periods
@@ -519,43 +624,73 @@ def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
     src = ds.sources.drop_duplicates("source_id").set_index("source_id")
     known = obs["indicator"].isin(ind.index)
     unit = obs["indicator"].map(ind["unit"])
-    problems += _rows_where(known & (obs["unit"] != unit), fname, "unit",
-                            "'" + obs["unit"] + "' is not the unit of " + obs["indicator"]
-                            + " ('" + unit.fillna("") + "')")
+    problems += _rows_where(
+        known & (obs["unit"] != unit),
+        fname,
+        "unit",
+        "'" + obs["unit"] + "' is not the unit of " + obs["indicator"] + " ('" + unit.fillna("") + "')",
+    )
     kind = obs["indicator"].map(ind["kind"])
     value = obs["value"].astype(float)
     pct = known & (kind == "rate") & (unit == "%") & ~value.between(0, 100)
-    problems += _rows_where(pct & value.notna(), fname, "value",
-                            "percentage " + value.astype(str) + " is outside 0 to 100")
+    problems += _rows_where(
+        pct & value.notna(), fname, "value", "percentage " + value.astype(str) + " is outside 0 to 100"
+    )
     needs_std = obs["indicator"].map(ind["standard"]).eq("yes")
-    problems += _rows_where(known & needs_std & (obs["standard"] == ""), fname, "standard",
-                            "a poverty figure must name its poverty standard")
-    problems += _rows_where(known & ~needs_std & (obs["standard"] != ""), fname, "standard",
-                            obs["indicator"] + " is not measured under a poverty standard")
+    problems += _rows_where(
+        known & needs_std & (obs["standard"] == ""),
+        fname,
+        "standard",
+        "a poverty figure must name its poverty standard",
+    )
+    problems += _rows_where(
+        known & ~needs_std & (obs["standard"] != ""),
+        fname,
+        "standard",
+        obs["indicator"] + " is not measured under a poverty standard",
+    )
     prov = obs["geo"].map(geo["province"])
-    problems += _rows_where(prov.notna() & (prov != obs["province"]), fname, "province",
-                            "'" + obs["province"] + "' is not the province of '" + obs["geo"]
-                            + "' ('" + prov.fillna("") + "')")
+    problems += _rows_where(
+        prov.notna() & (prov != obs["province"]),
+        fname,
+        "province",
+        "'" + obs["province"] + "' is not the province of '" + obs["geo"] + "' ('" + prov.fillna("") + "')",
+    )
     per = periods.parse(obs["period"])
-    problems += _rows_where((obs["period"] != "") & (per["kind"] == ""), fname, "period",
-                            "'" + obs["period"] + "' is not a year, a span YYYY-YYYY or a month"
-                            " YYYY-MM")
-    problems += _rows_where((per["kind"] == "span") & (per["end"] <= per["start"]), fname,
-                            "period", "'" + obs["period"] + "' runs backwards or has no length")
+    problems += _rows_where(
+        (obs["period"] != "") & (per["kind"] == ""),
+        fname,
+        "period",
+        "'" + obs["period"] + "' is not a year, a span YYYY-YYYY or a month YYYY-MM",
+    )
+    problems += _rows_where(
+        (per["kind"] == "span") & (per["end"] <= per["start"]),
+        fname,
+        "period",
+        "'" + obs["period"] + "' runs backwards or has no length",
+    )
     outside = (per["start"] < 1990) | (per["end"] > 2050)
-    problems += _rows_where(outside, fname, "period",
-                            "'" + obs["period"] + "' lies outside 1990-2050")
+    problems += _rows_where(outside, fname, "period", "'" + obs["period"] + "' lies outside 1990-2050")
     published = pd.to_datetime(obs["source_id"].map(src["date_published"]), errors="coerce")
     settled = obs["status"].isin(["approved", "reported", "preliminary"])
     future = settled & (per["start"] > published.dt.year)
-    problems += _rows_where(future, fname, "period",
-                            "'" + obs["period"] + "' begins after its source was published;"
-                            " a figure about the future is an estimate or a target")
+    problems += _rows_where(
+        future,
+        fname,
+        "period",
+        "'" + obs["period"] + "' begins after its source was published;"
+        " a figure about the future is an estimate or a target",
+    )
     # A stock is at a date; a change, pace, growth or flow needs the span it covers.
-    problems += _rows_where(known & kind.isin(["change", "pace", "growth"])
-                            & (per["kind"] == "year") & ~obs["note"].str.strip().astype(bool),
-                            fname, "period", "a change needs its base and final year (A-B),"
-                            " or a note saying why not")
+    problems += _rows_where(
+        known
+        & kind.isin(["change", "pace", "growth"])
+        & (per["kind"] == "year")
+        & ~obs["note"].str.strip().astype(bool),
+        fname,
+        "period",
+        "a change needs its base and final year (A-B), or a note saying why not",
+    )
     fig = parse_raw(obs, ds.sources)
     ds._parsed = fig.reset_index(drop=True)
     parsed = _parsed(obs, fig)
@@ -564,47 +699,88 @@ def check_observations(obs: pd.DataFrame, ds: Dataset, fname: str,
     ok = ~failed
     exp = parsed["expected"].astype(float)
     off = ok & (value.isna() | ((exp - value).abs() > 1e-9 * np.maximum(1.0, exp.abs())))
-    problems += _rows_where(off, fname, "value",
-                            obs["value"].astype(str) + " does not equal the parse of raw "
-                            + obs["raw"].map(repr) + " (" + exp.astype(str) + ")")
+    problems += _rows_where(
+        off,
+        fname,
+        "value",
+        obs["value"].astype(str)
+        + " does not equal the parse of raw "
+        + obs["raw"].map(repr)
+        + " ("
+        + exp.astype(str)
+        + ")",
+    )
     pairs = pd.DataFrame({"p": parsed["parsed_unit"], "u": obs["unit"]})
     distinct = pairs.drop_duplicates()
     ok_pairs = distinct.assign(ok=[_compatible(p, u) for p, u in distinct.itertuples(index=False)])
     compat = pairs.merge(ok_pairs, on=["p", "u"], how="left")["ok"].set_axis(obs.index)
-    problems += _rows_where(ok & ~compat, fname, "unit",
-                            "'" + obs["unit"] + "' does not fit the unit of raw "
-                            + obs["raw"].map(repr) + " ("
-                            + parsed["parsed_unit"].replace("", "a bare number") + ")")
+    problems += _rows_where(
+        ok & ~compat,
+        fname,
+        "unit",
+        "'"
+        + obs["unit"]
+        + "' does not fit the unit of raw "
+        + obs["raw"].map(repr)
+        + " ("
+        + parsed["parsed_unit"].replace("", "a bare number")
+        + ")",
+    )
     q = parsed["parsed_q"]
-    problems += _rows_where(ok & (q != "exact") & (q != obs["qualifier"]), fname, "qualifier",
-                            "raw " + obs["raw"].map(repr) + " says '" + q + "', not '"
-                            + obs["qualifier"] + "'")
-    unexplained = (ok & (q == "exact") & ~obs["qualifier"].isin(["exact", "range low", "range high"])
-                   & (obs["note"].str.strip() == ""))
-    problems += _rows_where(unexplained, fname, "qualifier",
-                            "'" + obs["qualifier"] + "' is not in raw " + obs["raw"].map(repr)
-                            + "; say why in note")
+    problems += _rows_where(
+        ok & (q != "exact") & (q != obs["qualifier"]),
+        fname,
+        "qualifier",
+        "raw " + obs["raw"].map(repr) + " says '" + q + "', not '" + obs["qualifier"] + "'",
+    )
+    unexplained = (
+        ok
+        & (q == "exact")
+        & ~obs["qualifier"].isin(["exact", "range low", "range high"])
+        & (obs["note"].str.strip() == "")
+    )
+    problems += _rows_where(
+        unexplained,
+        fname,
+        "qualifier",
+        "'" + obs["qualifier"] + "' is not in raw " + obs["raw"].map(repr) + "; say why in note",
+    )
     from_file = obs["source_id"].map(src["file"]).fillna("") != ""
-    problems += _rows_where(from_file & obs["paragraph"].isna(), fname, "paragraph",
-                            "a figure from a source file needs its paragraph")
-    problems += _rows_where(~from_file & obs["paragraph"].notna()
-                            & obs["source_id"].isin(src.index), fname, "paragraph",
-                            "a web page has no numbered paragraphs here: leave it empty")
+    problems += _rows_where(
+        from_file & obs["paragraph"].isna(),
+        fname,
+        "paragraph",
+        "a figure from a source file needs its paragraph",
+    )
+    problems += _rows_where(
+        ~from_file & obs["paragraph"].notna() & obs["source_id"].isin(src.index),
+        fname,
+        "paragraph",
+        "a web page has no numbered paragraphs here: leave it empty",
+    )
     if paragraphs is not None:
         look = obs[from_file & obs["paragraph"].notna() & obs["source_id"].isin(list(paragraphs))]
         for row, sid, n, raw in look[["source_id", "paragraph", "raw"]].itertuples():
             paras = paragraphs[sid]
             if n > len(paras):
-                problems.append(Problem(fname, int(row), "paragraph",
-                                        f"paragraph {n} is out of range: the source has {len(paras)}"))
+                problems.append(
+                    Problem(
+                        fname,
+                        int(row),
+                        "paragraph",
+                        f"paragraph {n} is out of range: the source has {len(paras)}",
+                    )
+                )
             elif raw not in paras[n - 1]:
-                problems.append(Problem(fname, int(row), "raw",
-                                        f"{raw!r} does not stand in paragraph {n} of {sid}"))
+                problems.append(
+                    Problem(fname, int(row), "raw", f"{raw!r} does not stand in paragraph {n} of {sid}")
+                )
     return problems
 
 
-def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | None = None,
-                 *, strict: bool = True) -> Dataset:
+def load_dataset(
+    data_dir: Path | str = paths.DATA, sources_dir: Path | str | None = None, *, strict: bool = True
+) -> Dataset:
     """Load and validate ``sources``, ``geography``, ``indicators`` and ``observations``.
 
     Raw figures are looked up in the source texts (and the texts' sha256
@@ -619,8 +795,9 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     problems += check_descriptor(data_dir)
     if problems:
         raise DataError(problems)
-    fields = {r["name"]: [f["name"] for f in r["schema"]["fields"]]
-              for r in descriptor(data_dir)["resources"]}
+    fields = {
+        r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in descriptor(data_dir)["resources"]
+    }
     for name in TABLES:
         frames[name], probs = read_table(name, data_dir)
         problems += probs
@@ -631,16 +808,14 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     have_sources = sdir.is_dir()
     problems += check_indicators(ds.indicators, _rel(data_dir / "indicators.csv"))
     problems += check_geography(ds.geography, _rel(data_dir / "geography.csv"))
-    problems += check_sources(ds.sources, _rel(data_dir / "sources.csv"),
-                              sdir if have_sources else None)
+    problems += check_sources(ds.sources, _rel(data_dir / "sources.csv"), sdir if have_sources else None)
     paragraphs = None
     if have_sources:
         paragraphs = source_paragraphs(ds.sources, sdir)
         ds.sources_checked = True
     else:
         ds.warnings.append(f"source texts not found at {sdir}: raw figures were not looked up")
-    problems += check_observations(ds.observations, ds, _rel(data_dir / "observations.csv"),
-                                   paragraphs)
+    problems += check_observations(ds.observations, ds, _rel(data_dir / "observations.csv"), paragraphs)
     if problems and strict:
         raise DataError(problems)
     ds.warnings += [str(p) for p in problems]
@@ -649,8 +824,7 @@ def load_dataset(data_dir: Path | str = paths.DATA, sources_dir: Path | str | No
     return ds
 
 
-def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None,
-                languages=None) -> pd.DataFrame:
+def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None, languages=None) -> pd.DataFrame:
     """Observations plus ``decimals``, ``step``, ``low`` and ``high`` from the printed figure.
 
     ``low``/``high`` is the interval the printed figure vouches for, in the
@@ -661,11 +835,14 @@ def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None,
     """
     from .indicators import bounds
 
-    fig = (parse_raw(obs, languages) if parsed is None or len(parsed) != len(obs)
-           else parsed)
-    out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(),
-                                            step=fig["step"].to_numpy())
+    fig = parse_raw(obs, languages) if parsed is None or len(parsed) != len(obs) else parsed
+    out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(), step=fig["step"].to_numpy())
     whole = out["unit"].map(unit_kind).eq("count").to_numpy()
-    low, high = bounds(out["value"].to_numpy(dtype=float), out["qualifier"].to_numpy(),
-                       out["decimals"].to_numpy(), out["step"].to_numpy(), whole)
+    low, high = bounds(
+        out["value"].to_numpy(dtype=float),
+        out["qualifier"].to_numpy(),
+        out["decimals"].to_numpy(),
+        out["step"].to_numpy(),
+        whole,
+    )
     return out.assign(low=low, high=high)

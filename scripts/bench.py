@@ -41,8 +41,9 @@ def panel(n: int = N, seed: int = 20240227) -> pd.DataFrame:
     count_txt = pd.Series([f"{format_number(v)} hộ" for v in rng.integers(10, 200_000, 5000)])
     pick = rng.integers(0, 5000, n)
     raw = np.where(rng.random(n) < 0.5, rate_txt.to_numpy()[pick], count_txt.to_numpy()[pick])
-    return pd.DataFrame({"raw": raw, "rate_2022": rate_2022, "rate_2023": rate_2023,
-                         "poor": poor, "target": 5.0})
+    return pd.DataFrame(
+        {"raw": raw, "rate_2022": rate_2022, "rate_2023": rate_2023, "poor": poor, "target": 5.0}
+    )
 
 
 def baseline_parse(raw: pd.Series) -> pd.Series:
@@ -110,16 +111,16 @@ def panel_sizes(sizes=(10_000, 100_000, 1_000_000)) -> None:
     print("pipeline on synthetic panels (scripts/synth_panel.py, seed 7), one process per size")
     print(f"  {'rows':>10} {'stage':<11} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
     for n in sizes:
-        res = subprocess.run([sys.executable, __file__, "--stages", str(n)], capture_output=True,
-                             text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, __file__, "--stages", str(n)], capture_output=True, text=True, check=True
+        )
         r = json.loads(res.stdout.strip().splitlines()[-1])
         total = 0.0
         for stage in ("load_check", "panel", "audit", "export"):
             secs, mb = r[stage]
             total += secs
             print(f"  {n:>10,} {stage:<11} {secs:8.2f} {n / secs:>12,.0f} {mb:8.0f}")
-        print(f"  {n:>10,} {'total':<11} {total:8.2f} {n / total:>12,.0f}"
-              f"   ({r['checks']:,} audit checks)")
+        print(f"  {n:>10,} {'total':<11} {total:8.2f} {n / total:>12,.0f}   ({r['checks']:,} audit checks)")
 
 
 def build_against_floor() -> None:
@@ -143,13 +144,16 @@ def build_against_floor() -> None:
         nb = nbformat.read(path, as_version=4)
         nb.cells = [c for c in nb.cells if c.cell_type == "code"][:2]  # parameters, imports
         t0 = time.perf_counter()
-        NotebookClient(nb, kernel_name="python3", shutdown_kernel="immediate",
-                       extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            nb,
+            kernel_name="python3",
+            shutdown_kernel="immediate",
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         floor += time.perf_counter() - t0
     t0 = time.perf_counter()
-    subprocess.run([str(paths.ROOT / ".venv/bin/povlib"), "build"], check=True,
-                   capture_output=True)
+    subprocess.run([str(paths.ROOT / ".venv/bin/povlib"), "build"], check=True, capture_output=True)
     took = time.perf_counter() - t0
     print("make figures against its floor (kernel start + imports, summed over notebooks)")
     print(f"  floor {floor:6.1f} s   build {took:6.1f} s   ratio {took / floor:4.2f}")
@@ -162,8 +166,9 @@ def build_against_floor() -> None:
     for label, extra in (("bare uv sync --locked", []), ("make env", ["--python", sys.executable])):
         env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(work / f".venv-{len(timings)}"))
         t0 = time.perf_counter()
-        subprocess.run([str(uv), "sync", "--locked", "--extra", "test", "--quiet", *extra],
-                       cwd=work, env=env, check=True)
+        subprocess.run(
+            [str(uv), "sync", "--locked", "--extra", "test", "--quiet", *extra], cwd=work, env=env, check=True
+        )
         timings[label] = time.perf_counter() - t0
     shutil.rmtree(work)
     (bare, ours) = timings.values()
@@ -175,15 +180,16 @@ def main() -> None:
     df = panel()
     print(f"synthetic panel: {len(df):,} rows, {df['raw'].nunique():,} distinct printed figures")
     print("parsing, repeated strings (both sides parse each distinct string once)")
-    parsed = timed("povlib.parse_many (validated, units, qualifiers)",
-                   lambda: parse_many(df["raw"]))
+    parsed = timed("povlib.parse_many (validated, units, qualifiers)", lambda: parse_many(df["raw"]))
     base = timed("pandas baseline (str.replace + astype)", lambda: dedup(baseline_parse, df["raw"]))
     assert np.allclose(parsed["value"].to_numpy(), base)
     distinct = pd.Series(pd.unique(df["raw"].to_numpy()), dtype="str")
     rng = np.random.default_rng(1)
-    many = pd.Series([f"{format_number(v, 2)}%" for v in np.round(rng.uniform(0, 100, 200_000), 2)]
-                     + [f"{format_number(int(v))} hộ" for v in rng.integers(1, 10**7, 200_000)],
-                     dtype="str").drop_duplicates()
+    many = pd.Series(
+        [f"{format_number(v, 2)}%" for v in np.round(rng.uniform(0, 100, 200_000), 2)]
+        + [f"{format_number(int(v))} hộ" for v in rng.integers(1, 10**7, 200_000)],
+        dtype="str",
+    ).drop_duplicates()
     print(f"parsing, all-distinct strings ({len(many):,}; neither side de-duplicates anything)")
     timed("povlib.parse_many", lambda: parse_many(many), n=len(many))
     timed("pandas baseline", lambda: baseline_parse(many), n=len(many))
@@ -194,8 +200,14 @@ def main() -> None:
     def povlib_math():
         fall = ind.fall_pp(r22, r23)
         req = ind.required_pace_pp(r23, tgt, 2)
-        return (fall, ind.relative_change_pct(r22, r23), ind.implied_total(poor, r23), req,
-                ind.years_to_target(r23, tgt, fall), ind.on_track(fall, req))
+        return (
+            fall,
+            ind.relative_change_pct(r22, r23),
+            ind.implied_total(poor, r23),
+            req,
+            ind.years_to_target(r23, tgt, fall),
+            ind.on_track(fall, req),
+        )
 
     def pandas_math():
         fall = r22 - r23
@@ -207,26 +219,34 @@ def main() -> None:
     ours = timed("povlib.indicators (6 indicators)", povlib_math)
     theirs = timed("plain pandas, same formulas", pandas_math)
     assert np.allclose(np.asarray(ours[0]), np.asarray(theirs[0]))
-    timed("povlib.indicators.propagate (interval of implied total)",
-          lambda: ind.propagate(ind.implied_total, (poor - 0.5, poor + 0.5), (r23 - 0.005, r23 + 0.005)))
+    timed(
+        "povlib.indicators.propagate (interval of implied total)",
+        lambda: ind.propagate(ind.implied_total, (poor - 0.5, poor + 0.5), (r23 - 0.005, r23 + 0.005)),
+    )
     print("extraction")
-    para = ("Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
-            "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
-            "tạm và đào tạo nghề cho hơn 1.200 người.")
+    para = (
+        "Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
+        "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
+        "tạm và đào tạo nghề cho hơn 1.200 người."
+    )
     words = len(para.split())
     article = "\n".join([para] * (10_000 // words + 1))
     t0 = time.perf_counter()
     rows, _ = extract_text(article, "bench")
     took = time.perf_counter() - t0
-    print(f"  povlib extract on a {len(article.split()):,}-word article: {took:.3f} s,"
-          f" {len(rows):,} candidate rows")
+    print(
+        f"  povlib extract on a {len(article.split()):,}-word article: {took:.3f} s,"
+        f" {len(rows):,} candidate rows"
+    )
     # One 5 MB paragraph, the shape that was quadratic (it did not finish in 300 s).
     big = " ".join([para] * (5_000_000 // len(para.encode("utf-8")) + 1))
     t0 = time.perf_counter()
     rows, _ = extract_text(big, "bench")
     took = time.perf_counter() - t0
-    print(f"  povlib extract on a {len(big.encode('utf-8')) / 1e6:.1f} MB one-paragraph article:"
-          f" {took:.3f} s, {len(rows):,} candidate rows")
+    print(
+        f"  povlib extract on a {len(big.encode('utf-8')) / 1e6:.1f} MB one-paragraph article:"
+        f" {took:.3f} s, {len(rows):,} candidate rows"
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from povlib.tables import load_dataset
 
 HAVE_SOURCES = paths.sources_dir().is_dir()
 needs_sources = pytest.mark.skipif(
-    not HAVE_SOURCES, reason=f"source texts not found at {paths.sources_dir()} (../shared/sources)")
+    not HAVE_SOURCES, reason=f"source texts not found at {paths.sources_dir()} (../shared/sources)"
+)
 
 
 @pytest.fixture(scope="session")

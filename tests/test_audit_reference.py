@@ -49,12 +49,10 @@ def _verdict(rep, rlo, rhi, imp, ilo, ihi, one_sided):
 
 def test_changes_match_the_reference(sample):
     p, table = sample
-    levels = {(r.geo, r.indicator, r.period, r.standard): r for r in p.points(derived=False)
-              .itertuples()}
+    levels = {(r.geo, r.indicator, r.period, r.standard): r for r in p.points(derived=False).itertuples()}
     got = table[table["check"] == "change_vs_levels"]
     seen = 0
-    for o in p.obs[p.obs["indicator"].isin(["poverty_rate_fall_pp", "poor_households_fall"])
-                   ].itertuples():
+    for o in p.obs[p.obs["indicator"].isin(["poverty_rate_fall_pp", "poor_households_fall"])].itertuples():
         level = "poverty_rate" if o.indicator == "poverty_rate_fall_pp" else "poor_households"
         a, b = o.period.split("-")
         la, lb = levels.get((o.geo, level, a, o.standard)), levels.get((o.geo, level, b, o.standard))
@@ -74,15 +72,13 @@ def test_changes_match_the_reference(sample):
 
 def test_shares_match_the_reference(sample):
     p, table = sample
-    levels = {(r.geo, r.indicator, r.period, r.standard): r for r in p.points(derived=False)
-              .itertuples()}
+    levels = {(r.geo, r.indicator, r.period, r.standard): r for r in p.points(derived=False).itertuples()}
     got = table[table["check"] == "share_vs_parts"].set_index("obs_ids")
     seen = 0
     for (geo, ind, period, std), r in levels.items():
         if ind != "poverty_rate":
             continue
-        n, d = levels.get((geo, "poor_households", period, std)), levels.get((geo, "households",
-                                                                               period, ""))
+        n, d = levels.get((geo, "poor_households", period, std)), levels.get((geo, "households", period, ""))
         if n is None or d is None:
             continue
         imp = n.value / d.value * 100
@@ -97,5 +93,7 @@ def test_shares_match_the_reference(sample):
 def test_nothing_crosses_a_standard(sample):
     p, table = sample
     ch = table[table["check"] == "change_vs_levels"]
-    assert not ch["period"].eq("2020-2021").any() or (
-        ch.loc[ch["period"] == "2020-2021", "verdict"] == "not checkable").all()
+    assert (
+        not ch["period"].eq("2020-2021").any()
+        or (ch.loc[ch["period"] == "2020-2021", "verdict"] == "not checkable").all()
+    )

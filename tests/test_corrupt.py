@@ -25,6 +25,7 @@ def _set(name, row, column, value):
         df = _csv(folder, name)
         df.loc[row - 1, column] = value
         _write(folder, name, df)
+
     return f
 
 
@@ -32,6 +33,7 @@ def _text(name, edit):
     def f(folder):
         path = folder / f"{name}.csv"
         path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+
     return f
 
 
@@ -39,6 +41,7 @@ def _bytes(name, data_of):
     def f(folder):
         path = folder / f"{name}.csv"
         path.write_bytes(data_of(path.read_text(encoding="utf-8")))
+
     return f
 
 
@@ -48,6 +51,7 @@ def _descriptor(edit):
         d = json.loads(path.read_text(encoding="utf-8"))
         edit(d)
         path.write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+
     return f
 
 
@@ -71,83 +75,143 @@ def _swap_fields(d):
 
 CORRUPTIONS = {
     "duplicated indicator code": (_dup_indicator, "indicators.csv", "duplicated id"),
-    "indicators.csv deleted": (lambda f: (f / "indicators.csv").unlink(), "indicators.csv",
-                               "file is missing"),
-    "cp1258 file": (_bytes("sources", lambda t: t.replace("Báo", "Báo đồng").encode(
-        "cp1258", errors="replace")), "sources.csv", "not UTF-8"),
-    "latin-1 file": (_bytes("sources", lambda t: t.replace("Báo", "Bão").encode(
-        "latin-1", errors="replace")), "sources.csv", "not UTF-8"),
-    "UTF-16 file": (_bytes("geography", lambda t: t.encode("utf-16")), "geography.csv",
-                    "UTF-16"),
-    "binary file": (_bytes("sources", lambda t: b"\x89PNG\r\n\x1a\n\x00\x00"), "sources.csv",
-                    "NUL bytes"),
+    "indicators.csv deleted": (
+        lambda f: (f / "indicators.csv").unlink(),
+        "indicators.csv",
+        "file is missing",
+    ),
+    "cp1258 file": (
+        _bytes("sources", lambda t: t.replace("Báo", "Báo đồng").encode("cp1258", errors="replace")),
+        "sources.csv",
+        "not UTF-8",
+    ),
+    "latin-1 file": (
+        _bytes("sources", lambda t: t.replace("Báo", "Bão").encode("latin-1", errors="replace")),
+        "sources.csv",
+        "not UTF-8",
+    ),
+    "UTF-16 file": (_bytes("geography", lambda t: t.encode("utf-16")), "geography.csv", "UTF-16"),
+    "binary file": (_bytes("sources", lambda t: b"\x89PNG\r\n\x1a\n\x00\x00"), "sources.csv", "NUL bytes"),
     "0-byte CSV": (_bytes("observations", lambda t: b""), "observations.csv", "file is empty"),
-    "row with an extra field": (_text("observations", lambda t: t.replace(
-        ",reported,\n", ",reported,,extra\n", 1)), "observations.csv", "fields where the header"),
-    "row with a field missing": (_text("sources", lambda t: t.replace(
-        ",vi,A synthetic press page.", ",vi", 1)), "sources.csv", "fields where the header"),
-    "unterminated quote": (_text("observations", lambda t: t + '"o9,s1,,"1%,pb\n'),
-                           "observations.csv", "malformed CSV"),
-    "empty datapackage.json": (lambda f: (f / "datapackage.json").write_text(""),
-                               "datapackage.json", "not valid JSON"),
-    "broken datapackage.json": (lambda f: (f / "datapackage.json").write_text('{"resources": ['),
-                                "datapackage.json", "not valid JSON"),
-    "datapackage.json deleted": (lambda f: (f / "datapackage.json").unlink(),
-                                 "datapackage.json", "file is missing"),
-    "resource missing from the descriptor": (_descriptor(lambda d: d["resources"].pop()),
-                                             "datapackage.json", "resource 'observations' is"),
-    "unknown descriptor key": (_descriptor(lambda d: _field(d, "observations", "raw")
-                                           .update(format="email")), "datapackage.json",
-                               "not understood"),
-    "unknown constraint": (_descriptor(lambda d: _field(d, "observations", "raw")["constraints"]
-                                       .update(exclusiveMinimum=3)), "datapackage.json",
-                           "not understood"),
-    "swapped field order in the descriptor": (_descriptor(_swap_fields), "sources.csv",
-                                              "not in the order"),
-    "maxLength added": (_descriptor(lambda d: _field(d, "observations", "raw")["constraints"]
-                                    .update(maxLength=3)), "observations.csv", "maxLength 3"),
-    "minLength added": (_descriptor(lambda d: _field(d, "observations", "obs_id")["constraints"]
-                                    .update(minLength=9)), "observations.csv", "minLength 9"),
-    "reversed period": (_set("observations", 3, "period", "2023-2021"), "observations.csv",
-                        "runs backwards"),
-    "period in 2099": (_set("observations", 3, "period", "2099"), "observations.csv",
-                       "outside 1990-2050"),
-    "a month 13": (_set("observations", 3, "period", "2023-13"), "observations.csv",
-                   "does not match the pattern"),
-    "cycle in the geography": (_set("geography", 3, "parent", "pb-dong"), "geography.csv",
-                               "cycle"),
+    "row with an extra field": (
+        _text("observations", lambda t: t.replace(",reported,\n", ",reported,,extra\n", 1)),
+        "observations.csv",
+        "fields where the header",
+    ),
+    "row with a field missing": (
+        _text("sources", lambda t: t.replace(",vi,A synthetic press page.", ",vi", 1)),
+        "sources.csv",
+        "fields where the header",
+    ),
+    "unterminated quote": (
+        _text("observations", lambda t: t + '"o9,s1,,"1%,pb\n'),
+        "observations.csv",
+        "malformed CSV",
+    ),
+    "empty datapackage.json": (
+        lambda f: (f / "datapackage.json").write_text(""),
+        "datapackage.json",
+        "not valid JSON",
+    ),
+    "broken datapackage.json": (
+        lambda f: (f / "datapackage.json").write_text('{"resources": ['),
+        "datapackage.json",
+        "not valid JSON",
+    ),
+    "datapackage.json deleted": (
+        lambda f: (f / "datapackage.json").unlink(),
+        "datapackage.json",
+        "file is missing",
+    ),
+    "resource missing from the descriptor": (
+        _descriptor(lambda d: d["resources"].pop()),
+        "datapackage.json",
+        "resource 'observations' is",
+    ),
+    "unknown descriptor key": (
+        _descriptor(lambda d: _field(d, "observations", "raw").update(format="email")),
+        "datapackage.json",
+        "not understood",
+    ),
+    "unknown constraint": (
+        _descriptor(lambda d: _field(d, "observations", "raw")["constraints"].update(exclusiveMinimum=3)),
+        "datapackage.json",
+        "not understood",
+    ),
+    "swapped field order in the descriptor": (_descriptor(_swap_fields), "sources.csv", "not in the order"),
+    "maxLength added": (
+        _descriptor(lambda d: _field(d, "observations", "raw")["constraints"].update(maxLength=3)),
+        "observations.csv",
+        "maxLength 3",
+    ),
+    "minLength added": (
+        _descriptor(lambda d: _field(d, "observations", "obs_id")["constraints"].update(minLength=9)),
+        "observations.csv",
+        "minLength 9",
+    ),
+    "reversed period": (_set("observations", 3, "period", "2023-2021"), "observations.csv", "runs backwards"),
+    "period in 2099": (_set("observations", 3, "period", "2099"), "observations.csv", "outside 1990-2050"),
+    "a month 13": (
+        _set("observations", 3, "period", "2023-13"),
+        "observations.csv",
+        "does not match the pattern",
+    ),
+    "cycle in the geography": (_set("geography", 3, "parent", "pb-dong"), "geography.csv", "cycle"),
     "self-parent": (_set("geography", 4, "parent", "pc"), "geography.csv", "cycle"),
-    "obs_id with a space": (_set("observations", 3, "obs_id", "pa r2021"), "observations.csv",
-                            "does not match the pattern"),
-    "obs_id with a semicolon": (_set("observations", 3, "obs_id", "pa;r"), "observations.csv",
-                                "does not match the pattern"),
-    "ids differing by a trailing space": (_set("observations", 3, "obs_id", "pa.r2019 "),
-                                          "observations.csv", "spaces at its start or end"),
-    "rate above 100": (lambda f: (_set("observations", 6, "raw", "120,00%")(f),
-                                  _set("observations", 6, "value", "120")(f)),
-                       "observations.csv", "outside 0 to 100"),
-    "unknown place": (_set("observations", 3, "geo", "hanoi"), "observations.csv",
-                      "unknown place 'hanoi'"),
-    "unknown indicator": (_set("observations", 3, "indicator", "gdp"), "observations.csv",
-                          "unknown indicator code 'gdp'"),
-    "unknown source": (_set("observations", 3, "source_id", "s9"), "observations.csv",
-                       "unknown source 's9'"),
-    "malformed figure": (_set("observations", 3, "raw", "12,0,0%"), "observations.csv",
-                         "malformed number"),
-    "value is not the parse of raw": (_set("observations", 3, "value", "13"),
-                                      "observations.csv", "does not equal the parse"),
-    "column missing": (lambda f: _write(f, "observations", _csv(f, "observations")
-                                        .drop(columns=["unit"])), "observations.csv",
-                       "column is missing"),
-    "column not in the descriptor": (lambda f: _write(f, "sources", _csv(f, "sources")
-                                                      .assign(extra="x")), "sources.csv",
-                                     "not in datapackage.json"),
-    "text not NFC": (_set("geography", 2, "name_vi", unicodedata.normalize("NFD", "Tỉnh Ấn")),
-                     "geography.csv", "not Unicode NFC"),
-    "date not ISO": (_set("sources", 1, "date_published", "10/01/2024"), "sources.csv",
-                     "not an ISO date"),
-    "a poverty figure with no standard": (_set("observations", 1, "standard", ""),
-                                          "observations.csv", "must name its poverty standard"),
+    "obs_id with a space": (
+        _set("observations", 3, "obs_id", "pa r2021"),
+        "observations.csv",
+        "does not match the pattern",
+    ),
+    "obs_id with a semicolon": (
+        _set("observations", 3, "obs_id", "pa;r"),
+        "observations.csv",
+        "does not match the pattern",
+    ),
+    "ids differing by a trailing space": (
+        _set("observations", 3, "obs_id", "pa.r2019 "),
+        "observations.csv",
+        "spaces at its start or end",
+    ),
+    "rate above 100": (
+        lambda f: (_set("observations", 6, "raw", "120,00%")(f), _set("observations", 6, "value", "120")(f)),
+        "observations.csv",
+        "outside 0 to 100",
+    ),
+    "unknown place": (_set("observations", 3, "geo", "hanoi"), "observations.csv", "unknown place 'hanoi'"),
+    "unknown indicator": (
+        _set("observations", 3, "indicator", "gdp"),
+        "observations.csv",
+        "unknown indicator code 'gdp'",
+    ),
+    "unknown source": (_set("observations", 3, "source_id", "s9"), "observations.csv", "unknown source 's9'"),
+    "malformed figure": (_set("observations", 3, "raw", "12,0,0%"), "observations.csv", "malformed number"),
+    "value is not the parse of raw": (
+        _set("observations", 3, "value", "13"),
+        "observations.csv",
+        "does not equal the parse",
+    ),
+    "column missing": (
+        lambda f: _write(f, "observations", _csv(f, "observations").drop(columns=["unit"])),
+        "observations.csv",
+        "column is missing",
+    ),
+    "column not in the descriptor": (
+        lambda f: _write(f, "sources", _csv(f, "sources").assign(extra="x")),
+        "sources.csv",
+        "not in datapackage.json",
+    ),
+    "text not NFC": (
+        _set("geography", 2, "name_vi", unicodedata.normalize("NFD", "Tỉnh Ấn")),
+        "geography.csv",
+        "not Unicode NFC",
+    ),
+    "date not ISO": (_set("sources", 1, "date_published", "10/01/2024"), "sources.csv", "not an ISO date"),
+    "a poverty figure with no standard": (
+        _set("observations", 1, "standard", ""),
+        "observations.csv",
+        "must name its poverty standard",
+    ),
 }
 
 

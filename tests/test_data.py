@@ -57,7 +57,10 @@ def test_relations_in_metadata_name_known_codes(ds):
 def test_key_figures_as_printed(ds):
     o = ds.observations.set_index("obs_id")
     assert o.loc["backan-2023.p4.poor_households", ["raw", "value", "qualifier"]].tolist() == [
-        "hơn 18.300 hộ", 18300, "more than"]
+        "hơn 18.300 hộ",
+        18300,
+        "more than",
+    ]
     assert o.loc["langson-2022.p10.poverty_rate_fall_pp", "value"] == 3.28
     assert o.loc["laocai-10xa-3y.p10.credit_balance", ["value", "unit"]].tolist() == [304.8, "bn VND"]
     assert o.loc["laocai-10xa-conf.p30.income_per_capita", "unit"] == "million VND/person/year"
@@ -67,8 +70,9 @@ def test_every_value_is_the_parse_of_raw(ds):
     lang = ds.sources.set_index("source_id")["language"]
     for _, r in ds.observations.iterrows():
         scale = r["unit"].partition("/")[0]
-        fig = parse_figure(r["raw"], money_unit=scale if "VND" in scale else "bn VND",
-                           lang=lang[r["source_id"]])
+        fig = parse_figure(
+            r["raw"], money_unit=scale if "VND" in scale else "bn VND", lang=lang[r["source_id"]]
+        )
         # A range end may be printed on its own ("3%" and "4%/năm" with a sign on each end).
         ends = {"range low": fig.low, "range high": fig.high} if fig.low is not None else {}
         expected = ends.get(r["qualifier"], fig.value)
@@ -99,10 +103,11 @@ def test_no_sentence_is_copied_from_the_articles(ds):
     for note in pd.concat([ds.observations["note"], ds.sources["description"]]):
         words = note.split()
         for i in range(len(words) - 11):
-            assert " ".join(words[i:i + 12]) not in text, note
+            assert " ".join(words[i : i + 12]) not in text, note
 
 
 # --- bad input: each names file, row and column ---------------------------------
+
 
 def _edit(folder, table, row, column, value):
     path = folder / f"{table}.csv"
@@ -111,32 +116,37 @@ def _edit(folder, table, row, column, value):
     df.to_csv(path, index=False, lineterminator="\n")
 
 
-@pytest.mark.parametrize("table, row, column, value, message", [
-    ("observations", 3, "source_id", "nowhere", "unknown source 'nowhere'"),
-    ("observations", 3, "geo", "hanoi", "unknown place 'hanoi'"),
-    ("observations", 3, "indicator", "gdp", "unknown indicator code 'gdp'"),
-    ("observations", 3, "obs_id", "laocai-10xa-3y.p1.communes", "duplicated id"),
-    ("observations", 3, "value", "4.5", "does not equal the parse of raw '4,4 tỷ đồng'"),
-    ("observations", 3, "raw", "4,4,4 tỷ đồng", "malformed number"),
-    ("observations", 19, "value", "150.54", "outside 0 to 100"),
-    ("observations", 3, "paragraph", "99", "out of range"),
-    ("observations", 3, "paragraph", "5", "does not stand in paragraph 5"),
-    ("observations", 3, "note", unicodedata.normalize("NFD", "Lào Cai"), "not Unicode NFC"),
-    ("observations", 3, "qualifier", "roughly", "is not one of"),
-    ("observations", 3, "value", "abc", "is not a number"),
-    ("geography", 2, "name_vi", unicodedata.normalize("NFD", "Lạng Sơn"), "not Unicode NFC"),
-    ("geography", 5, "parent", "atlantis", "unknown parent place"),
-    ("geography", 5, "parent", "laocai-bacha", "form a cycle"),
-    ("observations", 3, "period", "2023-2021", "runs backwards"),
-    ("observations", 3, "period", "2099", "outside 1990-2050"),
-    ("observations", 3, "obs_id", "bad id;x", "does not match the pattern"),
-    ("observations", 3, "standard", "2016-2020", "not measured under a poverty standard"),
-    ("sources", 1, "sha256", "0" * 64, "has changed"),
-    ("sources", 2, "date_published", "27/02/2024", "not an ISO date"),
-])
+@pytest.mark.parametrize(
+    "table, row, column, value, message",
+    [
+        ("observations", 3, "source_id", "nowhere", "unknown source 'nowhere'"),
+        ("observations", 3, "geo", "hanoi", "unknown place 'hanoi'"),
+        ("observations", 3, "indicator", "gdp", "unknown indicator code 'gdp'"),
+        ("observations", 3, "obs_id", "laocai-10xa-3y.p1.communes", "duplicated id"),
+        ("observations", 3, "value", "4.5", "does not equal the parse of raw '4,4 tỷ đồng'"),
+        ("observations", 3, "raw", "4,4,4 tỷ đồng", "malformed number"),
+        ("observations", 19, "value", "150.54", "outside 0 to 100"),
+        ("observations", 3, "paragraph", "99", "out of range"),
+        ("observations", 3, "paragraph", "5", "does not stand in paragraph 5"),
+        ("observations", 3, "note", unicodedata.normalize("NFD", "Lào Cai"), "not Unicode NFC"),
+        ("observations", 3, "qualifier", "roughly", "is not one of"),
+        ("observations", 3, "value", "abc", "is not a number"),
+        ("geography", 2, "name_vi", unicodedata.normalize("NFD", "Lạng Sơn"), "not Unicode NFC"),
+        ("geography", 5, "parent", "atlantis", "unknown parent place"),
+        ("geography", 5, "parent", "laocai-bacha", "form a cycle"),
+        ("observations", 3, "period", "2023-2021", "runs backwards"),
+        ("observations", 3, "period", "2099", "outside 1990-2050"),
+        ("observations", 3, "obs_id", "bad id;x", "does not match the pattern"),
+        ("observations", 3, "standard", "2016-2020", "not measured under a poverty standard"),
+        ("sources", 1, "sha256", "0" * 64, "has changed"),
+        ("sources", 2, "date_published", "27/02/2024", "not an ISO date"),
+    ],
+)
 def test_bad_input_names_file_row_column(data_copy, table, row, column, value, message):
-    if message.startswith(("out of range", "does not stand", "has changed")) \
-            and not paths.sources_dir().is_dir():
+    if (
+        message.startswith(("out of range", "does not stand", "has changed"))
+        and not paths.sources_dir().is_dir()
+    ):
         pytest.skip("source texts not found")
     if table == "observations" and row == 19:
         _edit(data_copy, table, row, "raw", "150,54%")

@@ -40,8 +40,10 @@ def test_versions_match_too():
 
 
 def test_import_povlib_loads_no_heavy_library():
-    code = ("import sys, povlib; heavy = [m for m in ('pandas', 'matplotlib', 'statsmodels', "
-            "'seaborn') if m in sys.modules]; print(','.join(heavy))")
+    code = (
+        "import sys, povlib; heavy = [m for m in ('pandas', 'matplotlib', 'statsmodels', "
+        "'seaborn') if m in sys.modules]; print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

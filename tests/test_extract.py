@@ -19,8 +19,10 @@ def articles(ds):
 @pytest.fixture(scope="module")
 def candidates(articles):
     files, _ = articles
-    frames = [extract_file(paths.sources_dir() / f, sid)[0]
-              for sid, f in zip(files["source_id"], files["file"], strict=True)]
+    frames = [
+        extract_file(paths.sources_dir() / f, sid)[0]
+        for sid, f in zip(files["source_id"], files["file"], strict=True)
+    ]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -42,13 +44,19 @@ def test_guess_accuracy_does_not_fall_back(candidates, articles):
 
 
 def test_layout_and_values_from_the_parser():
-    text = ("Tỉnh Bắc Kạn: tính đến cuối năm 2023, số hộ nghèo là hơn 18.300 hộ, chiếm 22,25%, "
-            "giảm 2,46% so với năm 2022.")
+    text = (
+        "Tỉnh Bắc Kạn: tính đến cuối năm 2023, số hộ nghèo là hơn 18.300 hộ, chiếm 22,25%, "
+        "giảm 2,46% so với năm 2022."
+    )
     rows, skipped = extract_text(text, "t")
     assert list(rows.columns) == COLUMNS
     r = rows.set_index("raw")
     assert r.loc["hơn 18.300 hộ", ["value", "qualifier", "indicator", "geo"]].tolist() == [
-        18300, "more than", "poor_households", "backan"]
+        18300,
+        "more than",
+        "poor_households",
+        "backan",
+    ]
     assert r.loc["22,25%", "indicator"] == "poverty_rate"
     assert r.loc["2,46%", ["indicator", "period"]].tolist() == ["poverty_rate_fall_pp", "2022-2023"]
     assert skipped == []
@@ -61,23 +69,28 @@ def test_places_without_diacritics_and_with_prefixes():
 
 
 def test_status_words():
-    rows, _ = extract_text("Dự ước tỷ lệ hộ nghèo của tỉnh Lạng Sơn năm 2024 còn 3,48%.\n"
-                           "Theo số liệu sơ bộ, tỉnh Bắc Kạn có 5 dự án.\n"
-                           "Xã phấn đấu xóa 80 nhà tạm năm 2024.")
+    rows, _ = extract_text(
+        "Dự ước tỷ lệ hộ nghèo của tỉnh Lạng Sơn năm 2024 còn 3,48%.\n"
+        "Theo số liệu sơ bộ, tỉnh Bắc Kạn có 5 dự án.\n"
+        "Xã phấn đấu xóa 80 nhà tạm năm 2024."
+    )
     assert rows["status"].tolist() == ["estimate", "preliminary", "target"]
 
 
 def test_dates_years_codes_are_not_figures():
-    text = ("Ngày 24/5/2019, Nghị quyết số 20 và Kế hoạch 239/KH-UBND; giai đoạn 2021 - 2025; "
-            "chiều 26/4; lúc 14:24; tháng 12/2022; IMG_7489.jpg; mạng 4G; 3 năm qua.")
+    text = (
+        "Ngày 24/5/2019, Nghị quyết số 20 và Kế hoạch 239/KH-UBND; giai đoạn 2021 - 2025; "
+        "chiều 26/4; lúc 14:24; tháng 12/2022; IMG_7489.jpg; mạng 4G; 3 năm qua."
+    )
     rows, skipped = extract_text(text)
     assert rows.empty
     assert {s["reason"] for s in skipped} <= {"document number", "a code, not a figure"}
 
 
 def test_unreadable_figures_are_skipped_with_their_text():
-    rows, skipped = extract_text("Mật độ 50 con/cây; xuất khẩu 308,5 triệu USD; số 1.30.6 hộ; "
-                                 "và 12 hộ nghèo.")
+    rows, skipped = extract_text(
+        "Mật độ 50 con/cây; xuất khẩu 308,5 triệu USD; số 1.30.6 hộ; và 12 hộ nghèo."
+    )
     assert rows["raw"].tolist() == ["12 hộ"]
     texts = " | ".join(s["text"] for s in skipped)
     assert "50 con/cây" in texts and "308,5 triệu USD" in texts and "1.30.6" in texts
@@ -90,8 +103,10 @@ def test_empty_guess_stays_empty():
 
 
 def test_long_unseen_article_runs(tmp_path):
-    para = ("Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
-            "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao.")
+    para = (
+        "Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
+        "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao."
+    )
     text = "\n".join([para] * 500)  # about 15,000 words
     rows, skipped = extract_text(text, "long")
     assert len(rows) == 500 * 5 and not skipped
@@ -110,11 +125,18 @@ def test_cli_writes_candidates(tmp_path, capsys):
 
 
 def test_thousands_of_households_and_bare_thousands():
-    rows, skipped = extract_text("Tỉnh Lào Cai năm 2023 còn hơn 86 nghìn hộ nghèo, 4,2 nghìn hộ "
-                                 "thoát nghèo; hỗ trợ 2 nghìn cho mỗi hộ.")
+    rows, skipped = extract_text(
+        "Tỉnh Lào Cai năm 2023 còn hơn 86 nghìn hộ nghèo, 4,2 nghìn hộ "
+        "thoát nghèo; hỗ trợ 2 nghìn cho mỗi hộ."
+    )
     r = rows.set_index("raw")
-    assert r.loc["hơn 86 nghìn hộ", ["value", "unit", "qualifier", "indicator", "geo"]].tolist() \
-        == [86_000, "households", "more than", "poor_households", "laocai"]
+    assert r.loc["hơn 86 nghìn hộ", ["value", "unit", "qualifier", "indicator", "geo"]].tolist() == [
+        86_000,
+        "households",
+        "more than",
+        "poor_households",
+        "laocai",
+    ]
     assert r.loc["4,2 nghìn hộ", "value"] == 4_200
     assert [(s["text"], "ambiguous" in s["reason"]) for s in skipped] == [("2", True)]
 

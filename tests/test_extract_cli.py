@@ -32,6 +32,7 @@ def _refused(capsys, argv, *words):
 
 # --- output ------------------------------------------------------------------------
 
+
 def test_does_not_overwrite_without_force(article, tmp_path, capsys):
     out = tmp_path / "c.csv"
     out.write_text("keep me\n", encoding="utf-8")
@@ -44,15 +45,18 @@ def test_does_not_overwrite_without_force(article, tmp_path, capsys):
 def test_refuses_to_write_inside_data(article, data_copy, monkeypatch, capsys):
     monkeypatch.setattr(paths, "DATA", data_copy)
     before = (data_copy / "observations.csv").read_bytes()
-    for target in (data_copy / "observations.csv", data_copy / "new.csv",
-                   data_copy / "sub" / ".." / "new.csv", data_copy):
+    for target in (
+        data_copy / "observations.csv",
+        data_copy / "new.csv",
+        data_copy / "sub" / ".." / "new.csv",
+        data_copy,
+    ):
         _refused(capsys, ["extract", str(article), "--out", str(target), "--force"], "data folder")
     assert (data_copy / "observations.csv").read_bytes() == before
     assert not (data_copy / "new.csv").exists()
 
 
-def test_refuses_data_reached_through_a_symlink(article, data_copy, monkeypatch, tmp_path,
-                                                 capsys):
+def test_refuses_data_reached_through_a_symlink(article, data_copy, monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(paths, "DATA", data_copy)
     link = tmp_path / "looks-harmless"
     link.symlink_to(data_copy, target_is_directory=True)
@@ -67,8 +71,7 @@ def test_the_real_data_folder_is_protected(article, capsys):
 
 def test_missing_output_folder(article, tmp_path, capsys):
     out = tmp_path / "no-such-folder" / "c.csv"
-    _refused(capsys, ["extract", str(article), "--out", str(out)], "does not exist",
-             str(out.parent))
+    _refused(capsys, ["extract", str(article), "--out", str(out)], "does not exist", str(out.parent))
 
 
 def test_output_that_is_a_folder(article, tmp_path, capsys):
@@ -76,6 +79,7 @@ def test_output_that_is_a_folder(article, tmp_path, capsys):
 
 
 # --- input -------------------------------------------------------------------------
+
 
 def test_missing_article(tmp_path, capsys):
     path = tmp_path / "nope.txt"
@@ -100,12 +104,15 @@ def test_binary_article(tmp_path, capsys):
     _refused(capsys, ["extract", str(path)], str(path), "binary", "offset 8")
 
 
-@pytest.mark.parametrize("encoding, words", [
-    ("utf-16", ["UTF-16LE", "byte-order mark", "iconv -f UTF-16LE"]),  # Python writes LE + BOM
-    ("utf-16-be", ["UTF-16BE", "without a byte-order mark", "iconv -f UTF-16BE"]),
-    ("utf-16-le", ["UTF-16LE", "without a byte-order mark"]),
-    ("utf-32", ["UTF-32LE", "byte-order mark"]),
-])
+@pytest.mark.parametrize(
+    "encoding, words",
+    [
+        ("utf-16", ["UTF-16LE", "byte-order mark", "iconv -f UTF-16LE"]),  # Python writes LE + BOM
+        ("utf-16-be", ["UTF-16BE", "without a byte-order mark", "iconv -f UTF-16BE"]),
+        ("utf-16-le", ["UTF-16LE", "without a byte-order mark"]),
+        ("utf-32", ["UTF-32LE", "byte-order mark"]),
+    ],
+)
 def test_utf16_and_utf32_articles(tmp_path, capsys, encoding, words):
     path = tmp_path / "wide.txt"
     path.write_bytes(ARTICLE.encode(encoding))
@@ -135,16 +142,18 @@ def test_cp1258_article(tmp_path, capsys):
     assert raw[:13] == b"Th\xe0nh ph\xf4\xec S\xf5"  # à, ơ one byte each; ố is ô + acute
     path.write_bytes(raw)
     # 0xE0 opens a 3-byte UTF-8 sequence that "n" does not continue.
-    err = _refused(capsys, ["extract", str(path)], str(path), "not UTF-8", "Windows-1258",
-                   "iconv -f CP1258 -t UTF-8")
+    err = _refused(
+        capsys, ["extract", str(path)], str(path), "not UTF-8", "Windows-1258", "iconv -f CP1258 -t UTF-8"
+    )
     assert "byte 0xE0 at offset 2 (line 1)" in err
 
 
 def test_latin1_article(tmp_path, capsys):
     path = tmp_path / "latin.txt"
     path.write_bytes("Titre\nCafé à 12%\n".encode("latin-1"))
-    err = _refused(capsys, ["extract", str(path)], str(path), "not UTF-8", "Latin-1",
-                   "iconv -f LATIN1 -t UTF-8")
+    err = _refused(
+        capsys, ["extract", str(path)], str(path), "not UTF-8", "Latin-1", "iconv -f LATIN1 -t UTF-8"
+    )
     assert "byte 0xE9 at offset 9 (line 2)" in err
 
 
@@ -158,12 +167,13 @@ def test_utf8_byte_order_mark_is_fine(tmp_path):
 
 # --- source ids and formula cells ------------------------------------------------
 
-@pytest.mark.parametrize("bad", ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "a b",
-                                 ".hidden", "a,b", "hộ", "a\n=1"])
+
+@pytest.mark.parametrize(
+    "bad", ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "a b", ".hidden", "a,b", "hộ", "a\n=1"]
+)
 def test_source_id_that_could_start_a_formula_is_refused(article, tmp_path, capsys, bad):
     out = tmp_path / "c.csv"
-    _refused(capsys, ["extract", str(article), "--source-id", bad, "--out", str(out)],
-             repr(bad), "source id")
+    _refused(capsys, ["extract", str(article), "--source-id", bad, "--out", str(out)], repr(bad), "source id")
     assert not out.exists()
     with pytest.raises(ExtractError):
         extract_text(ARTICLE, bad)

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 
 from povlib.extract import _finditer_names, _MentionIndex, _Place, extract_text, fold
 
-PARA = ("Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
-        "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
-        "tạm và đào tạo nghề cho hơn 1.200 người. ")  # 7 figures; "3 năm qua" is a duration, not one
+PARA = (
+    "Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "
+    "giải ngân 12,3 tỷ đồng, bằng 80,5% kế hoạch giao. Trong 3 năm qua, xã đã xóa 63 nhà "
+    "tạm và đào tạo nghề cho hơn 1.200 người. "
+)  # 7 figures; "3 năm qua" is a duration, not one
 
 
 def _cpu_seconds(text: str) -> tuple[float, int]:
@@ -59,13 +61,13 @@ _NAME_BITS = ["cho don", "huyen cho don", "na ri", "ri", "a", " ", "_", "x", "-"
 
 
 @settings(max_examples=300)
-@given(st.lists(st.sampled_from(_NAME_BITS), max_size=15).map("".join),
-       st.sampled_from([("huyen cho don", "cho don"), ("na ri",), ("a",), ("ri", "na ri"),
-                        ("a a",)]))
+@given(
+    st.lists(st.sampled_from(_NAME_BITS), max_size=15).map("".join),
+    st.sampled_from([("huyen cho don", "cho don"), ("na ri",), ("a",), ("ri", "na ri"), ("a a",)]),
+)
 def test_literal_name_search_matches_the_regex(text, names):
     pattern = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(n) for n in names)})(?![\w])")
-    assert list(_finditer_names(text, names)) == [(m.start(), m.end())
-                                                  for m in pattern.finditer(text)]
+    assert list(_finditer_names(text, names)) == [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
 def _pick_reference(mentions, lo, hi, near):
@@ -76,10 +78,12 @@ def _pick_reference(mentions, lo, hi, near):
 
 
 @settings(max_examples=300)
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3)), max_size=12,
-                unique_by=lambda t: t[0]),
-       st.integers(0, 70), st.integers(0, 70), st.integers(0, 70))
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3)), max_size=12, unique_by=lambda t: t[0]),
+    st.integers(0, 70),
+    st.integers(0, 70),
+    st.integers(0, 70),
+)
 def test_mention_index_picks_as_the_scan_did(spots, lo, hi, near):
-    mentions = [(s, s + 1, _Place(f"g{s}", "p", rank, re.compile("x"), ("x",)))
-                for s, rank in sorted(spots)]
+    mentions = [(s, s + 1, _Place(f"g{s}", "p", rank, re.compile("x"), ("x",))) for s, rank in sorted(spots)]
     assert _MentionIndex(mentions).pick(lo, hi, near) == _pick_reference(mentions, lo, hi, near)

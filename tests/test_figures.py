@@ -35,8 +35,9 @@ def test_footer_cites_outlet_title_and_date(ds):
 
 def test_footer_with_many_sources_points_to_the_index(synth):
     text = footer_text(["s1", "s2", "s3"], synth.sources, "en")
-    assert text == ("Sources: 3 sources (Báo Một, UBND tỉnh, Cổng thông tin); full citations in"
-                    " figures/README.md")
+    assert text == (
+        "Sources: 3 sources (Báo Một, UBND tỉnh, Cổng thông tin); full citations in figures/README.md"
+    )
 
 
 def test_footer_needs_known_sources(ds):
@@ -50,8 +51,15 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     digests = []
     for run in ("a", "b"):
         out = tmp_path / run
-        paths = save_figure(_draw(), "demo", source_ids=["backan-2023"], sources=ds.sources,
-                            caption="What to see.", notebook="02_x.ipynb", out_dir=out)
+        paths = save_figure(
+            _draw(),
+            "demo",
+            source_ids=["backan-2023"],
+            sources=ds.sources,
+            caption="What to see.",
+            notebook="02_x.ipynb",
+            out_dir=out,
+        )
         assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in paths])
     assert digests[0] == digests[1]
@@ -70,8 +78,15 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
 def test_png_is_300_dpi(ds, tmp_path):
     from PIL import Image
 
-    (png, *_) = save_figure(_draw(), "dpi", source_ids=["backan-2023"], sources=ds.sources,
-                            caption="c", notebook="n.ipynb", out_dir=tmp_path)
+    (png, *_) = save_figure(
+        _draw(),
+        "dpi",
+        source_ids=["backan-2023"],
+        sources=ds.sources,
+        caption="c",
+        notebook="n.ipynb",
+        out_dir=tmp_path,
+    )
     with Image.open(png) as im:
         assert round(im.info["dpi"][0]) == 300
         assert im.size == (int(16 / 2.54 * 300), int(11 / 2.54 * 300))
@@ -81,5 +96,12 @@ def test_bad_language_and_name(ds, tmp_path):
     with pytest.raises(ValueError):
         footer_text(["backan-2023"], ds.sources, "fr")
     with pytest.raises(ValueError):
-        save_figure(_draw(), "bad name!", source_ids=["backan-2023"], sources=ds.sources,
-                    caption="c", notebook="n", out_dir=tmp_path)
+        save_figure(
+            _draw(),
+            "bad name!",
+            source_ids=["backan-2023"],
+            sources=ds.sources,
+            caption="c",
+            notebook="n",
+            out_dir=tmp_path,
+        )

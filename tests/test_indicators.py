@@ -61,15 +61,17 @@ def test_targets():
     assert ind.years_to_target(50.54, 17.26, 10) == pytest.approx(3.328)
     assert ind.years_to_target(10, 17.26, 1) == 0
     assert ind.years_to_target(50, 17, 0) == np.inf
-    assert list(ind.on_track(np.array([1.0, 3.0]), np.array([2.0, 2.0]))) == ["off track",
-                                                                              "on track"]
+    assert list(ind.on_track(np.array([1.0, 3.0]), np.array([2.0, 2.0]))) == ["off track", "on track"]
 
 
 def test_bounds_from_qualifiers():
-    lo, hi = ind.bounds([18300, 50.54, 20, 30.5, 3600, 1306],
-                        ["more than", "exact", "under", "at least", "nearly", "exact"],
-                        [0, 2, 0, 1, 0, 0], [100, 0.01, 1, 0.1, 100, 1],
-                        [True, False, False, False, True, True])
+    lo, hi = ind.bounds(
+        [18300, 50.54, 20, 30.5, 3600, 1306],
+        ["more than", "exact", "under", "at least", "nearly", "exact"],
+        [0, 2, 0, 1, 0, 0],
+        [100, 0.01, 1, 0.1, 100, 1],
+        [True, False, False, False, True, True],
+    )
     assert lo.tolist() == [18300, pytest.approx(50.535), -np.inf, 30.5, 3500, 1306]
     assert hi.tolist() == [18400, pytest.approx(50.545), 20, np.inf, 3600, 1306]
 

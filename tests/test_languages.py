@@ -8,18 +8,50 @@ import pytest
 from povlib import numbers
 from povlib.tables import DataError, load_dataset, parse_raw, raw_languages, with_bounds
 
-SOURCE = {"source_id": "test-en-page", "kind": "press", "file": "", "sha256": "",
-          "url": "https://example.org/en/page", "publisher": "Example", "title": "A page",
-          "author": "", "date_published": "2025-12-01", "date_accessed": "2026-11-22",
-          "document": "", "language": "en", "description": "A made-up English page for a test."}
+SOURCE = {
+    "source_id": "test-en-page",
+    "kind": "press",
+    "file": "",
+    "sha256": "",
+    "url": "https://example.org/en/page",
+    "publisher": "Example",
+    "title": "A page",
+    "author": "",
+    "date_published": "2025-12-01",
+    "date_accessed": "2026-11-22",
+    "document": "",
+    "language": "en",
+    "description": "A made-up English page for a test.",
+}
 
 
-def _obs(obs_id, raw, indicator, unit, value, qualifier="exact", period="2024",
-         standard="2022-2025", source_id="test-en-page"):
-    return {"obs_id": obs_id, "source_id": source_id, "paragraph": "", "raw": raw,
-            "province": "laocai", "geo": "laocai", "indicator": indicator, "period": period,
-            "standard": standard, "value": value, "unit": unit, "qualifier": qualifier,
-            "status": "reported", "note": ""}
+def _obs(
+    obs_id,
+    raw,
+    indicator,
+    unit,
+    value,
+    qualifier="exact",
+    period="2024",
+    standard="2022-2025",
+    source_id="test-en-page",
+):
+    return {
+        "obs_id": obs_id,
+        "source_id": source_id,
+        "paragraph": "",
+        "raw": raw,
+        "province": "laocai",
+        "geo": "laocai",
+        "indicator": indicator,
+        "period": period,
+        "standard": standard,
+        "value": value,
+        "unit": unit,
+        "qualifier": qualifier,
+        "status": "reported",
+        "note": "",
+    }
 
 
 def _append(folder, table, rows):
@@ -34,13 +66,10 @@ def _append(folder, table, rows):
 
 ROWS = [
     _obs("t.rate", "27.41 percent", "poverty_rate", "%", "27.41"),
-    _obs("t.poor", "more than 3,300 households", "poor_households", "households", "3300",
-         "more than"),
-    _obs("t.credit", "VND4,565 billion", "vbsp_credit", "bn VND", "4565", period="2025-06",
-         standard=""),
+    _obs("t.poor", "more than 3,300 households", "poor_households", "households", "3300", "more than"),
+    _obs("t.credit", "VND4,565 billion", "vbsp_credit", "bn VND", "4565", period="2025-06", standard=""),
     _obs("t.plan", "1,782 billion VND", "ntp3_plan", "bn VND", "1782", standard=""),
-    _obs("t.pace", "3.7%/year", "poverty_rate_fall_pp_per_year", "pp/year", "3.7",
-         period="2021-2024"),
+    _obs("t.pace", "3.7%/year", "poverty_rate_fall_pp_per_year", "pp/year", "3.7", period="2021-2024"),
 ]
 
 
@@ -53,7 +82,11 @@ def test_english_page_figures_load_and_check(data_copy):
     assert o.loc["t.credit", "value"] == 4565
     fig = ds._parsed.set_index(ds.observations["obs_id"])
     assert fig.loc["t.poor", ["value", "unit", "qualifier", "step"]].tolist() == [
-        3300, "households", "more than", 100]
+        3300,
+        "households",
+        "more than",
+        100,
+    ]
     assert fig.loc["t.pace", "unit"] == "%/year"
 
 
@@ -72,8 +105,9 @@ def test_a_wrong_value_on_an_english_page_is_named(data_copy):
 
 
 def test_raw_languages_from_the_sources_table_a_series_or_a_dict():
-    obs = pd.DataFrame({"source_id": ["a", "b", "a", "zz"], "raw": ["1.306"] * 4,
-                        "unit": [""] * 4}, index=[10, 11, 12, 13])
+    obs = pd.DataFrame(
+        {"source_id": ["a", "b", "a", "zz"], "raw": ["1.306"] * 4, "unit": [""] * 4}, index=[10, 11, 12, 13]
+    )
     sources = pd.DataFrame({"source_id": ["a", "b"], "language": ["en", "vi"]})
     expected = ["en", "vi", "en", "vi"]  # an unknown source reads as Vietnamese
     assert raw_languages(obs, sources).tolist() == expected
@@ -96,14 +130,22 @@ def test_parse_raw_parses_each_distinct_triple_once(monkeypatch):
 
     monkeypatch.setattr(numbers, "parse_figure", counting)
     n = 3000
-    obs = pd.DataFrame({"source_id": ["en1", "vi1", "en2"] * n,
-                        "raw": ["1,782 billion VND", "1.782 tỉ đồng", "1,782 billion VND"] * n,
-                        "unit": ["bn VND", "bn VND", "million VND"] * n})
+    obs = pd.DataFrame(
+        {
+            "source_id": ["en1", "vi1", "en2"] * n,
+            "raw": ["1,782 billion VND", "1.782 tỉ đồng", "1,782 billion VND"] * n,
+            "unit": ["bn VND", "bn VND", "million VND"] * n,
+        }
+    )
     parsed = parse_raw(obs, {"en1": "en", "en2": "en", "vi1": "vi"})
     assert parsed["value"].tolist()[:3] == [1782, 1782, 1_782_000]
-    assert sorted(calls) == sorted([("1,782 billion VND", "bn VND", "en"),
-                                    ("1.782 tỉ đồng", "bn VND", "vi"),
-                                    ("1,782 billion VND", "million VND", "en")])
+    assert sorted(calls) == sorted(
+        [
+            ("1,782 billion VND", "bn VND", "en"),
+            ("1.782 tỉ đồng", "bn VND", "vi"),
+            ("1,782 billion VND", "million VND", "en"),
+        ]
+    )
 
 
 def test_with_bounds_reads_the_language(ds):

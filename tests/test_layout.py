@@ -17,15 +17,30 @@ def test_guard_refuses_clipped_text(synth, tmp_path):
     ax.plot([0, 1], [0, 1])
     fig.text(0.9, 0.5, "a label that runs far beyond the right edge of the canvas")
     with pytest.raises(ValueError, match="runs outside the figure"):
-        save_figure(fig, "clipped", source_ids=["s1"], sources=synth.sources, caption="c",
-                    notebook="n", out_dir=tmp_path)
+        save_figure(
+            fig,
+            "clipped",
+            source_ids=["s1"],
+            sources=synth.sources,
+            caption="c",
+            notebook="n",
+            out_dir=tmp_path,
+        )
 
 
 def test_charts_on_synthetic_data_pass_the_guard(synth_panel, tmp_path, monkeypatch):
     monkeypatch.setattr("povlib.paths.FIGURES", tmp_path)
     p = synth_panel
-    plots.levels(p, ["poverty_rate"], ["pa", "pa2", "pb", "pc"], name="lv", notebook="n",
-                 caption="c", years=(2019, 2025), ncols=3)
+    plots.levels(
+        p,
+        ["poverty_rate"],
+        ["pa", "pa2", "pb", "pc"],
+        name="lv",
+        notebook="n",
+        caption="c",
+        years=(2019, 2025),
+        ncols=3,
+    )
     plots.over_time(p, "credit_balance", ["pc"], name="ot", notebook="n", caption="c")
     written = sorted(f.name for f in tmp_path.glob("*.svg"))
     assert written == ["lv_en.svg", "lv_vi.svg", "ot_en.svg", "ot_vi.svg"]

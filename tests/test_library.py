@@ -10,12 +10,15 @@ from povlib import paths
 
 def test_library_names_no_id_of_the_data():
     ids = set()
-    for name, col in (("geography", "geo_id"), ("observations", "obs_id"),
-                      ("sources", "source_id")):
+    for name, col in (("geography", "geo_id"), ("observations", "obs_id"), ("sources", "source_id")):
         ids |= set(pd.read_csv(paths.DATA / f"{name}.csv", dtype=str)[col])
     literal = re.compile(r"[\"']([^\"'\n]{2,80})[\"']")
-    named = [f"{f.name}: {m.group(1)}" for f in sorted((paths.ROOT / "povlib").glob("*.py"))
-             for m in literal.finditer(f.read_text(encoding="utf-8")) if m.group(1) in ids]
+    named = [
+        f"{f.name}: {m.group(1)}"
+        for f in sorted((paths.ROOT / "povlib").glob("*.py"))
+        for m in literal.finditer(f.read_text(encoding="utf-8"))
+        if m.group(1) in ids
+    ]
     assert named == []
 
 

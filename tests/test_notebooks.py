@@ -11,8 +11,11 @@ NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
 def _cells(path, kind):
-    return [("".join(c["source"]), c) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
-            if c["cell_type"] == kind]
+    return [
+        ("".join(c["source"]), c)
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == kind
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -40,11 +40,9 @@ def test_derived_values_and_their_basis(synth_panel):
     assert hh["value"] == pytest.approx(10000) and "pc.poor2023" in hh["basis"]
     assert hh["standard"] == ""  # households are not measured under a poverty standard
     # 110 bn after growing 10% -> 100 bn a year earlier.
-    assert _one(t, geo="pc", indicator="credit_balance", period="2022")["value"] == \
-        pytest.approx(100)
+    assert _one(t, geo="pc", indicator="credit_balance", period="2022")["value"] == pytest.approx(100)
     # 40 bn is 80% of a 50 bn plan.
-    assert _one(t, geo="pc", indicator="disbursement_plan", period="2023")["value"] == \
-        pytest.approx(50)
+    assert _one(t, geo="pc", indicator="disbursement_plan", period="2023")["value"] == pytest.approx(50)
     # 2.000 poor less a fall of 400 -> 1.600.
     assert _one(t, geo="pb", indicator="poor_households", period="2023")["value"] == 1600
     # Nothing is derived where a figure was printed, nor from a growth with no balance.
@@ -92,13 +90,16 @@ def test_series_by_name_without_diacritics_and_int_or_str_years(synth):
     assert b["value"].tolist() == [20.0]
 
 
-@pytest.mark.parametrize("kwargs, words", [
-    (dict(indicator="poverty_rat"), ["poverty_rat", "poverty_rate"]),
-    (dict(indicator="poverty_rate", places=["Tinh Bnh"]), ["Tinh Bnh", "Tỉnh Bình"]),
-    (dict(indicator="poverty_rate", years=[1999]), ["1999"]),
-    (dict(indicator="poverty_rate", standard="2010"), ["2010", "2022-2025"]),
-    (dict(indicator="credit_balance", places=["pa"]), ["no outcome of credit_balance"]),
-])
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        (dict(indicator="poverty_rat"), ["poverty_rat", "poverty_rate"]),
+        (dict(indicator="poverty_rate", places=["Tinh Bnh"]), ["Tinh Bnh", "Tỉnh Bình"]),
+        (dict(indicator="poverty_rate", years=[1999]), ["1999"]),
+        (dict(indicator="poverty_rate", standard="2010"), ["2010", "2022-2025"]),
+        (dict(indicator="credit_balance", places=["pa"]), ["no outcome of credit_balance"]),
+    ],
+)
 def test_unknown_names_raise_with_suggestions(synth, kwargs, words):
     with pytest.raises(QueryError) as err:
         series(data=synth, **kwargs)
@@ -107,8 +108,7 @@ def test_unknown_names_raise_with_suggestions(synth, kwargs, words):
 
 
 def test_coverage_counts_sources_and_shows_gaps(synth):
-    cov = coverage(synth, families={"rate": ["poverty_rate"]}, places=["pa", "pb", "pc"],
-                   years=(2019, 2025))
+    cov = coverage(synth, families={"rate": ["poverty_rate"]}, places=["pa", "pb", "pc"], years=(2019, 2025))
     assert list(cov.columns) == list(range(2019, 2026))
     assert cov.loc[("pb", "rate"), 2023] == 2  # the estimate and the approved figure
     assert cov.loc[("pa", "rate"), 2023] == 0  # a visible gap
@@ -116,18 +116,35 @@ def test_coverage_counts_sources_and_shows_gaps(synth):
 
 
 def test_ratio_per_household(synth_panel):
-    r = _one(derive.ratio(synth_panel.table, "credit_balance", "households", 1000,
-                          places=["pc"]), period="2023")
+    r = _one(
+        derive.ratio(synth_panel.table, "credit_balance", "households", 1000, places=["pc"]), period="2023"
+    )
     assert r["ratio"] == pytest.approx(110 * 1000 / 10000)  # million dong per household
     assert bool(r["derived"])  # the households were implied
 
 
 def test_export_command(synth_dir, capsys):
-    assert main(["export", "--indicator", "poverty_rate", "--place", "Tinh Binh",
-                 "--data", str(synth_dir), "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--indicator",
+                "poverty_rate",
+                "--place",
+                "Tinh Binh",
+                "--data",
+                str(synth_dir),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
     assert [(r["period"], r["value"], r["status"]) for r in rows] == [
-        ("2022", 20.0, "reported"), ("2023", 16.0, "approved")]
+        ("2022", 20.0, "reported"),
+        ("2023", 16.0, "approved"),
+    ]
     assert rows[1]["alternatives"] == "pb.r2023e"
     assert main(["export", "--indicator", "nope", "--data", str(synth_dir)]) == 1
     assert "unknown indicator 'nope'" in capsys.readouterr().err
@@ -137,8 +154,9 @@ def test_python_dash_m_runs_the_cli():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-m", "povlib", "--help"], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "povlib", "--help"], capture_output=True, text=True, check=True
+    )
     assert "export" in out.stdout
 
 

@@ -15,8 +15,12 @@ def table(ds):
 
 
 def _row(table, check, geo, period, contains=""):
-    hit = table[(table["check"] == check) & (table["geo"] == geo) & (table["period"] == period)
-                & table["relation"].str.contains(contains, regex=False)]
+    hit = table[
+        (table["check"] == check)
+        & (table["geo"] == geo)
+        & (table["period"] == period)
+        & table["relation"].str.contains(contains, regex=False)
+    ]
     assert len(hit) >= 1, (check, geo, period, contains)
     return hit.iloc[0]
 
@@ -40,11 +44,20 @@ def test_reconcile_rule_and_trace(ds):
 
 
 def test_preliminary_loses_to_reported():
-    obs = pd.DataFrame({
-        "obs_id": ["a", "b"], "source_id": ["s1", "s2"], "geo": ["g", "g"],
-        "indicator": ["poverty_rate"] * 2, "period": ["2023"] * 2, "standard": ["2022-2025"] * 2,
-        "value": [22.25, 22.0],
-        "qualifier": ["exact"] * 2, "status": ["preliminary", "reported"], "decimals": [2, 1]})
+    obs = pd.DataFrame(
+        {
+            "obs_id": ["a", "b"],
+            "source_id": ["s1", "s2"],
+            "geo": ["g", "g"],
+            "indicator": ["poverty_rate"] * 2,
+            "period": ["2023"] * 2,
+            "standard": ["2022-2025"] * 2,
+            "value": [22.25, 22.0],
+            "qualifier": ["exact"] * 2,
+            "status": ["preliminary", "reported"],
+            "decimals": [2, 1],
+        }
+    )
     sources = pd.DataFrame({"source_id": ["s1", "s2"], "date_published": ["2024-02-27", None]})
     chosen, conflicts = reconcile(obs, sources)
     assert chosen["obs_id"].tolist() == ["b"]
@@ -54,8 +67,7 @@ def test_preliminary_loses_to_reported():
 def test_audit_columns_and_ids(table):
     assert list(table.columns) == COLUMNS
     assert table["check_id"].is_unique
-    assert set(table["verdict"]) <= {"consistent", "within rounding", "inconsistent",
-                                     "not checkable"}
+    assert set(table["verdict"]) <= {"consistent", "within rounding", "inconsistent", "not checkable"}
 
 
 def test_langson_rate_fall_is_consistent(table):
@@ -80,8 +92,7 @@ def test_langson_ethnic_minority_shares_are_truncated(table):
 
 def test_two_counts_give_the_same_total(table):
     r = _row(table, "totals_from_two_counts", "langson", "2021")
-    assert sorted([r["reported"], r["implied"]]) == pytest.approx(
-        sorted([23511 / 0.122, 23247 / 0.1206]))
+    assert sorted([r["reported"], r["implied"]]) == pytest.approx(sorted([23511 / 0.122, 23247 / 0.1206]))
     assert r["verdict"] == "consistent"
 
 
@@ -98,8 +109,7 @@ def test_ten_commune_pace_depends_on_reading(table):
 
 def test_backan_exceeds_only_lower_end(table):
     lows = table[(table["check"] == "fall_vs_annual_target") & (table["geo"] == "backan")]
-    assert lows.set_index("implied")["verdict"].to_dict() == {2.0: "consistent",
-                                                             2.5: "inconsistent"}
+    assert lows.set_index("implied")["verdict"].to_dict() == {2.0: "consistent", 2.5: "inconsistent"}
 
 
 def test_parts_sum(table):
@@ -131,13 +141,21 @@ def test_audit_command_csv(tmp_path, table):
 
 
 def test_standards_are_never_compared():
-    obs = pd.DataFrame({
-        "obs_id": ["old", "new"], "source_id": ["s1", "s1"], "geo": ["g", "g"],
-        "indicator": ["poverty_rate"] * 2, "period": ["2021"] * 2,
-        "standard": ["2016-2020", "2022-2025"], "value": [8.0, 12.0],
-        "qualifier": ["exact"] * 2, "status": ["reported"] * 2, "decimals": [1, 1]})
-    chosen, conflicts = reconcile(obs, pd.DataFrame({"source_id": ["s1"],
-                                                     "date_published": [None]}))
+    obs = pd.DataFrame(
+        {
+            "obs_id": ["old", "new"],
+            "source_id": ["s1", "s1"],
+            "geo": ["g", "g"],
+            "indicator": ["poverty_rate"] * 2,
+            "period": ["2021"] * 2,
+            "standard": ["2016-2020", "2022-2025"],
+            "value": [8.0, 12.0],
+            "qualifier": ["exact"] * 2,
+            "status": ["reported"] * 2,
+            "decimals": [1, 1],
+        }
+    )
+    chosen, conflicts = reconcile(obs, pd.DataFrame({"source_id": ["s1"], "date_published": [None]}))
     assert sorted(chosen["obs_id"]) == ["new", "old"] and conflicts.empty
 
 
@@ -159,8 +177,9 @@ def test_langson_2023_fall_in_households_is_implausible(table, ds):
 def test_target_findings_are_not_disagreements(table):
     pace = _row(table, "pace_vs_target", "laocai-10xa", "2023-2025")
     assert pace["class"] == "target" and pace["implied"] == pytest.approx((50.54 - 17.26) / 2)
-    assert set(table.loc[table["check"].isin(["fall_vs_annual_target", "pace_vs_target"]),
-                         "class"]) == {"target"}
+    assert set(table.loc[table["check"].isin(["fall_vs_annual_target", "pace_vs_target"]), "class"]) == {
+        "target"
+    }
 
 
 def test_audit_on_synthetic_data(synth_panel):

@@ -37,8 +37,7 @@ from povlib import cli, paths, site
 from povlib.build import notebooks
 
 NOTEBOOKS = notebooks()
-FIGURE_NAMES = sorted(json.loads(p.read_text(encoding="utf-8"))["name"]
-                      for p in paths.FIGURES.glob("*.json"))
+FIGURE_NAMES = sorted(json.loads(p.read_text(encoding="utf-8"))["name"] for p in paths.FIGURES.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +103,7 @@ def _refs(page: Path) -> _Refs:
 
 # ---------------------------------------------------------------- content
 
+
 def test_every_notebook_has_a_page_and_a_vietnamese_title(site_dir):
     assert sorted(site.NOTEBOOK_TITLES_VI) == [p.name for p in NOTEBOOKS]
     for nb in NOTEBOOKS:
@@ -113,8 +113,11 @@ def test_every_notebook_has_a_page_and_a_vietnamese_title(site_dir):
 @pytest.mark.parametrize("index", ["index.html", "vi/index.html"])
 def test_index_links_every_notebook_and_every_figure(site_dir, index):
     page = site_dir / index
-    hrefs = {(page.parent / unquote(urlsplit(v).path)).resolve()
-             for tag, attr, v in _refs(page).refs if attr == "href" and not urlsplit(v).scheme}
+    hrefs = {
+        (page.parent / unquote(urlsplit(v).path)).resolve()
+        for tag, attr, v in _refs(page).refs
+        if attr == "href" and not urlsplit(v).scheme
+    }
     for nb in NOTEBOOKS:
         assert (site_dir / "notebooks" / f"{nb.stem}.html").resolve() in hrefs, nb.name
     assert len(FIGURE_NAMES) >= 14 and {n[-3:] for n in FIGURE_NAMES} == {"_en", "_vi"}
@@ -153,8 +156,10 @@ def test_every_page_carries_title_coverage_and_citations(site_dir):
         lang = "vi" if page.parent.name == "vi" else "en"
         assert escape(site.TITLE[lang]) in text, page
         assert str(first) in text and str(last) in text, page
-        assert escape(site._t("coverage", lang, first=first, last=last, n_obs="X",
-                                   n_src="Y")).split("X")[0] in text, page
+        assert (
+            escape(site._t("coverage", lang, first=first, last=last, n_obs="X", n_src="Y")).split("X")[0]
+            in text
+        ), page
         for _, src in sources.iterrows():  # every source, with its address
             assert f"<code>{src['source_id']}</code>" in text, (page, src["source_id"])
             if src["url"]:
@@ -171,8 +176,11 @@ def test_notebook_pages_show_text_tables_and_figures(site_dir):
         text = unescape((site_dir / "notebooks" / f"{nb_path.stem}.html").read_text("utf-8"))
         heading = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
         assert heading in text, nb_path
-        n_tables = sum("text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"]
-                       for c in nb.cells for o in c.get("outputs", []))
+        n_tables = sum(
+            "text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"]
+            for c in nb.cells
+            for o in c.get("outputs", [])
+        )
         assert text.count("<table") >= n_tables, nb_path
         shown = [json.loads(p.read_text(encoding="utf-8")) for p in paths.FIGURES.glob("*_en.json")]
         for rec in shown:
@@ -183,6 +191,7 @@ def test_notebook_pages_show_text_tables_and_figures(site_dir):
 
 
 # ---------------------------------------------------------------- offline and stable
+
 
 def test_nothing_is_loaded_from_outside_the_site(site_dir):
     """Every src/href/url() is relative, an anchor or a data: URI, and points inside the
@@ -198,16 +207,20 @@ def test_nothing_is_loaded_from_outside_the_site(site_dir):
                 continue
             if tag == "a" and parts.scheme in ("http", "https"):
                 continue
-            assert not parts.scheme and not parts.netloc and not value.startswith("/"), \
+            assert not parts.scheme and not parts.netloc and not value.startswith("/"), (
                 f"{page.relative_to(root)}: <{tag} {attr}={value!r}> leaves the site"
+            )
             target = (page.parent / unquote(parts.path)).resolve()
             assert target.is_relative_to(root), f"{page}: {value} points outside the site"
             assert target.exists(), f"{page.relative_to(root)}: broken link {value}"
 
 
 def _files(root: Path) -> list[str]:
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                  if p.is_file() and "_check" not in p.relative_to(root).parts)
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and "_check" not in p.relative_to(root).parts
+    )
 
 
 def test_a_second_build_is_byte_identical(site_dir, tmp_path):
@@ -230,6 +243,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
 
 # ---------------------------------------------------------------- a real browser
 
+
 def _chromium() -> str | None:
     for name in (os.environ.get("POVLIB_CHROMIUM"), "chromium", "chromium-browser"):
         if name and shutil.which(name):
@@ -247,8 +261,7 @@ class _Server:
             def log_message(self, *args):  # quiet; remember instead
                 served.append(self.path)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0),
-                                         functools.partial(Handler, directory=str(root)))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -273,17 +286,32 @@ class _Browser:
         to_r, self._w = (high(fd) for fd in os.pipe())
         self._r, from_w = (high(fd) for fd in os.pipe())
         self._profile = tempfile.mkdtemp(prefix="povlib-chromium-")
-        args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-extensions", "--hide-scrollbars", "--mute-audio",
-                f"--user-data-dir={self._profile}", "--remote-debugging-pipe",
-                # any host but this machine fails to resolve: an outside load shows as a failure
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "about:blank"]
+        args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--hide-scrollbars",
+            "--mute-audio",
+            f"--user-data-dir={self._profile}",
+            "--remote-debugging-pipe",
+            # any host but this machine fails to resolve: an outside load shows as a failure
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "about:blank",
+        ]
         self._log = open(log, "wb")  # noqa: SIM115 (closed in close())
         self.proc = subprocess.Popen(
             ["bash", "-c", f'exec "$0" "$@" 3<&{to_r} 4>&{from_w}', binary, *args],
-            pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
+            pass_fds=(to_r, from_w),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         os.close(to_r)
         os.close(from_w)
         self._buf = b""
@@ -319,15 +347,16 @@ class _Browser:
         msg, self._buf = self._buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def call(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float = 30) -> dict:
+    def call(
+        self, method: str, params: dict | None = None, session: str | None = None, timeout: float = 30
+    ) -> dict:
         self._id += 1
         msg = {"id": self._id, "method": method, "params": params or {}}
         if session:
             msg["sessionId"] = session
         data = json.dumps(msg).encode() + b"\0"
         while data:
-            data = data[os.write(self._w, data):]
+            data = data[os.write(self._w, data) :]
         deadline = time.monotonic() + timeout
         while True:
             reply = self._read(deadline)
@@ -356,28 +385,41 @@ class _Browser:
         self.events.clear()
         for domain in ("Network", "Page", "Runtime"):
             self.call(f"{domain}.enable", session=s)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+            s,
+        )
         self.call("Page.navigate", {"url": url}, s)
         self.wait("Page.loadEventFired", s)
-        state = self.call("Runtime.evaluate", {"expression": _PAGE_STATE, "returnByValue": True},
-                          s)["result"]["value"]
+        state = self.call("Runtime.evaluate", {"expression": _PAGE_STATE, "returnByValue": True}, s)[
+            "result"
+        ]["value"]
         height = min(max_height, int(state["height"]))
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, s)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            s,
+        )
         png = self.call("Page.captureScreenshot", {"format": "png"}, s)["data"]
         shot.write_bytes(base64.b64decode(png))
         events = [e for e in self.events if e.get("sessionId") == s]
-        urls = {e["params"]["requestId"]: e["params"]["request"]["url"] for e in events
-                if e["method"] == "Network.requestWillBeSent"}
+        urls = {
+            e["params"]["requestId"]: e["params"]["request"]["url"]
+            for e in events
+            if e["method"] == "Network.requestWillBeSent"
+        }
         state["requests"] = sorted(set(urls.values()))
-        state["failed"] = sorted(f"{urls.get(e['params']['requestId'], '?')}: "
-                                 f"{e['params']['errorText']}" for e in events
-                                 if e["method"] == "Network.loadingFailed")
-        state["bad_status"] = sorted(f"{e['params']['response']['url']}: "
-                                     f"{e['params']['response']['status']}" for e in events
-                                     if e["method"] == "Network.responseReceived"
-                                     and e["params"]["response"]["status"] >= 400)
+        state["failed"] = sorted(
+            f"{urls.get(e['params']['requestId'], '?')}: {e['params']['errorText']}"
+            for e in events
+            if e["method"] == "Network.loadingFailed"
+        )
+        state["bad_status"] = sorted(
+            f"{e['params']['response']['url']}: {e['params']['response']['status']}"
+            for e in events
+            if e["method"] == "Network.responseReceived" and e["params"]["response"]["status"] >= 400
+        )
         self.call("Target.closeTarget", {"targetId": target})
         return state
 
@@ -399,8 +441,10 @@ _PAGE_STATE = """(() => {
 def test_pages_render_in_headless_chromium(site_dir):
     binary = _chromium()
     if binary is None:
-        message = ("chromium not installed: apt-get update && apt-get install -y chromium "
-                   "(the browser check is SKIPPED, not passed)")
+        message = (
+            "chromium not installed: apt-get update && apt-get install -y chromium "
+            "(the browser check is SKIPPED, not passed)"
+        )
         if os.environ.get("POVLIB_REQUIRE_BROWSER") == "1":
             pytest.fail(message + "; POVLIB_REQUIRE_BROWSER=1 requires it")
         pytest.skip(message)
@@ -408,9 +452,11 @@ def test_pages_render_in_headless_chromium(site_dir):
     check.mkdir(exist_ok=True)
     first, last = _coverage_years()
     start = time.perf_counter()
-    pages = {"index.html": ("en", len(FIGURE_NAMES) // 2, 0),
-             "vi/index.html": ("vi", len(FIGURE_NAMES) // 2, 0),
-             "notebooks/02_poverty_rates.html": ("en", 1, 1)}
+    pages = {
+        "index.html": ("en", len(FIGURE_NAMES) // 2, 0),
+        "vi/index.html": ("vi", len(FIGURE_NAMES) // 2, 0),
+        "notebooks/02_poverty_rates.html": ("en", 1, 1),
+    }
     browser = _Browser(binary, check / "chromium.log")
     report = {}
     try:
@@ -429,16 +475,18 @@ def test_pages_render_in_headless_chromium(site_dir):
                 assert len(st["images"]) >= n_figures, where
                 broken = [i["src"] for i in st["images"] if not i["complete"] or i["width"] <= 0]
                 assert not broken, f"{where}: broken images {broken}"
-                outside = [u for u in st["requests"]
-                           if not (u.startswith(server.base) or u.startswith("data:"))]
+                outside = [
+                    u for u in st["requests"] if not (u.startswith(server.base) or u.startswith("data:"))
+                ]
                 assert not outside, f"{where}: requests left the machine: {outside}"
-                assert not st["failed"] and not st["bad_status"], \
+                assert not st["failed"] and not st["bad_status"], (
                     f"{where}: failed loads {st['failed'] + st['bad_status']}"
+                )
                 assert st["scripts"] == 0, where
                 assert shot.stat().st_size > 20_000, f"{where}: the screenshot is (almost) blank"
     finally:
         browser.close()
         (check / "report.json").write_text(
-            json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
-    print(f"browser check: {len(pages)} pages in {time.perf_counter() - start:.1f} s; "
-          f"screenshots in {check}")
+            json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8"
+        )
+    print(f"browser check: {len(pages)} pages in {time.perf_counter() - start:.1f} s; screenshots in {check}")
