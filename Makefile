@@ -48,8 +48,10 @@ nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@$(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
-lint: $(STAMP) ## ruff over povlib/, tests/, scripts/ and the notebooks
+lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks
 	@$(VENV)/bin/ruff check povlib tests scripts notebooks
+	@$(VENV)/bin/ruff format --check povlib tests scripts
+	@$(VENV)/bin/mypy
 
 check: $(STAMP) ## Validate data/ (every figure re-parsed and looked up in its source)
 	@$(VENV)/bin/povlib check
