@@ -60,7 +60,7 @@ def _frictionless(data: Path) -> list[str]:
 def _export(args) -> int:
     import json
 
-    from .query import series
+    from .query import SERIES_COLUMNS, series
     from .tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
@@ -73,25 +73,7 @@ def _export(args) -> int:
         derived=not args.printed_only,
         data=ds,
     )
-    cols = [
-        "geo",
-        "place",
-        "indicator",
-        "period",
-        "standard",
-        "value",
-        "low",
-        "high",
-        "unit",
-        "status",
-        "qualifier",
-        "derived",
-        "basis",
-        "sources",
-        "obs_id",
-        "alternatives",
-        "bound",
-    ]
+    cols = SERIES_COLUMNS
     table = table[cols]
     if args.format == "json":
         records = json.loads(table.to_json(orient="records", force_ascii=False, double_precision=10))

@@ -17,6 +17,27 @@ import pandas as pd
 
 from .panel import Panel, panel
 
+SERIES_COLUMNS = [
+    "geo",
+    "place",
+    "indicator",
+    "period",
+    "standard",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "status",
+    "qualifier",
+    "derived",
+    "basis",
+    "sources",
+    "obs_id",
+    "alternatives",
+    "bound",
+]
+"""Columns of :func:`series` (and of ``povlib export``), besides ``end_date``."""
+
 
 class QueryError(KeyError):
     """An unknown place, indicator or year; the message suggests valid ones."""
@@ -141,28 +162,7 @@ def series(
     if t.empty:
         raise QueryError(f"no {role} of {code} for the places, years and standard asked")
     out = t.assign(place=p.names(t["geo"]), unit=p.unit(code), sources=t["source_id"])
-    return out[
-        [
-            "geo",
-            "place",
-            "indicator",
-            "period",
-            "standard",
-            "value",
-            "low",
-            "high",
-            "unit",
-            "status",
-            "qualifier",
-            "derived",
-            "basis",
-            "sources",
-            "obs_id",
-            "alternatives",
-            "bound",
-            "end_date",
-        ]
-    ].reset_index(drop=True)
+    return out[[*SERIES_COLUMNS, "end_date"]].reset_index(drop=True)
 
 
 def coverage(
