@@ -162,18 +162,27 @@ def build_against_floor() -> None:
     for name in ("pyproject.toml", "uv.lock", "README.md"):
         shutil.copy(paths.ROOT / name, work / name)
     shutil.copytree(paths.ROOT / "povlib", work / "povlib")
-    timings = {}
-    for label, extra in (("bare uv sync --locked", []), ("make env", ["--python", sys.executable])):
-        env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(work / f".venv-{len(timings)}"))
-        t0 = time.perf_counter()
-        subprocess.run(
-            [str(uv), "sync", "--locked", "--extra", "test", "--quiet", *extra], cwd=work, env=env, check=True
-        )
-        timings[label] = time.perf_counter() - t0
+    timings = {"bare uv sync --locked": [], "make env": []}
+    system_python = shutil.which("python3.11") or shutil.which("python3") or sys.executable
+    commands = {"bare uv sync --locked": [], "make env": ["--python", system_python]}
+    # Alternate the two, three times each, into new environments; the best of each is
+    # reported, so that neither pays the cache's first warm-up alone.
+    for k in range(3):
+        for label, extra in commands.items():
+            target = work / f".venv-{k}-{len(timings[label])}-{label[:4].strip()}"
+            env = dict(os.environ, UV_PROJECT_ENVIRONMENT=str(target))
+            t0 = time.perf_counter()
+            subprocess.run(
+                [str(uv), "sync", "--locked", "--extra", "test", "--quiet", *extra],
+                cwd=work,
+                env=env,
+                check=True,
+            )
+            timings[label].append(time.perf_counter() - t0)
     shutil.rmtree(work)
-    (bare, ours) = timings.values()
+    bare, ours = (min(v) for v in timings.values())
     print("environment setup, warm package cache")
-    print(f"  bare uv {bare:6.1f} s   make env {ours:6.1f} s   ratio {ours / bare:4.2f}")
+    print(f"  bare uv {bare:6.2f} s   make env {ours:6.2f} s   ratio {ours / bare:4.2f}")
 
 
 def main() -> None:
