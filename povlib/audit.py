@@ -202,6 +202,14 @@ class _Audit:
     def lv(self, suffix: str) -> pd.DataFrame:
         return self.levels.add_suffix(suffix).rename(columns={f"geo{suffix}": "geo"})
 
+    def join_level(self, frame, suffix, indicator, period, standard=None, how="inner"):
+        """``frame`` joined with the printed levels, their columns suffixed ``suffix``:
+        same place, the indicator in column ``indicator``, the period in column ``period``
+        and, if ``standard`` names a column, the same poverty standard."""
+        left = ["geo", indicator, period] + ([standard] if standard else [])
+        right = ["geo", f"indicator{suffix}", f"period{suffix}"] + ([f"standard{suffix}"] if standard else [])
+        return frame.merge(self.lv(suffix), how=how, left_on=left, right_on=right)
+
     def add(self, frame: pd.DataFrame) -> None:
         if len(frame):
             self.out.append(frame)
@@ -336,23 +344,9 @@ class _Audit:
         o = self.obs[~self.obs["status"].isin(["target", "plan"])].merge(
             pace[["code", "level_of", "numerator", "count_change"]], left_on="indicator", right_on="code"
         )
-        m = (
-            o.merge(
-                self.lv("_c"),
-                left_on=["geo", "numerator", "b", "standard"],
-                right_on=["geo", "indicator_c", "period_c", "standard_c"],
-            )
-            .merge(
-                self.lv("_r"),
-                left_on=["geo", "level_of", "b", "standard"],
-                right_on=["geo", "indicator_r", "period_r", "standard_r"],
-            )
-            .merge(
-                self.lv("_f"),
-                left_on=["geo", "count_change", "period", "standard"],
-                right_on=["geo", "indicator_f", "period_f", "standard_f"],
-            )
-        )
+        m = self.join_level(o, "_c", "numerator", "b", "standard")
+        m = self.join_level(m, "_r", "level_of", "b", "standard")
+        m = self.join_level(m, "_f", "count_change", "period", "standard")
         if m.empty:
             return
         yrs = m["years"].to_numpy(float)
@@ -424,17 +418,8 @@ class _Audit:
 
     def shares(self):
         r = self._share_pairs()
-        m = r.merge(
-            self.lv("_n"),
-            how="left",
-            left_on=["geo", "numerator", "period_r", "num_std"],
-            right_on=["geo", "indicator_n", "period_n", "standard_n"],
-        ).merge(
-            self.lv("_d"),
-            how="left",
-            left_on=["geo", "denominator", "period_r", "den_std"],
-            right_on=["geo", "indicator_d", "period_d", "standard_d"],
-        )
+        m = self.join_level(r, "_n", "numerator", "period_r", "num_std", how="left")
+        m = self.join_level(m, "_d", "denominator", "period_r", "den_std", how="left")
         m = m.rename(columns={"period_r": "period"})
         both = m["value_n"].notna() & m["value_d"].notna()
         one = m["value_n"].notna() ^ m["value_d"].notna()
@@ -551,23 +536,13 @@ class _Audit:
             sh, left_on="level_of", right_on="numerator", suffixes=("", "_s")
         )
         o = self.obs[(self.obs["pkind"] == "span") & ~self.obs["status"].isin(["target", "plan"])]
-        m = (
-            o.merge(
-                fall[["code", "level_of", "code_s", "denominator", "sign"]],
-                left_on="indicator",
-                right_on="code",
-            )
-            .merge(
-                self.lv("_c"),
-                left_on=["geo", "level_of", "a", "standard"],
-                right_on=["geo", "indicator_c", "period_c", "standard_c"],
-            )
-            .merge(
-                self.lv("_r"),
-                left_on=["geo", "code_s", "b", "standard"],
-                right_on=["geo", "indicator_r", "period_r", "standard_r"],
-            )
+        m = o.merge(
+            fall[["code", "level_of", "code_s", "denominator", "sign"]],
+            left_on="indicator",
+            right_on="code",
         )
+        m = self.join_level(m, "_c", "level_of", "a", "standard")
+        m = self.join_level(m, "_r", "code_s", "b", "standard")
         if m.empty:
             return
         # Households at the start: printed, or implied by the count and rate at the start.
@@ -667,17 +642,9 @@ class _Audit:
         rel = self.rel["changes"]
         rel = rel[rel["ind_kind"] == "growth"]
         o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator", right_on="code")
-        m = o.merge(
-            self.lv("_a"),
-            how="left",
-            left_on=["geo", "level_of", "a"],
-            right_on=["geo", "indicator_a", "period_a"],
-        ).merge(
-            self.lv("_b"),
-            how="left",
-            left_on=["geo", "level_of", "b"],
-            right_on=["geo", "indicator_b", "period_b"],
-        )
+        # A balance carries no poverty standard: join on place and period only.
+        m = self.join_level(o, "_a", "level_of", "a", how="left")
+        m = self.join_level(m, "_b", "level_of", "b", how="left")
         if m.empty:
             return
         box = (
