@@ -12,6 +12,10 @@ LAB_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
+# Each module is compiled once, on first import, and its bytecode kept in .venv: with
+# PYTHONDONTWRITEBYTECODE set (as some images do) every kernel, test worker and command
+# recompiled pandas and matplotlib from source, about 5 s per process.
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help env figures site site-check test unit nbval lint check audit bench lab lock clean
