@@ -1,10 +1,19 @@
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from povlib import paths
 from povlib.tables import load_dataset
+
+# Property tests check values, not speed: no per-example deadline (a first example that
+# pays for an import is not a failure). "ci", the default, draws the same examples on
+# every run so a failure can be reproduced; HYPOTHESIS_PROFILE=explore draws new ones.
+settings.register_profile("ci", deadline=None, derandomize=True)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 HAVE_SOURCES = paths.sources_dir().is_dir()
 needs_sources = pytest.mark.skipif(
