@@ -25,7 +25,11 @@ help: ## Show this list of targets
 
 $(UV):
 	@echo "== bootstrapping uv $(UV_VERSION) into $(TOOLS)/"
-	@$(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+	@# pip --target costs a third of a fresh venv with its own pip; the venv is the fallback.
+	@if $(PY) -m pip --version >/dev/null 2>&1; then \
+		$(PY) -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+			--target $(TOOLS) "uv==$(UV_VERSION)"; \
+	else $(PY) -m venv $(TOOLS) && $(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"; fi
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "== creating $(VENV)/ from uv.lock (runtime + test extras)"
