@@ -53,7 +53,10 @@ unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q -n auto --ignore=tests/test_site.py
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
-	@$(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
+	@# Every figure is drawn and passes the layout guard; only PNGs are
+	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks

@@ -47,8 +47,12 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from .figures import write_index
+    from .figures import DIR_VAR, FORMATS_VAR, write_index
 
+    # A build writes every format into figures/, whatever a check run asked for; the
+    # kernels inherit this environment.
+    for var in (FORMATS_VAR, DIR_VAR):
+        os.environ.pop(var, None)
     todo = notebooks()
     if selected:
         todo = [p for p in todo if p.name in selected or p.stem in selected]

@@ -5,11 +5,17 @@ source footer, writes PNG (300 dpi), SVG and PDF under stable names into
 ``figures/``, strips timestamps and random ids so that a re-render is
 byte-identical, and records the caption beside the files so that
 ``figures/README.md`` can be regenerated (:func:`write_index`).
+
+Two environment variables serve a check that only needs the figures drawn, such as
+``make nbval``: ``POVLIB_FIGURE_FORMATS`` (comma-separated, from ``png,svg,pdf``) limits
+the formats written and ``POVLIB_FIGURES_DIR`` sends them elsewhere.  The layout guard
+runs either way.  ``povlib build`` clears both, so ``figures/`` always gets all three.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +27,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 # Half an A4 page: 16 cm of text width, 11 cm tall.
 SIZE_IN = (16 / 2.54, 11 / 2.54)
 LANGS = ("en", "vi")
+FORMATS = ("png", "svg", "pdf")
+FORMATS_VAR = "POVLIB_FIGURE_FORMATS"
+DIR_VAR = "POVLIB_FIGURES_DIR"
 
 TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
@@ -123,6 +132,25 @@ def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
     )
 
 
+def figure_formats() -> tuple[str, ...]:
+    """The formats :func:`save_figure` writes, in the order of :data:`FORMATS`: all of
+    them, or those named in ``$POVLIB_FIGURE_FORMATS``."""
+    wanted = os.environ.get(FORMATS_VAR, "").strip()
+    if not wanted:
+        return FORMATS
+    asked = {f.strip().lower() for f in wanted.split(",") if f.strip()}
+    unknown = sorted(asked - set(FORMATS))
+    if unknown or not asked:
+        raise ValueError(f"{FORMATS_VAR}={wanted!r}: formats are one or more of {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def figures_dir() -> Path:
+    """Where figures are written: ``$POVLIB_FIGURES_DIR`` or the project's ``figures/``."""
+    env = os.environ.get(DIR_VAR, "").strip()
+    return Path(env) if env else paths.FIGURES
+
+
 def layout_problems(fig) -> list[str]:
     """Text that would be clipped or would cover something: every visible text inside
     the canvas; no legend over the footer, and no figure legend over a plot area."""
@@ -188,7 +216,9 @@ def save_figure(
     lang: str = "en",
     out_dir: Path | str | None = None,
 ) -> list[Path]:
-    """Add the source footer and write ``name.png`` (300 dpi), ``.svg`` and ``.pdf``.
+    """Add the source footer and write ``name.png`` (300 dpi), ``.svg`` and ``.pdf``
+    (or the formats :func:`figure_formats` names) into ``out_dir`` (default
+    :func:`figures_dir`).
 
     ``source_ids`` are the sources of the data drawn (their publisher and date
     go into the footer).  ``caption`` says what to see; it is stored with the
@@ -198,7 +228,8 @@ def save_figure(
 
     if not name.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"figure name {name!r} must be letters, digits, '-' or '_'")
-    out = Path(out_dir) if out_dir is not None else paths.FIGURES
+    formats = figure_formats()
+    out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     text = footer_text(source_ids, sources, lang)
     fig.text(0.01, 0.01, text, fontsize=6.5, color="#444444", ha="left", va="bottom", wrap=True)
@@ -216,7 +247,7 @@ def save_figure(
         "svg": {"Date": None, "Creator": None},
         "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
     }
-    for ext in ("png", "svg", "pdf"):
+    for ext in formats:
         path = out / f"{name}.{ext}"
         fig.savefig(path, format=ext, metadata=meta[ext])
         written.append(path)

@@ -26,9 +26,12 @@ SETTLED = ("approved", "reported")
 
 
 def _image(path):
-    from IPython.display import Image
+    from IPython.display import SVG, Image
 
-    return Image(filename=str(path), width=720)
+    # A PNG where one was written; a check that writes fewer formats shows what it wrote.
+    if path.suffix == ".png":
+        return Image(filename=str(path), width=720)
+    return SVG(filename=str(path)) if path.suffix == ".svg" else path
 
 
 def _text(value, lang: str) -> str:

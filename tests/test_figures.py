@@ -75,10 +75,11 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     assert "- `backan-2023`: TN&MT, “Bắc Kạn" in index
 
 
-def test_png_is_300_dpi(ds, tmp_path):
+def test_png_is_300_dpi(ds, tmp_path, monkeypatch):
     from PIL import Image
 
-    (png, *_) = save_figure(
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
+    (png,) = save_figure(
         _draw(),
         "dpi",
         source_ids=["backan-2023"],
@@ -105,3 +106,43 @@ def test_bad_language_and_name(ds, tmp_path):
             notebook="n",
             out_dir=tmp_path,
         )
+
+
+def test_formats_and_folder_from_the_environment(ds, tmp_path, monkeypatch):
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", " PDF, png ")
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path / "elsewhere"))
+    written = save_figure(
+        _draw(), "few", source_ids=["backan-2023"], sources=ds.sources, caption="c", notebook="n"
+    )
+    # the order is always png, svg, pdf; the sidecar for the index is written as usual
+    assert [p.name for p in written] == ["few.png", "few.pdf"]
+    assert sorted(f.name for f in (tmp_path / "elsewhere").iterdir()) == ["few.json", "few.pdf", "few.png"]
+
+
+@pytest.mark.parametrize("value", ["jpeg", "png,gif", " , "])
+def test_unknown_format_is_refused(value, monkeypatch):
+    from povlib.figures import figure_formats
+
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", value)
+    with pytest.raises(ValueError, match="formats are one or more of png, svg, pdf"):
+        figure_formats()
+
+
+def test_unset_or_empty_means_all_three(monkeypatch):
+    from povlib.figures import figure_formats
+
+    monkeypatch.delenv("POVLIB_FIGURE_FORMATS", raising=False)
+    assert figure_formats() == ("png", "svg", "pdf")
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "")
+    assert figure_formats() == ("png", "svg", "pdf")
+
+
+def test_build_clears_the_check_settings(monkeypatch, capsys):
+    import os
+
+    from povlib.build import build
+
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", "/nowhere")
+    assert build(["no-such-notebook"]) == 1  # nothing runs, but the settings are gone
+    assert "POVLIB_FIGURE_FORMATS" not in os.environ and "POVLIB_FIGURES_DIR" not in os.environ

@@ -29,7 +29,8 @@ def test_guard_refuses_clipped_text(synth, tmp_path):
 
 
 def test_charts_on_synthetic_data_pass_the_guard(synth_panel, tmp_path, monkeypatch):
-    monkeypatch.setattr("povlib.paths.FIGURES", tmp_path)
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")  # the guard runs before any format
     p = synth_panel
     plots.levels(
         p,
