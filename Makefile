@@ -47,7 +47,11 @@ site: $(STAMP) ## Build site/, a browsable offline report, from the executed not
 site-check: site ## Check site/: links, no outside loads, two builds equal, headless Chromium
 	@POVLIB_SITE_DIR=site $(VENV)/bin/pytest tests/test_site.py -q -rs
 
-test: $(STAMP) lint unit site-check nbval ## Lint, unit tests, the site check, every notebook under nbval
+test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (run side by side)
+	@# The four checks share no files, so they run at once; each one's output is printed
+	@# whole when it finishes, and make stops with an error if any of them fails.
+	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
+	@$(MAKE) --no-print-directory -j4 --output-sync=target lint unit site-check nbval
 
 unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q -n auto --ignore=tests/test_site.py
