@@ -7,7 +7,6 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 LAB_VENV := .venv-lab
 STAMP := $(VENV)/.synced
-WARM := $(VENV)/.warm
 LAB_STAMP := $(LAB_VENV)/.synced
 LAB_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
@@ -39,14 +38,10 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 
 env: $(STAMP) ## Create or update the environment in .venv (runs by itself when needed)
 
-$(WARM): $(STAMP)
-	@$(VENV)/bin/python scripts/warm.py
-	@touch $@
-
-figures: $(WARM) ## Execute every notebook in order and write every figure under figures/
+figures: $(STAMP) ## Execute every notebook in order and write every figure under figures/
 	@$(VENV)/bin/povlib build
 
-site: $(WARM) ## Build site/, a browsable offline report, from the executed notebooks
+site: $(STAMP) ## Build site/, a browsable offline report, from the executed notebooks
 	@$(VENV)/bin/povlib site
 
 site-check: site ## Check site/: links, no outside loads, two builds equal, headless Chromium
@@ -58,10 +53,10 @@ test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (
 	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
 	@$(MAKE) --no-print-directory -j4 --output-sync=target lint unit site-check nbval
 
-unit: $(WARM) ## Unit and data tests only (the site's tests run in site-check)
+unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q -n auto --ignore=tests/test_site.py
 
-nbval: $(WARM) ## Re-run every notebook and compare with its stored outputs
+nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@# Every figure is drawn and passes the layout guard; only PNGs are
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
