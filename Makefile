@@ -9,6 +9,9 @@ LAB_VENV := .venv-lab
 STAMP := $(VENV)/.synced
 LAB_STAMP := $(LAB_VENV)/.synced
 LAB_ARGS ?=
+# pytest workers for make unit and make nbval on their own; make test empties it, as its
+# four checks already fill the cores and each worker would import and collect again.
+XDIST ?= -n auto
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -51,16 +54,17 @@ test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (
 	@# The four checks share no files, so they run at once; each one's output is printed
 	@# whole when it finishes, and make stops with an error if any of them fails.
 	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
-	@$(MAKE) --no-print-directory -j4 --output-sync=target lint unit site-check nbval
+	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST= lint unit site-check nbval
 
 unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
-	@$(VENV)/bin/pytest tests -q -n auto --ignore=tests/test_site.py
+	@$(VENV)/bin/pytest tests -q $(XDIST) --ignore=tests/test_site.py
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@# Every figure is drawn and passes the layout guard; only PNGs are
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(VENV)/bin/pytest notebooks -q -n auto --dist loadfile --nbval --nbval-current-env \
+	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(VENV)/bin/pytest notebooks -q \
+	$(XDIST) $(if $(XDIST),--dist loadfile) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks
