@@ -328,17 +328,23 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     raw.index = rows
 
     def bad(mask: pd.Series, column: str, message) -> None:
+        if not mask.any():  # the common case, without building an empty selection
+            return
         for row in mask[mask].index:
             msg = message(raw.at[row, column]) if callable(message) else message
             problems.append(Problem(fname, int(row), column, msg))
 
+    # A text that is NFC as a whole has no field that is not (fields are cut at commas,
+    # quotes and line ends, which compose with nothing); only then is no column checked.
+    all_nfc = unicodedata.is_normalized("NFC", text)
     out = pd.DataFrame(index=rows)
     for f in fields:
         col, cons = f["name"], f.get("constraints", {})
         s = raw[col]
         stripped = s.str.strip()
         empty = stripped == ""
-        bad(_not_nfc(s), col, lambda v: f"text {v!r} is not Unicode NFC")
+        if not all_nfc:
+            bad(_not_nfc(s), col, lambda v: f"text {v!r} is not Unicode NFC")
         bad(~empty & (s != stripped), col, lambda v: f"{v!r} has spaces at its start or end")
         if cons.get("required"):
             bad(empty, col, "a value is required")
@@ -402,8 +408,15 @@ def _foreign(
 
 
 def _rows_where(mask: pd.Series, fname: str, column: str, message) -> list[Problem]:
-    """One problem per row where ``mask`` holds; ``message`` is a Series of texts or a text."""
-    hit = mask[mask.fillna(False).astype(bool)].index
+    """One problem per row where ``mask`` holds; ``message`` is a Series of texts, a text,
+    or a function returning either (called only if some row is hit, as building a Series
+    of messages for every row costs more than the check)."""
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    hit = mask[mask].index
+    if callable(message):
+        message = message()
     if isinstance(message, pd.Series):
         return [Problem(fname, int(r), column, message[r]) for r in hit]
     return [Problem(fname, int(r), column, message) for r in hit]
@@ -628,13 +641,18 @@ def check_observations(
         known & (obs["unit"] != unit),
         fname,
         "unit",
-        "'" + obs["unit"] + "' is not the unit of " + obs["indicator"] + " ('" + unit.fillna("") + "')",
+        lambda: (
+            "'" + obs["unit"] + "' is not the unit of " + obs["indicator"] + " ('" + unit.fillna("") + "')"
+        ),
     )
     kind = obs["indicator"].map(ind["kind"])
     value = obs["value"].astype(float)
     pct = known & (kind == "rate") & (unit == "%") & ~value.between(0, 100)
     problems += _rows_where(
-        pct & value.notna(), fname, "value", "percentage " + value.astype(str) + " is outside 0 to 100"
+        pct & value.notna(),
+        fname,
+        "value",
+        lambda: "percentage " + value.astype(str) + " is outside 0 to 100",
     )
     needs_std = obs["indicator"].map(ind["standard"]).eq("yes")
     problems += _rows_where(
@@ -647,30 +665,40 @@ def check_observations(
         known & ~needs_std & (obs["standard"] != ""),
         fname,
         "standard",
-        obs["indicator"] + " is not measured under a poverty standard",
+        lambda: obs["indicator"] + " is not measured under a poverty standard",
     )
     prov = obs["geo"].map(geo["province"])
     problems += _rows_where(
         prov.notna() & (prov != obs["province"]),
         fname,
         "province",
-        "'" + obs["province"] + "' is not the province of '" + obs["geo"] + "' ('" + prov.fillna("") + "')",
+        lambda: (
+            "'"
+            + obs["province"]
+            + "' is not the province of '"
+            + obs["geo"]
+            + "' ('"
+            + prov.fillna("")
+            + "')"
+        ),
     )
     per = periods.parse(obs["period"])
     problems += _rows_where(
         (obs["period"] != "") & (per["kind"] == ""),
         fname,
         "period",
-        "'" + obs["period"] + "' is not a year, a span YYYY-YYYY or a month YYYY-MM",
+        lambda: "'" + obs["period"] + "' is not a year, a span YYYY-YYYY or a month YYYY-MM",
     )
     problems += _rows_where(
         (per["kind"] == "span") & (per["end"] <= per["start"]),
         fname,
         "period",
-        "'" + obs["period"] + "' runs backwards or has no length",
+        lambda: "'" + obs["period"] + "' runs backwards or has no length",
     )
     outside = (per["start"] < 1990) | (per["end"] > 2050)
-    problems += _rows_where(outside, fname, "period", "'" + obs["period"] + "' lies outside 1990-2050")
+    problems += _rows_where(
+        outside, fname, "period", lambda: "'" + obs["period"] + "' lies outside 1990-2050"
+    )
     published = pd.to_datetime(obs["source_id"].map(src["date_published"]), errors="coerce")
     settled = obs["status"].isin(["approved", "reported", "preliminary"])
     future = settled & (per["start"] > published.dt.year)
@@ -678,8 +706,10 @@ def check_observations(
         future,
         fname,
         "period",
-        "'" + obs["period"] + "' begins after its source was published;"
-        " a figure about the future is an estimate or a target",
+        lambda: (
+            "'" + obs["period"] + "' begins after its source was published;"
+            " a figure about the future is an estimate or a target"
+        ),
     )
     # A stock is at a date; a change, pace, growth or flow needs the span it covers.
     problems += _rows_where(
@@ -703,12 +733,14 @@ def check_observations(
         off,
         fname,
         "value",
-        obs["value"].astype(str)
-        + " does not equal the parse of raw "
-        + obs["raw"].map(repr)
-        + " ("
-        + exp.astype(str)
-        + ")",
+        lambda: (
+            obs["value"].astype(str)
+            + " does not equal the parse of raw "
+            + obs["raw"].map(repr)
+            + " ("
+            + exp.astype(str)
+            + ")"
+        ),
     )
     pairs = pd.DataFrame({"p": parsed["parsed_unit"], "u": obs["unit"]})
     distinct = pairs.drop_duplicates()
@@ -718,20 +750,22 @@ def check_observations(
         ok & ~compat,
         fname,
         "unit",
-        "'"
-        + obs["unit"]
-        + "' does not fit the unit of raw "
-        + obs["raw"].map(repr)
-        + " ("
-        + parsed["parsed_unit"].replace("", "a bare number")
-        + ")",
+        lambda: (
+            "'"
+            + obs["unit"]
+            + "' does not fit the unit of raw "
+            + obs["raw"].map(repr)
+            + " ("
+            + parsed["parsed_unit"].replace("", "a bare number")
+            + ")"
+        ),
     )
     q = parsed["parsed_q"]
     problems += _rows_where(
         ok & (q != "exact") & (q != obs["qualifier"]),
         fname,
         "qualifier",
-        "raw " + obs["raw"].map(repr) + " says '" + q + "', not '" + obs["qualifier"] + "'",
+        lambda: "raw " + obs["raw"].map(repr) + " says '" + q + "', not '" + obs["qualifier"] + "'",
     )
     unexplained = (
         ok
@@ -743,7 +777,7 @@ def check_observations(
         unexplained,
         fname,
         "qualifier",
-        "'" + obs["qualifier"] + "' is not in raw " + obs["raw"].map(repr) + "; say why in note",
+        lambda: "'" + obs["qualifier"] + "' is not in raw " + obs["raw"].map(repr) + "; say why in note",
     )
     from_file = obs["source_id"].map(src["file"]).fillna("") != ""
     problems += _rows_where(
