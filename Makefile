@@ -12,6 +12,7 @@ LAB_ARGS ?=
 # pytest workers for make unit and make nbval on their own; make test empties it, as its
 # four checks already fill the cores and each worker would import and collect again.
 XDIST ?= -n auto
+TEST_XDIST ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -54,7 +55,7 @@ test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (
 	@# The four checks share no files, so they run at once; each one's output is printed
 	@# whole when it finishes, and make stops with an error if any of them fails.
 	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
-	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST= lint unit site-check nbval
+	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST="$(TEST_XDIST)" lint unit site-check nbval
 
 unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q $(XDIST) --ignore=tests/test_site.py
