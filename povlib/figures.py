@@ -241,6 +241,9 @@ def save_figure(
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
+    # The layout just checked is the one written: freezing it spares each format a second
+    # layout pass (savefig re-runs an active layout engine before it renders).
+    fig.set_layout_engine("none")
     written = []
     meta = {
         "png": {"Software": None},

@@ -80,17 +80,24 @@ def _years_label(frame: pd.DataFrame) -> str:
 
 
 def _mark(ax, x, y, status, derived, colour, role="outcome"):
-    """Scatter with the project's marks for status, derivation and role."""
+    """Points with the project's marks for status, derivation and role.  Drawn as
+    marker-only lines, which render several times faster than scatter collections;
+    sizes are scatter's (``ms`` is the square root of its area ``s``)."""
     x, y = np.asarray(x), np.asarray(y, dtype=float)
     status, derived = np.asarray(status), np.asarray(derived, dtype=bool)
     if role == "target":
-        ax.scatter(x, y, marker="*", s=90, color=colour, zorder=4)
-        return
-    settled = np.isin(status, SETTLED) & ~derived
-    ax.scatter(x[settled], y[settled], s=28, color=colour, zorder=3)
-    est = ~np.isin(status, SETTLED) & ~derived
-    ax.scatter(x[est], y[est], s=34, facecolors="white", edgecolors=colour, linewidths=1.3, zorder=3)
-    ax.scatter(x[derived], y[derived], marker="x", s=30, color=colour, zorder=3)
+        groups = [(np.ones(len(x), dtype=bool), {"marker": "*", "ms": 90**0.5, "zorder": 4})]
+    else:
+        settled = np.isin(status, SETTLED)
+        groups = [
+            (settled & ~derived, {"marker": "o", "ms": 28**0.5}),
+            (~settled & ~derived, {"marker": "o", "ms": 34**0.5, "mfc": "white", "mew": 1.3}),
+            (derived, {"marker": "x", "ms": 30**0.5}),
+        ]
+    for mask, style in groups:
+        if mask.any():
+            style = {"mew": 1.5, "zorder": 3, **style}
+            ax.plot(x[mask], y[mask], ls="none", color=colour, mec=colour, **style)
 
 
 def _legend_marks(ax, lang: str, extra=()):
