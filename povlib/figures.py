@@ -202,6 +202,33 @@ def layout_problems(fig) -> list[str]:
         box = leg.get_window_extent(renderer)
         if any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible()):
             problems.append("a figure legend covers a plot area")
+    return problems + _furniture_overlaps(fig, renderer)
+
+
+def _furniture_overlaps(fig, renderer) -> list[str]:
+    """Titles, axis labels, figure texts and legends that run into one another (two panel
+    titles side by side, say), by more than a pixel each way."""
+    items = []
+    if fig._suptitle is not None:
+        items.append(("title", fig._suptitle))
+    items += [("text", txt) for txt in fig.texts if txt is not fig._suptitle]
+    for ax in fig.axes:
+        if ax.get_visible():
+            items += [("title", a) for a in (ax.title, ax._left_title, ax._right_title)]
+            if ax.axison:
+                items += [("axis label", ax.xaxis.label), ("axis label", ax.yaxis.label)]
+    boxes = [
+        (what, art.get_text()[:40], art.get_window_extent(renderer))
+        for what, art in items
+        if art.get_visible() and art.get_text().strip()
+    ]
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    boxes += [("legend", "", leg.get_window_extent(renderer)) for leg in legends]
+    problems = []
+    for i, (w1, t1, b1) in enumerate(boxes):
+        for w2, t2, b2 in boxes[i + 1 :]:
+            if min(b1.x1, b2.x1) - max(b1.x0, b2.x0) > 1 and min(b1.y1, b2.y1) - max(b1.y0, b2.y0) > 1:
+                problems.append(f"{w1} {t1!r} overlaps {w2} {t2!r}".replace(" ''", ""))
     return problems
 
 

@@ -66,6 +66,22 @@ def render(
     return _image(first)
 
 
+def _fit(title: str, cols: int, fontsize: float = 9) -> str:
+    """A panel title broken into lines that fit one of ``cols`` panels across the page:
+    first before a parenthesis, then between words."""
+    import textwrap
+
+    from .figures import SIZE_IN
+
+    # Average glyph width of DejaVu Sans is about 0.6 of the font size.
+    width = max(12, int(SIZE_IN[0] / cols * 72 / (0.6 * fontsize)))
+    if len(title) <= width:
+        return title
+    head, sep, rest = title.partition(" (")
+    lines = [head, "(" + rest] if sep else [title]
+    return "\n".join(textwrap.fill(line, width) for line in lines)
+
+
 def _places_label(p: Panel, places, lang: str) -> str:
     return ", ".join(p.name(g, lang) for g in places)
 
@@ -190,7 +206,7 @@ def levels(
                 tg = s[s["role"] == "target"]
                 _mark(ax, tg["year"], tg["value"], tg["status"], tg["derived"], colour, "target")
             marks |= {h.get_label(): h for h in _breaks(ax, g, "year", lang, p)}
-            ax.set_title(p.name(geo, lang), fontsize=9)
+            ax.set_title(_fit(p.name(geo, lang), cols), fontsize=9)
             lo, hi = years if years is not None else (t_all["year"].min(), t_all["year"].max())
             ax.set_xlim(lo - 0.5, hi + 0.5)
             ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))

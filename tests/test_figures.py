@@ -109,14 +109,14 @@ def test_bad_language_and_name(ds, tmp_path):
 
 
 def test_formats_and_folder_from_the_environment(ds, tmp_path, monkeypatch):
-    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", " PDF, png ")
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", " SVG, png ")
     monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path / "elsewhere"))
     written = save_figure(
         _draw(), "few", source_ids=["backan-2023"], sources=ds.sources, caption="c", notebook="n"
     )
     # the order is always png, svg, pdf; the sidecar for the index is written as usual
-    assert [p.name for p in written] == ["few.png", "few.pdf"]
-    assert sorted(f.name for f in (tmp_path / "elsewhere").iterdir()) == ["few.json", "few.pdf", "few.png"]
+    assert [p.name for p in written] == ["few.png", "few.svg"]
+    assert sorted(f.name for f in (tmp_path / "elsewhere").iterdir()) == ["few.json", "few.png", "few.svg"]
 
 
 @pytest.mark.parametrize("value", ["jpeg", "png,gif", " , "])
