@@ -13,6 +13,9 @@ LAB_ARGS ?=
 # four checks already fill the cores and each worker would import and collect again.
 XDIST ?= -n auto
 TEST_XDIST ?=
+# Inside make test the unit tests (the longest check, one process) keep their priority and
+# the notebook and site checks yield to them: all four then finish at about the same time.
+YIELD ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
@@ -46,16 +49,17 @@ figures: $(STAMP) ## Execute every notebook in order and write every figure unde
 	@$(VENV)/bin/povlib build
 
 site: $(STAMP) ## Build site/, a browsable offline report, from the executed notebooks
-	@$(VENV)/bin/povlib site
+	@$(YIELD) $(VENV)/bin/povlib site
 
 site-check: site ## Check site/: links, no outside loads, two builds equal, headless Chromium
-	@POVLIB_SITE_DIR=site $(VENV)/bin/pytest tests/test_site.py -q -rs
+	@POVLIB_SITE_DIR=site $(YIELD) $(VENV)/bin/pytest tests/test_site.py -q -rs
 
 test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (run side by side)
 	@# The four checks share no files, so they run at once; each one's output is printed
 	@# whole when it finishes, and make stops with an error if any of them fails.
 	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
-	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST="$(TEST_XDIST)" lint unit site-check nbval
+	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST="$(TEST_XDIST)" YIELD="nice -n 10" \
+		lint unit site-check nbval
 
 unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q $(XDIST) --ignore=tests/test_site.py
@@ -64,7 +68,7 @@ nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@# Every figure is drawn and passes the layout guard; only PNGs are
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(VENV)/bin/pytest notebooks -q \
+	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(YIELD) $(VENV)/bin/pytest notebooks -q \
 	$(XDIST) $(if $(XDIST),--dist loadfile) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
