@@ -65,10 +65,10 @@ unit: $(STAMP) ## Unit and data tests only (the site's tests run in site-check)
 	@$(VENV)/bin/pytest tests -q $(XDIST) --ignore=tests/test_site.py
 
 nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
-	@# Every figure is drawn and passes the layout guard; only PNGs are
+	@# Every figure is drawn and passes the layout guard; only PNG previews (100 dpi) are
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png $(YIELD) $(VENV)/bin/pytest notebooks -q \
+	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png POVLIB_PNG_DPI=100 $(YIELD) $(VENV)/bin/pytest notebooks -q \
 	$(XDIST) $(if $(XDIST),--dist loadfile) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 

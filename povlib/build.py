@@ -47,11 +47,11 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
     import os
     from concurrent.futures import ThreadPoolExecutor
 
-    from .figures import DIR_VAR, FORMATS_VAR, write_index
+    from .figures import CHECK_VARS, write_index
 
     # A build writes every format into figures/, whatever a check run asked for; the
     # kernels inherit this environment.
-    for var in (FORMATS_VAR, DIR_VAR):
+    for var in CHECK_VARS:
         os.environ.pop(var, None)
     todo = notebooks()
     if selected:

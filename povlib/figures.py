@@ -6,10 +6,11 @@ source footer, writes PNG (300 dpi), SVG and PDF under stable names into
 byte-identical, and records the caption beside the files so that
 ``figures/README.md`` can be regenerated (:func:`write_index`).
 
-Two environment variables serve a check that only needs the figures drawn, such as
+Three environment variables serve a check that only needs the figures drawn, such as
 ``make nbval``: ``POVLIB_FIGURE_FORMATS`` (comma-separated, from ``png,svg,pdf``) limits
-the formats written and ``POVLIB_FIGURES_DIR`` sends them elsewhere.  The layout guard
-runs either way.  ``povlib build`` clears both, so ``figures/`` always gets all three.
+the formats written, ``POVLIB_FIGURES_DIR`` sends them elsewhere and ``POVLIB_PNG_DPI``
+lowers the PNG resolution (a preview).  The layout guard runs either way.  ``povlib
+build`` clears all three, so ``figures/`` always gets every format at 300 dpi.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ LANGS = ("en", "vi")
 FORMATS = ("png", "svg", "pdf")
 FORMATS_VAR = "POVLIB_FIGURE_FORMATS"
 DIR_VAR = "POVLIB_FIGURES_DIR"
+DPI_VAR = "POVLIB_PNG_DPI"
+CHECK_VARS = (FORMATS_VAR, DIR_VAR, DPI_VAR)
 
 TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
@@ -145,6 +148,17 @@ def figure_formats() -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in asked)
 
 
+def png_dpi() -> int | None:
+    """PNG resolution in dots per inch from ``$POVLIB_PNG_DPI``, or None for the style's
+    300."""
+    wanted = os.environ.get(DPI_VAR, "").strip()
+    if not wanted:
+        return None
+    if not wanted.isdigit() or not 50 <= int(wanted) <= 600:
+        raise ValueError(f"{DPI_VAR}={wanted!r}: a whole number of dots per inch from 50 to 600")
+    return int(wanted)
+
+
 def figures_dir() -> Path:
     """Where figures are written: ``$POVLIB_FIGURES_DIR`` or the project's ``figures/``."""
     env = os.environ.get(DIR_VAR, "").strip()
@@ -255,7 +269,7 @@ def save_figure(
 
     if not name.replace("-", "").replace("_", "").isalnum():
         raise ValueError(f"figure name {name!r} must be letters, digits, '-' or '_'")
-    formats = figure_formats()
+    formats, dpi = figure_formats(), png_dpi()
     out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     text = footer_text(source_ids, sources, lang)
@@ -279,7 +293,7 @@ def save_figure(
     }
     for ext in formats:
         path = out / f"{name}.{ext}"
-        fig.savefig(path, format=ext, metadata=meta[ext])
+        fig.savefig(path, format=ext, metadata=meta[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
         written.append(path)
     record = {
         "name": name,

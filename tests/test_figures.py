@@ -144,5 +144,31 @@ def test_build_clears_the_check_settings(monkeypatch, capsys):
 
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
     monkeypatch.setenv("POVLIB_FIGURES_DIR", "/nowhere")
+    monkeypatch.setenv("POVLIB_PNG_DPI", "100")
     assert build(["no-such-notebook"]) == 1  # nothing runs, but the settings are gone
-    assert "POVLIB_FIGURE_FORMATS" not in os.environ and "POVLIB_FIGURES_DIR" not in os.environ
+    assert not {"POVLIB_FIGURE_FORMATS", "POVLIB_FIGURES_DIR", "POVLIB_PNG_DPI"} & set(os.environ)
+
+
+def test_png_preview_resolution(ds, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from povlib.figures import png_dpi
+
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("POVLIB_PNG_DPI", "100")
+    (png,) = save_figure(
+        _draw(),
+        "preview",
+        source_ids=["backan-2023"],
+        sources=ds.sources,
+        caption="c",
+        notebook="n",
+        out_dir=tmp_path,
+    )
+    with Image.open(png) as im:
+        assert round(im.info["dpi"][0]) == 100
+        assert im.size == (int(16 / 2.54 * 100), int(11 / 2.54 * 100))  # 629 x 433 pixels
+    for bad in ("12", "3000", "high"):
+        monkeypatch.setenv("POVLIB_PNG_DPI", bad)
+        with pytest.raises(ValueError, match="dots per inch from 50 to 600"):
+            png_dpi()
