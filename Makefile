@@ -10,11 +10,12 @@ STAMP := $(VENV)/.synced
 LAB_STAMP := $(LAB_VENV)/.synced
 LAB_ARGS ?=
 # pytest workers for make unit and make nbval on their own; make test empties it, as its
-# four checks already fill the cores and each worker would import and collect again.
+# four checks already fill the cores and each worker would import and collect again
+# (TEST_XDIST="-n 2" puts them back there).
 XDIST ?= -n auto
 TEST_XDIST ?=
 # Inside make test the unit tests (the longest check, one process) keep their priority and
-# the notebook and site checks yield to them: all four then finish at about the same time.
+# lint and the notebook and site checks yield to them, so that all four end together.
 YIELD ?=
 export UV_PYTHON_DOWNLOADS := never
 export MPLBACKEND := Agg
@@ -73,9 +74,9 @@ nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks
-	@$(VENV)/bin/ruff check povlib tests scripts notebooks
-	@$(VENV)/bin/ruff format --check povlib tests scripts
-	@$(VENV)/bin/mypy
+	@$(YIELD) $(VENV)/bin/ruff check povlib tests scripts notebooks
+	@$(YIELD) $(VENV)/bin/ruff format --check povlib tests scripts
+	@$(YIELD) $(VENV)/bin/mypy
 
 check: $(STAMP) ## Validate data/ (every figure re-parsed and looked up in its source)
 	@$(VENV)/bin/povlib check
