@@ -75,10 +75,16 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     assert "- `backan-2023`: TN&MT, “Bắc Kạn" in index
 
 
-def test_png_is_300_dpi(ds, tmp_path, monkeypatch):
+# 16 x 11 cm at 300 dpi is 1889 x 1299 pixels; the 100-dpi preview of a check run, 629 x 433.
+@pytest.mark.parametrize("setting, dpi", [(None, 300), ("100", 100)])
+def test_png_resolution(setting, dpi, ds, tmp_path, monkeypatch):
     from PIL import Image
 
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
+    if setting is not None:
+        monkeypatch.setenv("POVLIB_PNG_DPI", setting)
+    else:
+        monkeypatch.delenv("POVLIB_PNG_DPI", raising=False)
     (png,) = save_figure(
         _draw(),
         "dpi",
@@ -89,8 +95,17 @@ def test_png_is_300_dpi(ds, tmp_path, monkeypatch):
         out_dir=tmp_path,
     )
     with Image.open(png) as im:
-        assert round(im.info["dpi"][0]) == 300
-        assert im.size == (int(16 / 2.54 * 300), int(11 / 2.54 * 300))
+        assert round(im.info["dpi"][0]) == dpi
+        assert im.size == (int(16 / 2.54 * dpi), int(11 / 2.54 * dpi))
+
+
+@pytest.mark.parametrize("bad", ["12", "3000", "high"])
+def test_png_resolution_out_of_range_is_refused(bad, monkeypatch):
+    from povlib.figures import png_dpi
+
+    monkeypatch.setenv("POVLIB_PNG_DPI", bad)
+    with pytest.raises(ValueError, match="dots per inch from 50 to 600"):
+        png_dpi()
 
 
 def test_bad_language_and_name(ds, tmp_path):
@@ -147,28 +162,3 @@ def test_build_clears_the_check_settings(monkeypatch, capsys):
     monkeypatch.setenv("POVLIB_PNG_DPI", "100")
     assert build(["no-such-notebook"]) == 1  # nothing runs, but the settings are gone
     assert not {"POVLIB_FIGURE_FORMATS", "POVLIB_FIGURES_DIR", "POVLIB_PNG_DPI"} & set(os.environ)
-
-
-def test_png_preview_resolution(ds, tmp_path, monkeypatch):
-    from PIL import Image
-
-    from povlib.figures import png_dpi
-
-    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
-    monkeypatch.setenv("POVLIB_PNG_DPI", "100")
-    (png,) = save_figure(
-        _draw(),
-        "preview",
-        source_ids=["backan-2023"],
-        sources=ds.sources,
-        caption="c",
-        notebook="n",
-        out_dir=tmp_path,
-    )
-    with Image.open(png) as im:
-        assert round(im.info["dpi"][0]) == 100
-        assert im.size == (int(16 / 2.54 * 100), int(11 / 2.54 * 100))  # 629 x 433 pixels
-    for bad in ("12", "3000", "high"):
-        monkeypatch.setenv("POVLIB_PNG_DPI", bad)
-        with pytest.raises(ValueError, match="dots per inch from 50 to 600"):
-            png_dpi()
