@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -165,39 +166,44 @@ def figures_dir() -> Path:
     return Path(env) if env else paths.FIGURES
 
 
+def _furniture(fig) -> list[tuple[str, Any]]:
+    """The figure's own texts, each with what it is: titles, axis labels of the axes that
+    are drawn, and figure texts such as the footer."""
+    items: list[tuple[str, Any]] = []
+    if fig._suptitle is not None:
+        items.append(("title", fig._suptitle))
+    items += [("text", txt) for txt in fig.texts if txt is not fig._suptitle]
+    for ax in fig.axes:
+        if ax.get_visible():
+            items += [("title", a) for a in (ax.title, ax._left_title, ax._right_title)]
+            if ax.axison:
+                items += [("axis label", ax.xaxis.label), ("axis label", ax.yaxis.label)]
+    return items
+
+
+def _legends(fig) -> list:
+    return list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+
+
+def _shown(txt) -> bool:
+    return txt.get_visible() and bool(txt.get_text().strip())
+
+
 def layout_problems(fig) -> list[str]:
     """Text that would be clipped or would cover something: every visible text inside
-    the canvas; no legend over the footer, and no figure legend over a plot area."""
+    the canvas; no legend over the footer, no figure legend over a plot area, and no
+    title, axis label, figure text or legend running into another."""
     renderer = fig.canvas.get_renderer()
     canvas = fig.bbox
     problems = []
-    texts = list(fig.texts)
-    if fig._suptitle is not None:
-        texts.append(fig._suptitle)
+    texts = [art for _, art in _furniture(fig)]
     for ax in fig.axes:
-        if not ax.get_visible():
-            continue
-        drawn = (
-            [tick.label1 for axis in (ax.xaxis, ax.yaxis) for tick in axis._update_ticks()]
-            if ax.axison
-            else []
-        )
-        texts += [
-            ax.title,
-            ax._left_title,
-            ax._right_title,
-            ax.xaxis.label,
-            ax.yaxis.label,
-            *ax.texts,
-            *drawn,
-        ]
-        if ax.get_legend() is not None:
-            texts += ax.get_legend().get_texts()
-    for leg in fig.legends:
-        texts += leg.get_texts()
-    for txt in texts:
-        if not txt.get_visible() or not txt.get_text().strip():
-            continue
+        if ax.get_visible():
+            texts += list(ax.texts)
+            if ax.axison:
+                texts += [tick.label1 for axis in (ax.xaxis, ax.yaxis) for tick in axis._update_ticks()]
+    texts += [txt for leg in _legends(fig) for txt in leg.get_texts()]
+    for txt in filter(_shown, texts):
         box = txt.get_window_extent(renderer)
         if (
             box.x0 < canvas.x0 - 1
@@ -207,37 +213,25 @@ def layout_problems(fig) -> list[str]:
         ):
             problems.append(f"text {txt.get_text()[:40]!r} runs outside the figure")
     footer = fig.texts[-1].get_window_extent(renderer) if fig.texts else None
-    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
-    for leg in legends:
-        box = leg.get_window_extent(renderer)
-        if footer is not None and box.overlaps(footer):
+    for leg in _legends(fig):
+        if footer is not None and leg.get_window_extent(renderer).overlaps(footer):
             problems.append("a legend covers the source footer")
     for leg in fig.legends:
         box = leg.get_window_extent(renderer)
         if any(box.overlaps(ax.get_window_extent(renderer)) for ax in fig.axes if ax.get_visible()):
             problems.append("a figure legend covers a plot area")
-    return problems + _furniture_overlaps(fig, renderer)
+    return problems + _overlaps(fig, renderer)
 
 
-def _furniture_overlaps(fig, renderer) -> list[str]:
-    """Titles, axis labels, figure texts and legends that run into one another (two panel
-    titles side by side, say), by more than a pixel each way."""
-    items = []
-    if fig._suptitle is not None:
-        items.append(("title", fig._suptitle))
-    items += [("text", txt) for txt in fig.texts if txt is not fig._suptitle]
-    for ax in fig.axes:
-        if ax.get_visible():
-            items += [("title", a) for a in (ax.title, ax._left_title, ax._right_title)]
-            if ax.axison:
-                items += [("axis label", ax.xaxis.label), ("axis label", ax.yaxis.label)]
+def _overlaps(fig, renderer) -> list[str]:
+    """Furniture running into furniture (two panel titles side by side, say), by more than
+    a pixel each way."""
     boxes = [
         (what, art.get_text()[:40], art.get_window_extent(renderer))
-        for what, art in items
-        if art.get_visible() and art.get_text().strip()
+        for what, art in _furniture(fig)
+        if _shown(art)
     ]
-    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
-    boxes += [("legend", "", leg.get_window_extent(renderer)) for leg in legends]
+    boxes += [("legend", "", leg.get_window_extent(renderer)) for leg in _legends(fig)]
     problems = []
     for i, (w1, t1, b1) in enumerate(boxes):
         for w2, t2, b2 in boxes[i + 1 :]:
