@@ -328,11 +328,12 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     raw.index = rows
 
     def bad(mask: pd.Series, column: str, message) -> None:
-        if not mask.any():  # the common case, without building an empty selection
-            return
-        for row in mask[mask].index:
-            msg = message(raw.at[row, column]) if callable(message) else message
-            problems.append(Problem(fname, int(row), column, msg))
+        """``message``: a text, or a function of the offending value."""
+        if callable(message):
+            value_message = message
+            hit = mask.fillna(False).astype(bool)
+            message = lambda: raw.loc[hit, column].map(value_message)  # noqa: E731
+        problems.extend(_rows_where(mask, fname, column, message))
 
     # A text that is NFC as a whole has no field that is not (fields are cut at commas,
     # quotes and line ends, which compose with nothing); only then is no column checked.
