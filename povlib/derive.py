@@ -161,15 +161,25 @@ def _from_shares(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFra
     return out
 
 
-def _from_changes(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFrame]:
-    """The level at one end of a reported change (or growth) from the level at the other."""
+def _from_changes(
+    pts: pd.DataFrame, indicators: pd.DataFrame, standards: pd.DataFrame | None = None
+) -> list[pd.DataFrame]:
+    """The level at one end of a reported change (or growth) from the level at the other.
+
+    A change whose span runs from a review under one poverty standard to a review
+    under another (:func:`povlib.standards.spans_break`) implies nothing: its start
+    was counted under a different standard from its end."""
     from . import periods
+    from .standards import spans_break
 
     rel = relations(indicators)["changes"]
     rel = rel[rel["ind_kind"].isin(["change", "growth"])]
     ch = pts.merge(rel, left_on="indicator", right_on="code")
     per = periods.parse(ch["period"])
-    ch = ch[per["kind"] == "span"].assign(a=per["start"].astype(str), b=per["end"].astype(str))
+    span = (per["kind"] == "span").to_numpy().copy()
+    if standards is not None and span.any():
+        span &= ~spans_break(standards, per["start"], per["end"]).to_numpy()
+    ch = ch[span].assign(a=per["start"][span].astype(str), b=per["end"][span].astype(str))
     if ch.empty:
         return []
     side = pts[["indicator", *_ID]]
@@ -226,14 +236,18 @@ def _from_changes(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFr
     return out
 
 
-def implied_levels(chosen: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+def implied_levels(
+    chosen: pd.DataFrame, indicators: pd.DataFrame, standards: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Values implied by printed outcome points, for keys where nothing was printed.
 
     Where two relations imply the same key, the narrower interval is kept (its
-    basis names the figures used).  Units: those of the derived indicator.
+    basis names the figures used).  Nothing is implied from a change that spans a
+    change of poverty standard (``standards``: the standards table).  Units: those of
+    the derived indicator.
     """
     pts = chosen[(chosen["role"] == "outcome") & (chosen["bound"] == "point")]
-    parts = _from_shares(pts, indicators) + _from_changes(pts, indicators)
+    parts = _from_shares(pts, indicators) + _from_changes(pts, indicators, standards)
     cols = [
         "geo",
         "indicator",

@@ -127,7 +127,7 @@ def build(ds: Dataset) -> Panel:
     obs = with_bounds(ds.observations, ds._parsed, ds.sources)
     chosen, conflicts = reconcile(obs, ds.sources)
     chosen = _with_periods(chosen.assign(derived=False, basis=""))
-    implied = derive.implied_levels(chosen, ds.indicators)
+    implied = derive.implied_levels(chosen, ds.indicators, ds.standards)
     table = pd.concat([chosen, _with_periods(implied)], ignore_index=True)
     table["n_obs"] = table["n_obs"].fillna(0).astype(int)
     table["alternatives"] = table["alternatives"].fillna("")

@@ -20,7 +20,7 @@ import pandas as pd
 from . import paths
 from .numbers import MONEY_SCALES, MONEY_UNIT, FigureError, parse_in_unit, parse_many, unit_kind
 
-TABLES = ("sources", "geography", "indicators", "observations")
+TABLES = ("sources", "geography", "indicators", "standards", "observations")
 PERCENT_BOUNDED_KINDS = ("share", "target")
 
 
@@ -58,6 +58,7 @@ class Dataset:
     sources: pd.DataFrame
     geography: pd.DataFrame
     indicators: pd.DataFrame
+    standards: pd.DataFrame
     observations: pd.DataFrame
     sources_checked: bool = False
     warnings: list[str] = field(default_factory=list)
@@ -591,6 +592,31 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
     return problems
 
 
+def check_standards(std: pd.DataFrame, sources: pd.DataFrame, fname: str) -> list[Problem]:
+    """Each standard's reviews run forwards, follow the previous standard's without a gap or
+    an overlap, and cite known sources."""
+    problems = []
+    first, last = std["first_review"].astype(float), std["last_review"].astype(float)
+    problems += _rows_where(last < first, fname, "last_review", "the last review comes before the first")
+    order = first.sort_values()
+    follows = first[order.index].shift(-1) - last[order.index]
+    problems += _rows_where(
+        (follows.reindex(std.index) != 1) & follows.reindex(std.index).notna(),
+        fname,
+        "last_review",
+        "the next standard's first review must follow this one's last review by one year",
+    )
+    cited = std["source_id"].str.split(";").explode()
+    unknown = cited[~cited.isin(sources["source_id"])]
+    problems += _rows_where(
+        pd.Series(std.index.isin(unknown.index), index=std.index),
+        fname,
+        "source_id",
+        lambda: "'" + std["source_id"] + "' names a source that sources.csv does not hold",
+    )
+    return problems
+
+
 def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> list[Problem]:
     """A source is a kept file (with its sha256) or a web page (with URL and date accessed)."""
     import hashlib
@@ -655,6 +681,7 @@ def check_observations(
         "value",
         lambda: "percentage " + value.astype(str) + " is outside 0 to 100",
     )
+    problems += _foreign(obs, "standard", ds.standards["standard"], fname, "poverty standard", allow_empty=True)
     needs_std = obs["indicator"].map(ind["standard"]).eq("yes")
     problems += _rows_where(
         known & needs_std & (obs["standard"] == ""),
@@ -844,6 +871,7 @@ def load_dataset(
     problems += check_indicators(ds.indicators, _rel(data_dir / "indicators.csv"))
     problems += check_geography(ds.geography, _rel(data_dir / "geography.csv"))
     problems += check_sources(ds.sources, _rel(data_dir / "sources.csv"), sdir if have_sources else None)
+    problems += check_standards(ds.standards, ds.sources, _rel(data_dir / "standards.csv"))
     paragraphs = None
     if have_sources:
         paragraphs = source_paragraphs(ds.sources, sdir)

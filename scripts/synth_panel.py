@@ -193,6 +193,7 @@ def observations(n_total: int, geo: pd.DataFrame, rng) -> pd.DataFrame:
             "unit": unit,
             "qualifier": "exact",
             "status": status,
+            "plan_period": "",
             "note": "",
         }
     )
@@ -235,6 +236,9 @@ def write(out: Path, rows: int, seed: int = 7) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("datapackage.json", "indicators.csv"):
         shutil.copy(paths.DATA / name, out / name)
+    # The project's standards, cited to a synthetic source.
+    std = pd.read_csv(paths.DATA / "standards.csv", dtype=str, keep_default_na=False)
+    std.assign(source_id="s0").to_csv(out / "standards.csv", index=False, lineterminator="\n")
     n_places = int(np.ceil(rows / (len(YEARS) * len(INDICATORS))))
     geo = geography(max(n_places, 63 * 11))
     for name, frame in (

@@ -38,6 +38,12 @@ s2,decision,,,https://example.org/s2,UBND tỉnh,Quyết định phê duyệt,,2
 s3,government,,,https://example.org/s3,Cổng thông tin,Trang ba,,2026-01-10,2026-11-22,,vi,A synthetic portal page.
 """
 
+STANDARDS = """\
+standard,label_en,label_vi,legal_basis,first_review,last_review,source_id,note
+2016-2020,Old standard,Chuẩn cũ,Quyết định 1,2015,2020,s2,
+2022-2025,New standard,Chuẩn mới,Nghị định 2,2021,2025,s2,
+"""
+
 _OBS = [
     # obs_id, source, raw, province, geo, indicator, period, standard, value, unit, qualifier, status
     (
@@ -340,7 +346,8 @@ _OBS = [
     ("pc.ratio", "s1", "80%", "pc", "pc", "disbursement_ratio", "2023", "", "80", "%", "exact", "reported"),
 ]
 HEADER = (
-    "obs_id,source_id,paragraph,raw,province,geo,indicator,period,standard,value,unit,qualifier,status,note"
+    "obs_id,source_id,paragraph,raw,province,geo,indicator,period,standard,value,unit,qualifier,status,"
+    "plan_period,note"
 )
 
 
@@ -351,11 +358,12 @@ def _csv_field(v: str) -> str:
 def observations_csv(rows=_OBS) -> str:
     lines = [HEADER]
     for r in rows:
-        obs_id, src, raw, prov, geo, ind, per, std, val, unit, q, status = r
+        obs_id, src, raw, prov, geo, ind, per, std, val, unit, q, status = r[:12]
+        plan = r[12] if len(r) > 12 else ""
         lines.append(
             ",".join(
                 _csv_field(v)
-                for v in (obs_id, src, "", raw, prov, geo, ind, per, std, val, unit, q, status, "")
+                for v in (obs_id, src, "", raw, prov, geo, ind, per, std, val, unit, q, status, plan, "")
             )
         )
     return "\n".join(lines) + "\n"
@@ -368,5 +376,6 @@ def write(folder: Path) -> Path:
         shutil.copy(paths.DATA / name, folder / name)
     (folder / "geography.csv").write_text(GEOGRAPHY, encoding="utf-8")
     (folder / "sources.csv").write_text(SOURCES, encoding="utf-8")
+    (folder / "standards.csv").write_text(STANDARDS, encoding="utf-8")
     (folder / "observations.csv").write_text(observations_csv(), encoding="utf-8")
     return folder

@@ -94,7 +94,7 @@ CORRUPTIONS = {
     "binary file": (_bytes("sources", lambda t: b"\x89PNG\r\n\x1a\n\x00\x00"), "sources.csv", "NUL bytes"),
     "0-byte CSV": (_bytes("observations", lambda t: b""), "observations.csv", "file is empty"),
     "row with an extra field": (
-        _text("observations", lambda t: t.replace(",reported,\n", ",reported,,extra\n", 1)),
+        _text("observations", lambda t: t.replace(",reported,,\n", ",reported,,,extra\n", 1)),
         "observations.csv",
         "fields where the header",
     ),
