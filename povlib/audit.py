@@ -32,6 +32,7 @@ from . import indicators as ind
 from ._callable import make_callable
 from .derive import relations
 from .panel import Panel, panel
+from .standards import NOT_COMPARABLE, spans_break
 
 COLUMNS = [
     "check_id",
@@ -45,6 +46,7 @@ COLUMNS = [
     "difference",
     "tolerance",
     "verdict",
+    "finding",
     "obs_ids",
     "note",
 ]
@@ -65,17 +67,66 @@ LABELS = {
     "parts_vs_sum": ("Parts against their sum", "Các phần so với tổng"),
     "part_within_whole": ("A part within its whole", "Phần nằm trong tổng thể"),
     "restatement": ("The same figure printed twice", "Cùng một số liệu đăng hai lần"),
-    "fall_vs_annual_target": (
-        "A year's fall against the annual target",
-        "Mức giảm trong năm so với chỉ tiêu năm",
-    ),
-    "pace_vs_target": (
-        "Achieved pace against the pace a target needs",
-        "Tốc độ đạt được so với tốc độ cần để đạt mục tiêu",
-    ),
+    "target_scored": ("A target against what was achieved", "Mục tiêu so với kết quả đạt được"),
     "households_plausible": ("Households implied by a reported fall", "Số hộ suy ra từ mức giảm đã đăng"),
 }
 """Human-readable names of the checks, (English, Vietnamese)."""
+
+
+AGREES, LIMIT, PROVISIONAL, DISAGREES = "agrees", "reading limit", "provisional replaced", "disagreement"
+FINDINGS = {
+    "agreement": (AGREES, LIMIT, PROVISIONAL, DISAGREES, "not checkable", NOT_COMPARABLE),
+    "plausibility": ("plausible", "implausible", "not checkable"),
+}
+"""What each class of check can find.  Agreement checks sort a failure into a limit of
+the reading (truncation, or one unit of the last printed digit), a provisional figure
+(estimate or preliminary) against the final one, or a real disagreement."""
+FINDING_LABELS = {
+    "en": {
+        AGREES: "agrees",
+        LIMIT: "reading limit (truncation or last digit)",
+        PROVISIONAL: "provisional figure replaced by the final one",
+        DISAGREES: "real disagreement",
+        "not checkable": "not checkable",
+        NOT_COMPARABLE: NOT_COMPARABLE,
+        "plausible": "plausible",
+        "implausible": "implausible",
+    },
+    "vi": {
+        AGREES: "khớp",
+        LIMIT: "giới hạn của cách đọc (cắt bớt hoặc chữ số cuối)",
+        PROVISIONAL: "số sơ bộ hoặc ước đã được thay bằng số chính thức",
+        DISAGREES: "không khớp thực sự",
+        "not checkable": "không kiểm tra được",
+        NOT_COMPARABLE: "không so sánh được: đổi chuẩn nghèo",
+        "plausible": "hợp lý",
+        "implausible": "khó xảy ra",
+    },
+}
+
+
+def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
+    """The finding of each row (see :data:`FINDINGS`); a target's is its verdict."""
+    provisional = set(obs.loc[obs["status"].isin(["estimate", "preliminary"]), "obs_id"])
+    ids = out["obs_ids"].str.split(";").explode()
+    has_prov = ids.isin(provisional).groupby(level=0).any().reindex(out.index, fill_value=False)
+    v = out["verdict"]
+    agreement = np.select(
+        [v.isin(["consistent", "within rounding"]), v != "inconsistent", out["finding"] == LIMIT, has_prov],
+        [AGREES, v, LIMIT, PROVISIONAL],
+        default=DISAGREES,
+    )
+    plaus = np.select(
+        [v.isin(["consistent", "within rounding"]), v == "inconsistent"],
+        ["plausible", "implausible"],
+        default=v,
+    )
+    return pd.Series(
+        np.select(
+            [out["class"] == "agreement", out["class"] == "plausibility"], [agreement, plaus], default=v
+        ),
+        index=out.index,
+    )
 
 
 def label(check: str, lang: str = "en") -> str:
@@ -129,15 +180,31 @@ def _rows(
     check, klass, m: pd.DataFrame, rep: str, imp, lo, hi, relation, ids, note="", op="=", units=None
 ) -> pd.DataFrame:
     """Audit rows from a joined frame; ``rep`` is the prefix of the reported columns
-    (``value{rep}``, ``low{rep}``, ``high{rep}``, ``qualifier{rep}``, ``indicator{rep}``)."""
+    (``value{rep}``, ``low{rep}``, ``high{rep}``, ``qualifier{rep}``, ``indicator{rep}``).
+    Where the frame has ``crosses`` (a span from a review under one poverty standard to
+    one under another), nothing is implied and the verdict says the standard changed."""
     if m.empty:
         return pd.DataFrame(columns=COLUMNS[1:])
     n = len(m)
     val = m[f"value{rep}"].to_numpy(float)
     rlo, rhi = m[f"low{rep}"].to_numpy(float), m[f"high{rep}"].to_numpy(float)
     imp, lo, hi = (np.broadcast_to(np.asarray(x, float), (n,)) for x in (imp, lo, hi))
+    crosses = m["crosses"].fillna(False).to_numpy(bool) if "crosses" in m else np.zeros(n, bool)
+    imp = np.where(crosses, np.nan, imp)
     one = m[f"qualifier{rep}"].isin(ONE_SIDED).to_numpy()
-    v = verdicts(val, rlo, rhi, imp, lo, hi, one, op)
+    v = np.where(crosses, NOT_COMPARABLE, verdicts(val, rlo, rhi, imp, lo, hi, one, op))
+    # A printed figure may have been truncated rather than rounded, or be one unit of its
+    # last digit off (a slip of arithmetic or typing): limits of the reading, not conflicts.
+    last = np.where(rhi - rlo > 0, rhi - rlo, np.where(np.mod(val, 1) == 0, 1.0, 0.0))
+    with np.errstate(invalid="ignore"):
+        truncated = (val <= hi) & (lo <= val + last)
+        slip = np.abs(val - imp) - ((rhi - rlo) / 2 + (hi - lo) / 2) <= last + 1e-9
+    limit = (v == "inconsistent") & (truncated | slip)
+    note = np.where(
+        crosses,
+        "the span runs from a review under one poverty standard to a review under another",
+        pd.Series(note, index=m.index).to_numpy(),
+    )
     finite = np.isfinite(imp)
     unit = m[f"indicator{rep}"].map(units).fillna("") if units is not None else ""
     rel = pd.Series(relation, index=m.index).astype(str)
@@ -156,8 +223,9 @@ def _rows(
             "difference": np.where(finite, val - imp, np.nan),
             "tolerance": np.where(finite, (rhi - rlo) / 2 + (hi - lo) / 2, np.nan),
             "verdict": v,
+            "finding": np.where(limit, LIMIT, ""),
             "obs_ids": pd.Series(ids).to_numpy() if not isinstance(ids, str) else ids,
-            "note": pd.Series(note, index=m.index).to_numpy(),
+            "note": note,
         }
     )
 
@@ -166,17 +234,21 @@ class _Audit:
     """The checks, each a join over ``obs`` (every printed figure with bounds) and
     ``levels`` (the reconciled printed outcome points)."""
 
-    def __init__(self, p: Panel):
+    def __init__(self, p: Panel, as_of: int | None = None):
         self.p = p
+        self.as_of = as_of
         self.obs = p.obs.assign(_per=p.obs["period"])
         from . import periods
 
         per = periods.parse(self.obs["period"])
+        span = per["kind"] == "span"
         self.obs = self.obs.assign(
             a=per["start"].astype("string"),
             b=per["end"].astype("string"),
             years=per["years"],
             pkind=per["kind"],
+            # A span from a review under one standard to a review under another.
+            crosses=span & spans_break(p.ds.standards, per["start"], per["end"]),
         )
         pts = p.points(derived=False)
         self.levels = pts[
@@ -220,9 +292,8 @@ class _Audit:
         rel = self.rel["changes"]
         rel = rel[rel["ind_kind"].isin(["change", "pace"])]
         o = self.obs[self.obs["pkind"] == "span"].merge(rel, left_on="indicator", right_on="code")
-        is_target = o["status"].isin(["target", "plan"])
-        # A target of a pace per year is a finding about targets (see targets()).
-        o = o[~(is_target & (o["ind_kind"] == "pace"))]
+        # Targets are findings about progress, scored once in targets().
+        o = o[~o["status"].isin(["target", "plan"])]
         lv = self.lv("_a")
         m = o.merge(
             lv,
@@ -230,26 +301,12 @@ class _Audit:
             left_on=["geo", "level_of", "a", "standard"],
             right_on=["geo", "indicator_a", "period_a", "standard_a"],
         )
-        outcome_end = self.lv("_b")
-        # A target may be worded twice ("17,26%", "dưới 20%"): check against every wording.
-        target_end = (
-            self.obs[self.obs["status"].isin(["target", "plan"])][
-                ["geo", "indicator", "period", "standard", "value", "low", "high", "qualifier", "obs_id"]
-            ]
-            .add_suffix("_b")
-            .rename(columns={"geo_b": "geo"})
+        m = m.merge(
+            self.lv("_b"),
+            how="left",
+            left_on=["geo", "level_of", "b", "standard"],
+            right_on=["geo", "indicator_b", "period_b", "standard_b"],
         )
-        tgt = m["status"].isin(["target", "plan"])
-        parts = [
-            sub.merge(
-                ends,
-                how="left",
-                left_on=["geo", "level_of", "b", "standard"],
-                right_on=["geo", "indicator_b", "period_b", "standard_b"],
-            )
-            for sub, ends in ((m[~tgt], outcome_end), (m[tgt], target_end))
-        ]
-        m = pd.concat(parts, ignore_index=True)
         if m.empty:
             return
         per_year = (m["ind_kind"] == "pace").to_numpy()
@@ -314,11 +371,10 @@ class _Audit:
             ),
             "",
         )
-        klass = np.where(m["status"].isin(["target", "plan"]), "target", "agreement")
         self.add(
             _rows(
                 "change_vs_levels",
-                klass,
+                "agreement",
                 m,
                 "",
                 point,
@@ -852,100 +908,59 @@ class _Audit:
     # --- targets ---------------------------------------------------------------------
 
     def targets(self):
-        """Annual falls against pace targets; achieved paces against level targets."""
-        rel = self.rel["changes"]
-        paces = rel[rel["ind_kind"] == "pace"]
-        annual = rel[rel["ind_kind"] == "change"][["code", "level_of"]].rename(columns={"code": "annual"})
-        t = (
-            self.obs[self.obs["status"].isin(["target", "plan"])]
-            .merge(paces, left_on="indicator", right_on="code")
-            .merge(annual, on="level_of")
-        )
-        done = self.obs[
-            ~self.obs["status"].isin(["target", "plan"])
-            & (self.obs["years"] == 1)
-            & (self.obs["pkind"] == "span")
-        ]
-        m = t.merge(
-            done.add_suffix("_d").rename(columns={"geo_d": "geo"}),
-            left_on=["geo", "annual", "standard"],
-            right_on=["geo", "indicator_d", "standard_d"],
-        )
-        m = m[(m["b_d"].astype(int) > m["a"].astype(int)) & (m["b_d"].astype(int) <= m["b"].astype(int))]
-        end = m["qualifier"].map({"range low": "lower end", "range high": "upper end"}).fillna("point")
-        m = m.assign(period=m["period_d"])
-        self.add(
-            _rows(
-                "fall_vs_annual_target",
-                "target",
-                m,
-                "_d",
-                m["value"],
-                m["low"],
-                m["high"],
-                "reported fall " + m["period_d"] + " >= target fall per year (" + end + ")",
-                m["obs_id_d"] + ";" + m["obs_id"],
-                op=">=",
-                units=self.units,
-            )
-        )
-        from .derive import target_paces
+        """Every printed target scored once against what was achieved (:mod:`povlib.targets`):
+        a finding about progress, in the targets' own words, never a disagreement."""
+        from . import targets
 
-        tp = target_paces(self.p.table, self.p.ds.indicators)
-        tp = tp[tp["achieved_pp_per_year"].notna() & tp["latest"].notna()]
-        if tp.empty:
+        sc = targets.score(self.p, self.as_of)
+        if sc.empty:
             return
-        pts = self.p.points()
-        look = self.obs.set_index("obs_id")[["low", "high"]]
-        achieved = self.obs.set_index("obs_id").loc[
-            tp["achieved_obs_id"], ["value", "low", "high", "qualifier", "indicator"]
-        ]
-        latest = pts[["geo", "indicator", "period", "standard", "low", "high", "obs_id"]]
-        tp = tp.merge(
-            latest.add_suffix("_l").rename(columns={"geo_l": "geo"}),
-            left_on=["geo", "indicator", "latest_period", "standard"],
-            right_on=["geo", "indicator_l", "period_l", "standard_l"],
+        ask = np.where(
+            sc["ask_low"] == sc["ask_high"],
+            _fmt(sc["ask_low"]),
+            _fmt(sc["ask_low"]) + "-" + _fmt(sc["ask_high"]),
         )
-        x = tp.assign(
-            value_x=achieved["value"].to_numpy(),
-            low_x=achieved["low"].to_numpy(),
-            high_x=achieved["high"].to_numpy(),
-            qualifier_x=achieved["qualifier"].to_numpy(),
-            indicator_x=achieved["indicator"].to_numpy(),
-            period=tp["latest_period"] + "-" + tp["target_period"],
+        what = np.where(
+            sc["target_kind"] == "level",
+            sc["level"] + " " + sc["period"],
+            sc["target_kind"] + " " + sc["period"],
         )
-        yrs = x["years"].to_numpy(float)
-
-        def req(c, tg):
-            return ind.required_pace_pp(c, tg, yrs)
-
-        tlo, thi = look.loc[x["obs_id"], "low"].to_numpy(), look.loc[x["obs_id"], "high"].to_numpy()
-        lo, hi = ind.propagate(req, (x["low_l"].to_numpy(float), x["high_l"].to_numpy(float)), (tlo, thi))
+        unit = sc["indicator"].map(self.units).fillna("")
         self.add(
-            _rows(
-                "pace_vs_target",
-                "target",
-                x,
-                "_x",
-                x["required_pp_per_year"],
-                lo,
-                hi,
-                "reported fall per year >= (rate "
-                + x["latest_period"]
-                + " - target "
-                + x["target_period"]
-                + ") / "
-                + x["years"].map(lambda v: f"{v:g}"),
-                x["achieved_obs_id"] + ";" + x["obs_id_l"] + ";" + x["obs_id"],
-                "a finding about the target: inconsistent means the achieved pace falls"
-                " short of the pace the target requires",
-                op=">=",
-                units=self.units,
+            pd.DataFrame(
+                {
+                    "check": "target_scored",
+                    "class": "target",
+                    "geo": sc["geo"],
+                    "period": sc["period"],
+                    "relation": what
+                    + " against target "
+                    + ask
+                    + " ("
+                    + sc["target_period"]
+                    + ") ["
+                    + unit
+                    + "]",
+                    "reported": sc["achieved"].astype(float),
+                    "implied": np.where(sc["target_kind"] == "level", sc["ask_high"], sc["ask_low"]).astype(
+                        float
+                    ),
+                    "difference": -sc["shortfall"].astype(float),
+                    "tolerance": np.nan,
+                    "verdict": sc["verdict"],
+                    "finding": sc["verdict"],
+                    "obs_ids": sc["obs_ids"],
+                    "note": (
+                        sc["reached"].where(sc["reached"] == "", "reached: " + sc["reached"])
+                        + "; "
+                        + sc["note"]
+                    ).str.strip("; "),
+                }
             )
         )
 
 
-def audit(data=None) -> pd.DataFrame:
+def audit(data=None, as_of: int | None = None) -> pd.DataFrame:
     """Run every check on a loaded dataset (or panel); one row per check, in a stable order.
 
     Columns: ``check_id``, ``check``, ``class`` (agreement, target,
@@ -955,7 +970,7 @@ def audit(data=None) -> pd.DataFrame:
     ``obs_ids`` and ``note``.
     """
     p = data if isinstance(data, Panel) else panel(data)
-    a = _Audit(p)
+    a = _Audit(p, as_of)
     for step in (
         a.changes_vs_levels,
         a.pace_vs_counts,
@@ -971,6 +986,7 @@ def audit(data=None) -> pd.DataFrame:
     out = out.sort_values(["check", "geo", "period", "relation", "obs_ids"], kind="stable").reset_index(
         drop=True
     )
+    out["finding"] = _findings(out, p.obs)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
     return out[COLUMNS]
 

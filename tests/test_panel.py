@@ -72,15 +72,6 @@ def test_month_dated_stock_growth(synth_panel, synth):
     assert bool(_one(ch, from_period="2022")["derived"])  # rests on the implied 2022 balance
 
 
-def test_targets_and_scorecard(synth_panel, synth):
-    tp = _one(derive.target_paces(synth_panel.table, synth.indicators), geo="pb")
-    # From 16% (2023) to 8% (2025): 8 points in 2 years, 4 a year; 3,5 achieved.
-    assert (tp["gap_pp"], tp["required_pp_per_year"], tp["verdict"]) == (8, 4, "off track")
-    sc = derive.pace_scorecard(synth_panel.table, synth.geography, synth.indicators)
-    assert sc.set_index("bound")["fall_pp"].to_dict() == {"high": 4.0, "low": 4.0}
-    assert sc["met"].all()
-
-
 def test_series_by_name_without_diacritics_and_int_or_str_years(synth):
     a = series("poverty_rate", places=["Tinh Binh"], years=[2022, "2023"], data=synth)
     assert a["value"].tolist() == [20.0, 16.0]

@@ -67,7 +67,14 @@ def test_preliminary_loses_to_reported():
 def test_audit_columns_and_ids(table):
     assert list(table.columns) == COLUMNS
     assert table["check_id"].is_unique
-    assert set(table["verdict"]) <= {"consistent", "within rounding", "inconsistent", "not checkable"}
+    agreement = table[table["class"] != "target"]
+    assert set(agreement["verdict"]) <= {
+        "consistent",
+        "within rounding",
+        "inconsistent",
+        "not checkable",
+        "not comparable: standard changed",
+    }
 
 
 def test_langson_rate_fall_is_consistent(table):
@@ -79,6 +86,7 @@ def test_langson_count_fall_is_off_by_one(table):
     # 23.511 - 17.497 = 6.014, printed 6.013.
     r = _row(table, "change_vs_levels", "langson", "2021-2022", "poor_households")
     assert (r["reported"], r["implied"], r["verdict"]) == (6013, 6014, "inconsistent")
+    assert r["finding"] == "reading limit"  # one unit of the last digit
 
 
 def test_langson_ethnic_minority_shares_are_truncated(table):
@@ -87,7 +95,8 @@ def test_langson_ethnic_minority_shares_are_truncated(table):
     assert r["verdict"] == "inconsistent"
     r = _row(table, "share_vs_parts", "langson", "2022", "poor_em_share")
     assert r["implied"] == pytest.approx(16664 / 17497 * 100)
-    assert r["verdict"] == "inconsistent"
+    # 95.2392 printed 95.23: the source truncated rather than rounded.
+    assert (r["verdict"], r["finding"]) == ("inconsistent", "reading limit")
 
 
 def test_two_counts_give_the_same_total(table):
@@ -96,20 +105,20 @@ def test_two_counts_give_the_same_total(table):
     assert r["verdict"] == "consistent"
 
 
-def test_ten_commune_pace_depends_on_reading(table):
-    # 3.124 poor at 50,54% -> 6.181 households; 3.124 + 1.306 = 4.430 poor three years earlier.
-    total = 3124 / 0.5054
-    pp = _row(table, "pace_vs_counts", "laocai-10xa", "2020-2023", "as points")
-    assert pp["implied"] == pytest.approx((4430 / total * 100 - 50.54) / 3)
-    assert pp["verdict"] == "inconsistent"
-    rel = _row(table, "pace_vs_counts", "laocai-10xa", "2020-2023", "relative")
-    assert rel["implied"] == pytest.approx((1 - (3124 / 4430) ** (1 / 3)) * 100)
-    assert rel["verdict"] == "consistent"
+def test_ten_commune_pace_spans_the_change_of_standard(table):
+    # The pace "more than 10" runs from end-2020 (old standard: 4.430 poor) to end-2023 (new
+    # standard): no reading of it can be tested against counts of two standards.
+    for reading in ("as points", "relative"):
+        r = _row(table, "pace_vs_counts", "laocai-10xa", "2020-2023", reading)
+        assert r["verdict"] == "not comparable: standard changed" and pd.isna(r["implied"])
 
 
-def test_backan_exceeds_only_lower_end(table):
-    lows = table[(table["check"] == "fall_vs_annual_target") & (table["geo"] == "backan")]
-    assert lows.set_index("implied")["verdict"].to_dict() == {2.0: "consistent", 2.5: "inconsistent"}
+def test_real_disagreements_are_named(table):
+    real = table[table["finding"] == "disagreement"]
+    # Lào Cai's approved 11.24% for 2024 against 7.8% on another page is a real conflict.
+    assert ((real["geo"] == "laocai") & (real["period"] == "2024")).any()
+    prov = table[table["finding"] == "provisional replaced"]
+    assert ((prov["geo"] == "laocai") & (prov["period"] == "2020")).any()  # the 8.46 estimate
 
 
 def test_parts_sum(table):
@@ -175,11 +184,16 @@ def test_langson_2023_fall_in_households_is_implausible(table, ds):
 
 
 def test_target_findings_are_not_disagreements(table):
-    pace = _row(table, "pace_vs_target", "laocai-10xa", "2023-2025")
-    assert pace["class"] == "target" and pace["implied"] == pytest.approx((50.54 - 17.26) / 2)
-    assert set(table.loc[table["check"].isin(["fall_vs_annual_target", "pace_vs_target"]), "class"]) == {
-        "target"
+    t = table[table["check"] == "target_scored"]
+    assert set(t["class"]) == {"target"}
+    assert set(t["verdict"]) <= {
+        "met",
+        "missed",
+        "not yet due",
+        "no outcome printed",
+        "not comparable: standard changed",
     }
+    assert set(t["finding"]) == set(t["verdict"])
 
 
 def test_audit_on_synthetic_data(synth_panel):
