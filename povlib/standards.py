@@ -45,8 +45,8 @@ def breaks(standards: pd.DataFrame, lo: float | None = None, hi: float | None = 
     the last review under one standard and the first under the next, within
     ``[lo, hi]`` where given."""
     s = standards.sort_values("first_review")
-    pos = (s["last_review"].astype(float).to_numpy()[:-1] + s["first_review"].astype(float).to_numpy()[1:]) / 2
-    pos = [float(p) for p in np.asarray(pos)]
+    last, first = s["last_review"].astype(float).to_numpy(), s["first_review"].astype(float).to_numpy()
+    pos = [float(p) for p in (last[:-1] + first[1:]) / 2]
     return [p for p in pos if (lo is None or p >= lo) and (hi is None or p <= hi)]
 
 

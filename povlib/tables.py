@@ -681,7 +681,8 @@ def check_observations(
         "value",
         lambda: "percentage " + value.astype(str) + " is outside 0 to 100",
     )
-    problems += _foreign(obs, "standard", ds.standards["standard"], fname, "poverty standard", allow_empty=True)
+    std_ids = ds.standards["standard"]
+    problems += _foreign(obs, "standard", std_ids, fname, "poverty standard", allow_empty=True)
     needs_std = obs["indicator"].map(ind["standard"]).eq("yes")
     problems += _rows_where(
         known & needs_std & (obs["standard"] == ""),
