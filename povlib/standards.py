@@ -14,7 +14,6 @@ asks this module, so the break sits in one place whatever years have data:
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 NOT_COMPARABLE = "not comparable: standard changed"
