@@ -960,6 +960,16 @@ class _Audit:
         )
 
 
+def implausible_years(table: pd.DataFrame) -> pd.DataFrame:
+    """Places and review years (``geo``, ``year``) whose household totals a plausibility
+    check of ``table`` (an :func:`audit` result) found implausible: both ends of the
+    check's span, since the check cannot tell which total is off.  A ratio should not
+    use them as denominators."""
+    bad = table[(table["class"] == "plausibility") & (table["finding"] == "implausible")]
+    years = bad["period"].str.split("-").explode()
+    return pd.DataFrame({"geo": bad.loc[years.index, "geo"], "year": years.astype(int)}).drop_duplicates()
+
+
 def audit(data=None, as_of: int | None = None) -> pd.DataFrame:
     """Run every check on a loaded dataset (or panel); one row per check, in a stable order.
 

@@ -287,8 +287,23 @@ def implied_levels(
 # --- changes along a series -----------------------------------------------------------
 
 
+def _date_bounds(kind: pd.Series, start: pd.Series, end_date: pd.Series, month_known: bool):
+    """Earliest and latest date (fractional years) a figure can stand for: exact for a month
+    or a year-end review; for a stock printed with a year only, any month-end of that year."""
+    exact = end_date.dt.year + end_date.dt.dayofyear / 365.25
+    year_only = (kind == "year") & (not month_known)
+    lo = np.where(year_only, start.astype(float) + 31 / 365.25, exact)
+    hi = np.where(year_only, start.astype(float) + 1.0, exact)
+    return lo, hi
+
+
 def changes(
-    table: pd.DataFrame, geography: pd.DataFrame, indicator: str, places=None, role: str = "outcome"
+    table: pd.DataFrame,
+    geography: pd.DataFrame,
+    indicator: str,
+    places=None,
+    role: str = "outcome",
+    indicators: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Changes between consecutive levels of one indicator, place by place.
 
@@ -300,6 +315,13 @@ def changes(
     Where consecutive levels are under different standards, or the place was
     replaced by a successor unit, a row with ``break`` set and no change is
     returned instead: no change is computed across a break.
+
+    A stock (indicator kind ``stock`` in ``indicators``) printed with a year but no
+    month may stand for any month of that year: ``years_low``/``years_high`` give the
+    range of time between the two figures and ``growth_low_pct``/``growth_high_pct``
+    the range of compound growth per year; ``dates_known`` is False and ``years``,
+    ``per_year`` and ``annual_growth_pct`` are left empty rather than annualised over a
+    length of time that was not printed.
     """
     t = table[(table["indicator"] == indicator) & (table["role"] == role) & (table["bound"] == "point")]
     if places is not None:
@@ -340,10 +362,25 @@ def changes(
             "poverty standard changed: " + pairs["standard"] + " to " + pairs["to_standard"].astype(str),
         ),
     )
+    stock = indicators is not None and indicators.set_index("code")["kind"].get(indicator, "") == "stock"
+    a_lo, a_hi = _date_bounds(pairs["kind"], pairs["start"], pairs["end_date"], not stock)
+    b_lo, b_hi = _date_bounds(pairs["to_kind"], pairs["to_end"], pairs["to_date"], not stock)
+    known = (a_lo == a_hi) & (b_lo == b_hi)
+    y_lo, y_hi = np.where(known, years, b_lo - a_hi), np.where(known, years, b_hi - a_lo)
+    out = out.assign(
+        years=np.where(known, years, np.nan),
+        years_low=y_lo,
+        years_high=y_hi,
+        dates_known=known,
+    )
+    g_a = ind.cagr_pct(out["earlier"], out["later"], y_lo).where(same_std)
+    g_b = ind.cagr_pct(out["earlier"], out["later"], y_hi).where(same_std)
     out = out.assign(
         relative_pct=ind.relative_change_pct(out["earlier"], out["later"]).where(same_std),
         per_year=out["change"] / out["years"],
         annual_growth_pct=ind.cagr_pct(out["earlier"], out["later"], out["years"]).where(same_std),
+        growth_low_pct=np.fmin(g_a, g_b),
+        growth_high_pct=np.fmax(g_a, g_b),
         derived=out["from_derived"].astype(bool) | out["to_derived"].astype(bool),
         status=worst_status(out["from_status"], out["to_status"]),
     )
@@ -361,6 +398,11 @@ def changes(
         "years",
         "per_year",
         "annual_growth_pct",
+        "years_low",
+        "years_high",
+        "growth_low_pct",
+        "growth_high_pct",
+        "dates_known",
         "status",
         "derived",
         "brk",
@@ -389,24 +431,53 @@ def changes(
 
 
 def ratio(
-    table: pd.DataFrame, numerator: str, denominator: str, scale: float = 1.0, places=None
+    table: pd.DataFrame,
+    numerator: str,
+    denominator: str,
+    scale: float = 1.0,
+    places=None,
+    same_period: bool = False,
+    drop: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """``numerator / denominator * scale`` where both are known for the same place and
-    year (the year of each period's end; a stock at a month meets the count of that
-    year).  Units: the numerator's unit times ``scale`` per denominator unit (for
-    example bn VND * 1000 / households = million dong per household).  Each row keeps
-    both inputs, their statuses and whether either was derived."""
+    review year (the year of each period's end: a stock at a month meets the count of
+    that year's review), or, with ``same_period``, for the same period exactly (two stocks
+    at one date).  Units: the numerator's unit times ``scale`` per denominator unit (for
+    example bn VND * 1000 / households = million dong per household).
+
+    ``drop``: denominators not to use (columns ``geo`` and ``year``), such as household
+    totals that a plausibility check found implausible; those rows are left out.  Each row
+    keeps both inputs with their periods, qualifiers and statuses, and whether either was
+    derived; ``qualifier`` says which way the ratio can only be read (a "more than"
+    numerator over an exact denominator is "more than")."""
     pts = table[(table["role"] == "outcome") & (table["bound"] == "point")]
     if places is not None:
         pts = pts[pts["geo"].isin(list(places))]
     pts = pts.assign(year=pts["end_date"].dt.year)
     num = pts[pts["indicator"] == numerator]
-    den = (
-        pts[pts["indicator"] == denominator]
-        .sort_values(["derived", "standard"])
-        .drop_duplicates(["geo", "year"])
+    den = pts[pts["indicator"] == denominator]
+    if drop is not None and len(drop):
+        out_keys = pd.MultiIndex.from_frame(drop[["geo", "year"]].astype({"year": int}))
+        den = den[~pd.MultiIndex.from_frame(den[["geo", "year"]]).isin(out_keys)]
+    on = ["geo", "period"] if same_period else ["geo", "year"]
+    den = den.sort_values(["derived", "standard"]).drop_duplicates(on)
+    m = num.merge(den, on=on, suffixes=("", "_den"))
+    if same_period:
+        m = m.assign(period_den=m["period"])
+    up, down = ("more than", "at least"), ("under", "nearly")
+    q_num, q_den = m["qualifier"], m["qualifier_den"]
+    qualifier = np.select(
+        [
+            q_num.isin(up) & ~q_den.isin(up),
+            q_num.isin(down) & ~q_den.isin(down),
+            (q_num == "exact") & q_den.isin(up),
+            (q_num == "exact") & q_den.isin(down),
+            (q_num == "exact") & (q_den.isin(["exact", "derived"])),
+            q_num.eq("derived") & q_den.isin(["exact", "derived"]),
+        ],
+        ["more than", "under", "under", "more than", "exact", "exact"],
+        default="about",
     )
-    m = num.merge(den, on=["geo", "year"], suffixes=("", "_den"))
     return pd.DataFrame(
         {
             "geo": m["geo"],
@@ -415,6 +486,7 @@ def ratio(
             "denominator": m["value_den"],
             "period_den": m["period_den"],
             "ratio": m["value"] / m["value_den"] * scale,
+            "qualifier": qualifier,
             "status": worst_status(m["status"], m["status_den"]),
             "derived": m["derived"] | m["derived_den"],
         }

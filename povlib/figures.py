@@ -54,6 +54,26 @@ TEXT = {
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
     "checks": {"en": "checks", "vi": "số phép kiểm tra"},
     "no_figure": {"en": "no figure printed", "vi": "không có số liệu"},
+    "gap": {"en": "more than a year between figures", "vi": "cách nhau hơn một năm"},
+    "year_only": {
+        "en": "month not printed: any time in the year",
+        "vi": "không ghi tháng: bất kỳ lúc nào trong năm",
+    },
+    "achieved_fall": {"en": "fall achieved", "vi": "mức giảm đạt được"},
+    "no_outcome": {
+        "en": "no outcome printed, or not comparable",
+        "vi": "chưa có kết quả, hoặc không so sánh được",
+    },
+    "achieved_provisional_fall": {
+        "en": "fall achieved (provisional or implied)",
+        "vi": "mức giảm đạt được (sơ bộ hoặc suy ra)",
+    },
+    "target_range": {"en": "target (lower to upper end)", "vi": "chỉ tiêu (từ mức thấp đến mức cao)"},
+    "qual_more_than": {"en": "printed as 'more than'", "vi": "ghi là 'hơn', 'trên'"},
+    "qual_at_least": {"en": "printed as 'at least'", "vi": "ghi là 'ít nhất'"},
+    "qual_nearly": {"en": "printed as 'nearly'", "vi": "ghi là 'gần'"},
+    "qual_under": {"en": "printed as 'under'", "vi": "ghi là 'dưới'"},
+    "qual_about": {"en": "printed as 'about'", "vi": "ghi là 'khoảng'"},
     "required": {"en": "pace required", "vi": "tốc độ cần đạt"},
     "achieved": {"en": "pace achieved", "vi": "tốc độ đạt được"},
 }

@@ -29,6 +29,7 @@ COLUMNS = [
     "unit",
     "qualifier",
     "status",
+    "plan_period",
     "source_id",
     "obs_id",
     "n_obs",
@@ -131,6 +132,7 @@ def build(ds: Dataset) -> Panel:
     table = pd.concat([chosen, _with_periods(implied)], ignore_index=True)
     table["n_obs"] = table["n_obs"].fillna(0).astype(int)
     table["alternatives"] = table["alternatives"].fillna("")
+    table["plan_period"] = table["plan_period"].fillna("") if "plan_period" in table else ""
     p = Panel(ds=ds, obs=obs, table=table[COLUMNS], conflicts=conflicts)
     p.table = p.sort(p.table)
     return p

@@ -95,68 +95,140 @@ def _years_label(frame: pd.DataFrame) -> str:
     )
 
 
-def _mark(ax, x, y, status, derived, colour, role="outcome"):
-    """Points with the project's marks for status, derivation and role.  Drawn as
-    marker-only lines, which render several times faster than scatter collections;
-    sizes are scatter's (``ms`` is the square root of its area ``s``)."""
+QUALIFIER_MARKERS = {"more than": "^", "at least": "^", "nearly": "v", "under": "v", "about": "D"}
+"""A figure printed as a bound or an approximation keeps its wording visible: a triangle
+pointing the way the true value lies, a diamond for "about"."""
+
+
+class Marks:
+    """What a figure has drawn, so that its legend lists only that."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.drawn: dict[str, object] = {}
+
+    def add(self, key: str, handle) -> None:
+        self.drawn.setdefault(key, handle)
+
+    def handles(self, order=()) -> list:
+        keys = [k for k in order if k in self.drawn] + [k for k in self.drawn if k not in order]
+        return [self.drawn[k] for k in keys]
+
+
+def _handle(lang: str, key: str, **style):
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], label=t(key, lang), **{"color": "#555555", **style})
+
+
+def _mark(ax, x, y, status, derived, colour, role="outcome", qualifier=None, marks: Marks | None = None):
+    """Points with the project's marks: filled where settled, hollow where provisional,
+    crossed where implied by other figures, a hollow star for a target (drawn beneath
+    outcomes, so that an outcome on its target stays visible); a triangle or diamond
+    where the figure was printed as a bound or an approximation.  Drawn as marker-only
+    lines (several times faster than scatter collections)."""
     x, y = np.asarray(x), np.asarray(y, dtype=float)
     status, derived = np.asarray(status), np.asarray(derived, dtype=bool)
+    qual = np.asarray(qualifier if qualifier is not None else ["exact"] * len(x))
     if role == "target":
-        groups = [(np.ones(len(x), dtype=bool), {"marker": "*", "ms": 90**0.5, "zorder": 4})]
-    else:
-        settled = np.isin(status, SETTLED)
-        groups = [
-            (settled & ~derived, {"marker": "o", "ms": 28**0.5}),
-            (~settled & ~derived, {"marker": "o", "ms": 34**0.5, "mfc": "white", "mew": 1.3}),
-            (derived, {"marker": "x", "ms": 30**0.5}),
-        ]
-    for mask, style in groups:
-        if mask.any():
-            style = {"mew": 1.5, "zorder": 3, **style}
-            ax.plot(x[mask], y[mask], ls="none", color=colour, mec=colour, **style)
+        ax.plot(x, y, ls="none", marker="*", ms=11, mfc="none", mec=colour, mew=1.2, zorder=2)
+        if marks is not None and len(x):
+            marks.add("target", _handle(marks.lang, "target", marker="*", ls="", mfc="none", ms=10))
+        return
+    settled = np.isin(status, SETTLED)
+    shape = np.array([QUALIFIER_MARKERS.get(q, "o") for q in qual])
+    for m in dict.fromkeys(shape):
+        on = shape == m
+        for mask, style, key in (
+            (on & settled & ~derived, {"marker": m, "ms": 28**0.5}, "reported"),
+            (on & ~settled & ~derived, {"marker": m, "ms": 34**0.5, "mfc": "white", "mew": 1.3}, "estimate"),
+            (on & derived, {"marker": "x", "ms": 30**0.5}, "derived"),
+        ):
+            if mask.any():
+                style = {"mew": 1.5, "zorder": 4, **style}
+                ax.plot(x[mask], y[mask], ls="none", color=colour, mec=colour, **style)
+                if marks is not None:
+                    base = {"reported": {"marker": "o"}, "estimate": {"marker": "o", "mfc": "white"}}
+                    marks.add(key, _handle(marks.lang, key, ls="", **base.get(key, {"marker": "x"})))
+    if marks is not None:
+        for q in dict.fromkeys(qual):
+            if q in QUALIFIER_MARKERS:
+                key = "qual_" + q.replace(" ", "_")
+                marks.add(key, _handle(marks.lang, key, ls="", marker=QUALIFIER_MARKERS[q], mfc="none"))
 
 
-def _legend_marks(ax, lang: str, extra=()):
-    from matplotlib.lines import Line2D
-
-    handles = [
-        Line2D([], [], marker="o", ls="", color="#555555", label=t("reported", lang)),
-        Line2D([], [], marker="o", ls="", mfc="white", mec="#555555", label=t("estimate", lang)),
-        Line2D([], [], marker="x", ls="", color="#555555", label=t("derived", lang)),
-        *extra,
-    ]
-    return handles
+def _gap_years(x) -> np.ndarray:
+    """Distance in years between consecutive points of a sorted axis (years or dates)."""
+    x = pd.Series(x)
+    if pd.api.types.is_datetime64_any_dtype(x):
+        return (x.diff().dt.days / 365.25).to_numpy(float)
+    return x.astype(float).diff().to_numpy(float)
 
 
-def _series_lines(ax, frame: pd.DataFrame, x: str, colour, label: str):
-    """One line per run of the same standard and unit: nothing is drawn across a break."""
-    first = True
-    for _, run in frame.groupby(["standard"], sort=False):
+def _series_lines(ax, frame: pd.DataFrame, x: str, colour, by=("standard",), marks: Marks | None = None):
+    """One line per run of the same standard (or other key in ``by``): nothing is drawn
+    across a break.  Within a run, consecutive points more than a year apart are joined by
+    a dotted line, so that no gap is hidden."""
+    for _, run in frame.groupby(list(by), sort=False):
         run = run.sort_values(x)
-        ax.plot(run[x], run["value"], "-", color=colour, lw=1.4, label=label if first else None)
-        first = False
-        _mark(ax, run[x], run["value"], run["status"], run["derived"], colour)
+        xs, ys = run[x].to_numpy(), run["value"].to_numpy(float)
+        gap = _gap_years(run[x]) > 1.01
+        for i in range(1, len(run)):
+            wide = bool(gap[i])
+            ax.plot(
+                xs[i - 1 : i + 1], ys[i - 1 : i + 1], ":" if wide else "-", color=colour, lw=1.4, zorder=3
+            )
+            if wide and marks is not None:
+                marks.add("gap", _handle(marks.lang, "gap", ls=":"))
+        _mark(
+            ax,
+            run[x],
+            run["value"],
+            run["status"],
+            run["derived"],
+            colour,
+            qualifier=run["qualifier"],
+            marks=marks,
+        )
 
 
-def _breaks(ax, frame: pd.DataFrame, x: str, lang: str, p: Panel):
-    """Vertical lines where the poverty standard changes and where units were merged."""
-    from matplotlib.lines import Line2D
+def _breaks(ax, frame: pd.DataFrame, x: str, p: Panel, span, marks: Marks) -> None:
+    """A dotted vertical line between the last review of one poverty standard and the first
+    of the next (from the standards table: the same place in every panel, whatever years
+    have data), and a dashed one at the merger of provinces."""
+    from . import standards
 
-    extra = []
-    stds = frame[frame["standard"] != ""].groupby("standard")[x].agg(["min", "max"]).sort_values("min")
-    if len(stds) > 1:
-        for (_, a), (_, b) in zip(stds.iloc[:-1].iterrows(), stds.iloc[1:].iterrows(), strict=True):
-            pos = a["max"] + (b["min"] - a["max"]) / 2
-            ax.axvline(pos, color="#777777", ls=":", lw=1)
-        extra.append(Line2D([], [], color="#777777", ls=":", label=t("standard_break", lang)))
+    if (frame["standard"] != "").any():
+        lo, hi = span
+        for pos in standards.breaks(p.ds.standards, lo, hi):
+            where = pos if x == "year" else pd.Timestamp(year=int(pos) + 1, month=1, day=1)
+            ax.axvline(where, color="#999999", ls="-", lw=1.6, alpha=0.6, zorder=1)
+            marks.add("standard_break", _handle(marks.lang, "standard_break", ls="-", lw=1.6, alpha=0.6))
     starts = pd.to_datetime(p.places["valid_from"], errors="coerce")
     merged = starts[starts.index.isin(frame["geo"])].dropna()
     if len(merged):
         when = merged.min()
         pos = when.year + (when.day_of_year - 1) / 365.25 if x == "year" else when
-        ax.axvline(pos, color="#777777", ls="--", lw=1)
-        extra.append(Line2D([], [], color="#777777", ls="--", label=t("merger", lang)))
-    return extra
+        ax.axvline(pos, color="#777777", ls="--", lw=1, zorder=1)
+        marks.add("merger", _handle(marks.lang, "merger", ls="--"))
+
+
+def place_colours(p: Panel, places) -> dict[str, str]:
+    """One colour per place, the same in every figure: by the place's rank in the
+    geography's display order among places of its level."""
+    pl = p.places
+    rank = pl.assign(_o=pl["order"].astype(float)).sort_values("_o").groupby("level").cumcount()
+    return {g: PALETTE[int(rank.get(g, 0)) % len(PALETTE)] for g in places}
+
+
+def _year_axis(ax, lo: float, hi: float) -> None:
+    """A tick each year, labelled every other year where the panel is narrow."""
+    from matplotlib.ticker import MultipleLocator
+
+    ax.set_xlim(lo - 0.5, hi + 0.5)
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
+    ax.xaxis.set_major_locator(MultipleLocator(2 if hi - lo > 5 else 1))
+    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}")
 
 
 def levels(
@@ -172,7 +244,8 @@ def levels(
     ncols: int | None = None,
 ):
     """Yearly levels, one panel per place, one line per indicator (e.g. poor and near-poor
-    rates), markers by status; estimates hollow, implied values crossed, targets starred.
+    rates), markers by status; estimates hollow, implied values crossed, targets as hollow
+    stars beneath the outcomes, bounds and approximations as triangles and diamonds.
 
     ``indicators``: one code or several sharing a unit; ``places``: geo ids; ``years``:
     (first, last) to show.  Returns the image of the English figure.
@@ -190,26 +263,31 @@ def levels(
     if years is not None:
         t_all = t_all[t_all["year"].between(*years)]
     unit = p.unit(indicators[0])
+    lo, hi = years if years is not None else (t_all["year"].min(), t_all["year"].max())
 
     def draw(lang):
+        from matplotlib.lines import Line2D
+
         n = len(places)
         cols = ncols or n
         rows = int(np.ceil(n / cols))
         fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
-        marks: dict[str, object] = {}
+        marks = Marks(lang)
+        lines: dict[str, object] = {}
         for ax, geo in zip(axes.flat, places, strict=False):
             g = t_all[t_all["geo"] == geo]
             for i, code in enumerate(indicators):
                 s = g[g["indicator"] == code]
                 colour = PALETTE[i % len(PALETTE)]
-                _series_lines(ax, s[s["role"] == "outcome"], "year", colour, p.label(code, lang))
+                out = s[s["role"] == "outcome"]
+                if len(out):
+                    lines[code] = Line2D([], [], color=colour, label=p.label(code, lang))
+                _series_lines(ax, out, "year", colour, marks=marks)
                 tg = s[s["role"] == "target"]
-                _mark(ax, tg["year"], tg["value"], tg["status"], tg["derived"], colour, "target")
-            marks |= {h.get_label(): h for h in _breaks(ax, g, "year", lang, p)}
+                _mark(ax, tg["year"], tg["value"], tg["status"], tg["derived"], colour, "target", marks=marks)
+            _breaks(ax, g, "year", p, (lo, hi), marks)
             ax.set_title(_fit(p.name(geo, lang), cols), fontsize=9)
-            lo, hi = years if years is not None else (t_all["year"].min(), t_all["year"].max())
-            ax.set_xlim(lo - 0.5, hi + 0.5)
-            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))
+            _year_axis(ax, lo, hi)
             if not len(g):
                 ax.text(
                     0.5,
@@ -227,14 +305,7 @@ def levels(
         top = t_all["value"].max() if len(t_all) else 1
         axes[0, 0].set_ylim(0, float(top) * 1.12)
         axes[0, 0].set_ylabel(f"{unit}")
-        from matplotlib.lines import Line2D
-
-        line_handles = [
-            Line2D([], [], color=PALETTE[i % len(PALETTE)], label=p.label(c, lang))
-            for i, c in enumerate(indicators)
-        ]
-        star = [Line2D([], [], marker="*", ls="", color="#555555", ms=9, label=t("target", lang))]
-        handles = line_handles + _legend_marks(ax, lang, star + list(marks.values()))
+        handles = [lines[c] for c in indicators if c in lines] + marks.handles(MARK_ORDER)
         if spare:  # an empty panel holds the legend
             spare[0].legend(handles=handles, loc="center", fontsize=7)
         else:
@@ -250,10 +321,41 @@ def levels(
     return render(draw, name, p=p, source_ids=t_all["source_id"], caption=caption, notebook=notebook)
 
 
-def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, caption, title=None):
+MARK_ORDER = (
+    "reported",
+    "estimate",
+    "derived",
+    "qual_more_than",
+    "qual_at_least",
+    "qual_nearly",
+    "qual_under",
+    "qual_about",
+    "target",
+    "gap",
+    "year_only",
+    "standard_break",
+    "merger",
+)
+
+
+def over_time(
+    p: Panel,
+    indicator: str,
+    places,
+    *,
+    name: str,
+    notebook: str,
+    caption,
+    title=None,
+    by: str | None = None,
+    labels=None,
+    ylabel=None,
+):
     """An indicator measured at dates (a stock such as outstanding credit, or a
-    cumulative ratio), one line per place on a time axis; gaps between dates are not
-    filled in, points are marked by status."""
+    cumulative ratio), one colour per place on a time axis; points are marked by status
+    and qualifier, gaps of more than a year are dotted.  ``by``: a column of the panel
+    (such as ``plan_period``) whose values each get their own line, never joined; with
+    ``labels`` (``{lang: {value: text}}``) they are written at the end of each line."""
     import matplotlib.pyplot as plt
 
     s = p.table[
@@ -263,26 +365,68 @@ def over_time(p: Panel, indicator: str, places, *, name: str, notebook: str, cap
         & (p.table["role"] == "outcome")
         & p.table["end_date"].notna()
     ]
+    # A figure dated by its year alone may stand for any month of it: drawn at mid-year,
+    # with a bar across the year.
+    year_only = s["kind"] == "year"
+    mid = pd.to_datetime(s["end"].astype("Int64").astype(str) + "-07-01", errors="coerce")
+    s = s.assign(end_date=s["end_date"].where(~year_only, mid), _year_only=year_only)
+    colours = place_colours(p, places)
 
     def draw(lang):
-        fig, ax = plt.subplots()
+        import matplotlib.dates as mdates
         from matplotlib.lines import Line2D
 
+        fig, ax = plt.subplots()
+        marks = Marks(lang)
         handles = []
-        for i, geo in enumerate(places):
+        for geo in places:
             g = s[s["geo"] == geo].sort_values("end_date")
             if g.empty:
                 continue
-            colour = PALETTE[i % len(PALETTE)]
-            ax.plot(g["end_date"], g["value"], "-", color=colour, lw=1.2)
-            _mark(ax, g["end_date"], g["value"], g["status"], g["derived"], colour)
+            colour = colours[geo]
+            keys = ("standard",) if by is None else ("standard", by)
+            _series_lines(ax, g, "end_date", colour, by=keys, marks=marks)
+            if by is not None and labels:
+                for value, run in g.groupby(by, sort=True):
+                    last = run.iloc[-1]
+                    text = labels[lang].get(value, str(value))
+                    ax.annotate(
+                        text,
+                        (last["end_date"], last["value"]),
+                        xytext=(4, 0),
+                        textcoords="offset points",
+                        fontsize=6.5,
+                        color=colour,
+                        va="center",
+                    )
+            for r in g[g["_year_only"]].itertuples():
+                y0 = pd.Timestamp(year=r.end_date.year, month=1, day=1)
+                ax.plot(
+                    [y0, y0 + pd.offsets.YearEnd(0)],
+                    [r.value, r.value],
+                    color=colour,
+                    lw=4,
+                    alpha=0.25,
+                    solid_capstyle="butt",
+                    zorder=2,
+                )
+                marks.add("year_only", _handle(lang, "year_only", lw=4, alpha=0.25))
             handles.append(Line2D([], [], color=colour, marker="o", label=p.name(geo, lang)))
-        extra = _breaks(ax, s, "end_date", lang, p)
-        ax.set_ylabel(p.unit(indicator))
-        ax.set_ylim(bottom=0)
+        if len(s):
+            _breaks(
+                ax,
+                s,
+                "end_date",
+                p,
+                (s["end_date"].dt.year.min() - 1, s["end_date"].dt.year.max() + 1),
+                marks,
+            )
+        ax.set_ylabel(_text(ylabel, lang) if ylabel else p.unit(indicator))
+        ax.set_ylim(bottom=0, top=float(s["value"].max()) * 1.3 if len(s) else 1)
+        ax.xaxis.set_major_locator(mdates.YearLocator())
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.set_title(_text(title, lang) if title else f"{p.label(indicator, lang)}, {_years_label(s)}")
-        ax.legend(handles=handles + _legend_marks(ax, lang, extra), loc="upper left", ncol=2)
-        fig.autofmt_xdate()
+        ax.legend(handles=handles + marks.handles(MARK_ORDER), loc="upper left", ncol=2, fontsize=7)
         return fig
 
     return render(draw, name, p=p, source_ids=s["source_id"], caption=caption, notebook=notebook)
@@ -435,39 +579,145 @@ def projection(
 
 
 def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption, title):
-    """Stacked bars of audit verdicts per check, with the checks' readable names."""
+    """Stacked bars of audit findings per check (agreement and plausibility checks; targets
+    are scored in their own words elsewhere), with the checks' readable names."""
     import matplotlib.pyplot as plt
 
-    from .audit import label
+    from .audit import FINDING_LABELS, FINDINGS, label
 
-    order = ["consistent", "within rounding", "inconsistent", "not checkable"]
-    words = {
-        "en": dict(zip(order, order, strict=True)),
-        "vi": dict(
-            zip(
-                order,
-                ["khớp", "khớp trong sai số làm tròn", "không khớp", "không kiểm tra được"],
-                strict=True,
-            )
-        ),
-    }
-    ct = pd.crosstab(table["check"], table["verdict"]).reindex(columns=order, fill_value=0)
-    ids = sorted({i.split(".")[0] for ids in table["obs_ids"] for i in ids.split(";") if i})
+    table = table[table["class"] != "target"]
+    order = list(dict.fromkeys(FINDINGS["agreement"] + FINDINGS["plausibility"]))
+    shown = [f for f in order if (table["finding"] == f).any()]
+    ct = pd.crosstab(table["check"], table["finding"]).reindex(columns=shown, fill_value=0)
     src = p.obs.set_index("obs_id")["source_id"]
     source_ids = src[src.index.isin({i for ids in table["obs_ids"] for i in ids.split(";")})]
-    del ids
+    colour_of = {
+        "agrees": PALETTE[2],
+        "plausible": PALETTE[2],
+        "reading limit": PALETTE[5],
+        "provisional replaced": PALETTE[6],
+        "disagreement": PALETTE[3],
+        "implausible": PALETTE[3],
+        "not checkable": "#BBBBBB",
+    }
 
     def draw(lang):
         fig, ax = plt.subplots(layout="constrained")
         left = np.zeros(len(ct))
-        colours = [PALETTE[2], PALETTE[6], PALETTE[3], "#BBBBBB"]
-        for v, colour in zip(order, colours, strict=True):
-            ax.barh(range(len(ct)), ct[v], left=left, color=colour, label=words[lang][v], height=0.7)
-            left += ct[v].to_numpy()
+        for f in shown:
+            ax.barh(
+                range(len(ct)),
+                ct[f],
+                left=left,
+                color=colour_of.get(f, "#DDDDDD"),
+                label=FINDING_LABELS[lang][f],
+                height=0.7,
+                hatch="//" if f.startswith("not comparable") else None,
+            )
+            left += ct[f].to_numpy()
         ax.set_yticks(range(len(ct)), [label(c, lang) for c in ct.index])
         ax.set_xlabel(t("checks", lang))
+        ax.set_title(_text(title, lang), fontsize=10)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.3, -0.16), ncol=2, fontsize=6.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def scorecard(
+    scores: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    ylabel,
+    ncols: int | None = None,
+):
+    """Each year's achieved fall beside the target for it, one panel per place.
+
+    ``scores``: rows of :func:`povlib.targets.score` for falls (one per target and year).
+    A bar is the fall achieved (filled where settled, hatched where it rests on a
+    provisional or implied figure); the target is a hollow box from its lower to its
+    upper end (a line where it is one value), drawn over the bar; a year with no outcome
+    has no bar and says why in small type.  Units: those of the scores (points)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch, Rectangle
+
+    places = list(dict.fromkeys(scores["geo"]))
+    colours = place_colours(p, places)
+    ids = {i for s in scores["obs_ids"] for i in s.split(";") if i}
+    src = p.obs.set_index("obs_id")["source_id"]
+    source_ids = src[src.index.isin(ids)]
+
+    def draw(lang):
+        n = max(len(places), 1)
+        cols = ncols or n
+        rows = int(np.ceil(n / cols))
+        fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
+        marks = Marks(lang)
+        top = float(np.nanmax([scores["achieved"].max(), scores["ask_high"].max(), 1.0]))
+        for ax, geo in zip(axes.flat, places, strict=False):
+            g = scores[scores["geo"] == geo]
+            # One slot per outcome year, in time order; every target for that year beside it.
+            years = sorted(set(g["period"]), key=lambda per: (int(per.split("-")[-1]), per))
+            colour = colours[geo]
+            for i, per in enumerate(years):
+                rows = g[g["period"] == per]
+                got = rows[np.isfinite(rows["achieved"].astype(float))]
+                if len(got):
+                    r = got.iloc[0]
+                    settled = r["status"] in SETTLED and not r["derived"]
+                    key = "achieved" if settled else "achieved_provisional"
+                    ax.bar(
+                        i - 0.2,
+                        r["achieved"],
+                        0.38,
+                        color=colour if settled else "white",
+                        edgecolor=colour,
+                        hatch=None if settled else "///",
+                        zorder=2,
+                    )
+                    marks.add(
+                        key,
+                        Patch(
+                            facecolor="#555555" if settled else "white",
+                            edgecolor="#555555",
+                            hatch=None if settled else "///",
+                            label=t(key + "_fall", lang),
+                        ),
+                    )
+                else:
+                    ax.plot(i - 0.2, 0, marker="x", color="#888888", ms=5, ls="", zorder=3, clip_on=False)
+                    marks.add("no_outcome", _handle(lang, "no_outcome", marker="x", ls="", color="#888888"))
+                width = 0.38 / len(rows)
+                for k, (_, tr) in enumerate(rows.iterrows()):
+                    lo, hi = float(tr["ask_low"]), float(tr["ask_high"])
+                    x0 = i + 0.01 + k * width
+                    if hi > lo:
+                        ax.add_patch(
+                            Rectangle(
+                                (x0, lo), width * 0.9, hi - lo, fill=False, ec="#222222", lw=1.2, zorder=3
+                            )
+                        )
+                    else:
+                        ax.plot([x0, x0 + width * 0.9], [lo, lo], color="#222222", lw=2, zorder=3)
+            marks.add("target_range", Patch(fill=False, edgecolor="#222222", label=t("target_range", lang)))
+            ax.set_xticks(range(len(years)), years, rotation=60, fontsize=7)
+            ax.set_xlim(-0.6, max(len(years), 1) - 0.4)
+            ax.set_title(_fit(p.name(geo, lang), cols), fontsize=9)
+        spare = list(axes.flat)[len(places) :]
+        for ax in spare:
+            ax.axis("off")
+        axes[0, 0].set_ylim(0, top * 1.15)
+        axes[0, 0].set_ylabel(_text(ylabel, lang))
+        handles = marks.handles(("achieved", "achieved_provisional", "no_outcome", "target_range"))
+        if spare:  # an empty panel holds the legend
+            spare[0].legend(handles=handles, loc="center", fontsize=7)
+        else:
+            fig.legend(handles=handles, loc="outside right upper", fontsize=7)
         fig.suptitle(_text(title, lang), fontsize=10.5)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.3, -0.16), ncol=2)
         return fig
 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
