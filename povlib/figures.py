@@ -56,6 +56,10 @@ TEXT = {
     "no_figure": {"en": "no figure printed", "vi": "không có số liệu"},
     "required": {"en": "pace required", "vi": "tốc độ cần đạt"},
     "achieved": {"en": "pace achieved", "vi": "tốc độ đạt được"},
+    "series_standard": {"en": "{place}, {standard} standard", "vi": "{place}, chuẩn {standard}"},
+    "mean_error": {"en": "mean error (bias)", "vi": "sai số trung bình (độ lệch)"},
+    "one_year_ahead": {"en": "one year ahead", "vi": "trước một năm"},
+    "years_ahead": {"en": "{low} to {high} years ahead", "vi": "trước {low} đến {high} năm"},
 }
 
 

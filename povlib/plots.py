@@ -471,3 +471,74 @@ def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption
         return fig
 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def strips(
+    frame: pd.DataFrame,
+    *,
+    p: Panel,
+    x: str,
+    y: str,
+    hue: str,
+    panel: str,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    value_label,
+    source_ids,
+    labels,
+    mean_label,
+):
+    """Every value of ``y`` as a point (e.g. each test's error) on the horizontal axis, one
+    row per category ``x`` (e.g. method), coloured by ``hue`` (e.g. the series tested), one
+    panel per value of ``panel`` (e.g. how far ahead), with each row's mean as a black bar
+    and a line at zero: the spread, not only the mean.
+
+    ``labels``: ``{lang: {column: {value: label}}}`` for the values of ``x``, ``hue`` and
+    ``panel`` (a value without a label is shown as it is); ``value_label``: the axis label
+    of ``y``; ``mean_label``: the legend text of the mean (each a text or ``{lang: text}``).
+    Rows, colours and panels keep the order in which they first appear in ``frame``."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    xs = list(dict.fromkeys(frame[x]))
+    hues = list(dict.fromkeys(frame[hue]))
+    panels = list(dict.fromkeys(frame[panel]))
+
+    def name_of(lang, col, value):
+        return str(labels[lang].get(col, {}).get(value, value))
+
+    def draw(lang):
+        fig, axes = plt.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)
+        step = 0.5 / max(len(hues), 1)
+        for ax, pan in zip(axes.flat, panels, strict=True):
+            sub = frame[frame[panel] == pan]
+            ax.axvline(0, color="#999999", lw=0.8, zorder=1)
+            for j, h in enumerate(hues):
+                s = sub[sub[hue] == h]
+                pos = np.array([xs.index(v) for v in s[x]], dtype=float) + (j - (len(hues) - 1) / 2) * step
+                ax.plot(s[y], pos, "o", ls="none", ms=5, color=PALETTE[j % len(PALETTE)], zorder=3)
+            means = sub.groupby(x, sort=False)[y].mean()
+            for i, v in enumerate(xs):
+                if v in means.index:
+                    ax.plot([means[v]] * 2, [i - 0.35, i + 0.35], "-", color="#000000", lw=2, zorder=4)
+            ax.set_title(_fit(name_of(lang, panel, pan), len(panels)), fontsize=9)
+            ax.set_xlabel(textwrap.fill(_text(value_label, lang), 20), fontsize=8)
+        first = axes[0, 0]
+        first.set_yticks(range(len(xs)), [textwrap.fill(name_of(lang, x, v), 18) for v in xs])
+        first.set_ylim(len(xs) - 0.5, -0.5)  # the first row on top
+        shown = set(frame[hue])
+        handles = [
+            Line2D([], [], marker="o", ls="", color=PALETTE[j % len(PALETTE)], label=name_of(lang, hue, h))
+            for j, h in enumerate(hues)
+            if h in shown
+        ]
+        handles.append(Line2D([], [], color="#000000", lw=2, label=_text(mean_label, lang)))
+        fig.legend(handles=handles, loc="outside right center", fontsize=7)
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
