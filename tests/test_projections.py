@@ -157,3 +157,47 @@ def test_bad_series_are_refused():
     twice = pd.concat([_series(), _series().head(1)])
     with pytest.raises(ValueError, match="a, standard 2016-2020: year 2016 appears twice"):
         pj.backtest(twice)
+
+
+def test_error_strips_speak_vietnamese_and_list_only_what_is_drawn(synth_panel, tmp_path, monkeypatch):
+    from povlib import plots
+    from povlib.figures import t
+
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")
+    p = synth_panel
+    bt = pj.backtest(_series().replace({"geo": {"a": "pa", "b": "pb"}}))
+    shown = bt.assign(
+        series=bt["geo"] + "|" + bt["standard"], ahead=bt["horizon"].gt(1).map({False: "one", True: "longer"})
+    )
+    keys = [("pa", OLD), ("pb", OLD), ("pa", NEW), ("pc", NEW)]  # Tỉnh Cát has no test
+    labels = {
+        lg: {
+            "method": pj.METHOD_LABELS[lg],
+            "series": {
+                f"{g}|{s}": t("series_standard", lg, place=p.name(g, lg), standard=s) for g, s in keys
+            },
+            "ahead": {"one": t("one_year_ahead", lg), "longer": t("years_ahead", lg, low=2, high=3)},
+        }
+        for lg in ("en", "vi")
+    }
+    plots.strips(
+        shown,
+        p=p,
+        x="method",
+        y="error",
+        hue="series",
+        panel="ahead",
+        name="st",
+        notebook="n",
+        caption="c",
+        title="t",
+        value_label={"en": "points", "vi": "điểm %"},
+        source_ids=["s1"],
+        labels=labels,
+        mean_label={lg: t("mean_error", lg) for lg in ("en", "vi")},
+    )
+    vi = (tmp_path / "st_vi.svg").read_text(encoding="utf-8")
+    assert "Tỉnh An, chuẩn 2016-2020" in vi and "trước một năm" in vi and "giảm tương đối" in vi
+    assert "Tỉnh Cát" not in vi  # labelled, but not drawn: not in the legend
+    assert "pa|" not in vi and "relative" not in vi  # no id reaches the reader
