@@ -542,3 +542,109 @@ def strips(
         return fig
 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def tested_paths(
+    observed: pd.DataFrame,
+    tests: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    unit: str,
+    source_ids,
+    labels,
+    legend,
+    ahead=None,
+    ncols: int = 3,
+):
+    """One panel per series: the observed values over the years, what each method had
+    projected for each of them (its test), and, where given, projections beyond the last
+    value with their intervals.
+
+    ``observed``: ``series``, ``year``, ``value``; consecutive years are joined, a missing year
+    leaves a gap.  ``tests``: ``series``, ``year``, ``method``, ``value`` (filled marks);
+    ``ahead``: ``series``, ``year``, ``method``, ``value``, ``low``, ``high`` (hollow marks
+    with a bar from low to high).  ``labels``: ``{lang: {"series": {...}, "method": {...}}}``;
+    ``legend``: ``{lang: {"observed": ..., "ahead": ...}}``, the legend's texts for the
+    observed values and the projections ahead (the tests are listed by method; the caption
+    says what they are).  Series and
+    methods keep the order in which they first appear."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    ahead = (
+        ahead
+        if ahead is not None
+        else pd.DataFrame(columns=["series", "year", "method", "value", "low", "high"])
+    )
+    keys = list(dict.fromkeys([*observed["series"], *ahead["series"]]))
+    methods = list(dict.fromkeys([*tests["method"], *ahead["method"]]))
+    colour = {m: PALETTE[j % len(PALETTE)] for j, m in enumerate(methods)}
+    step = 0.12
+    top = float(pd.concat([observed["value"], tests["value"], ahead["high"].astype(float)]).max())
+
+    def draw(lang):
+        n = len(keys)
+        cols = min(ncols, n + 1)
+        rows = int(np.ceil((n + 1) / cols))
+        fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
+        for ax, key in zip(axes.flat, keys, strict=False):
+            o = observed[observed["series"] == key].sort_values("year")
+            # A run of consecutive years is one line; a missing year is left as a gap.
+            run = (o["year"].diff() != 1).cumsum()
+            for _, r in o.groupby(run):
+                ax.plot(r["year"], r["value"], "-o", color="#333333", ms=4, lw=1.2, zorder=3)
+            for j, m in enumerate(methods):
+                dx = (j - (len(methods) - 1) / 2) * step
+                tm = tests[(tests["series"] == key) & (tests["method"] == m)]
+                ax.plot(tm["year"] + dx, tm["value"], "o", ls="none", ms=4.5, color=colour[m], zorder=4)
+                am = ahead[(ahead["series"] == key) & (ahead["method"] == m)]
+                if len(am):
+                    yerr = [am["value"] - am["low"], am["high"] - am["value"]]
+                    ax.errorbar(
+                        am["year"] + dx,
+                        am["value"],
+                        yerr=yerr,
+                        fmt="o",
+                        ms=5,
+                        mfc="white",
+                        color=colour[m],
+                        capsize=2,
+                        lw=1,
+                        zorder=4,
+                    )
+            years = pd.concat([o["year"], ahead.loc[ahead["series"] == key, "year"]]).astype(int)
+            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))
+            ax.set_title(_fit(str(labels[lang]["series"].get(key, key)), cols + 1), fontsize=8)
+        spare = list(axes.flat)[n:]
+        for ax in spare:
+            ax.axis("off")
+        axes[0, 0].set_ylim(0, top * 1.1)
+        for r in range(rows):
+            axes[r, 0].set_ylabel(unit)
+        handles = [Line2D([], [], color="#333333", marker="o", ms=4, label=legend[lang]["observed"])]
+        handles += [
+            Line2D(
+                [],
+                [],
+                color=colour[m],
+                marker="o",
+                ls="",
+                label=labels[lang]["method"].get(m, m),
+            )
+            for m in methods
+            if m in set(tests["method"])
+        ]
+        if len(ahead):
+            handles.append(
+                Line2D([], [], color="#555555", marker="o", mfc="white", ls="-", label=legend[lang]["ahead"])
+            )
+        spare[0].legend(handles=handles, loc="center", fontsize=6.5)
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)

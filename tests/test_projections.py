@@ -201,3 +201,45 @@ def test_error_strips_speak_vietnamese_and_list_only_what_is_drawn(synth_panel, 
     assert "Tỉnh An, chuẩn 2016-2020" in vi and "trước một năm" in vi and "giảm tương đối" in vi
     assert "Tỉnh Cát" not in vi  # labelled, but not drawn: not in the legend
     assert "pa|" not in vi and "relative" not in vi  # no id reaches the reader
+
+
+def test_tested_paths_draw_each_series_in_both_languages(synth_panel, tmp_path, monkeypatch):
+    from povlib import plots
+    from povlib.figures import t
+
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")
+    p = synth_panel
+    s = _series().replace({"geo": {"a": "pa", "b": "pb"}})
+    one = pj.backtest(s).query("horizon == 1")
+    keys = s[["geo", "standard"]].drop_duplicates()
+    plots.tested_paths(
+        s.assign(series=s["geo"] + "|" + s["standard"]),
+        one.assign(
+            series=one["geo"] + "|" + one["standard"], year=one["target_year"], value=one["projected"]
+        ),
+        p=p,
+        name="tp",
+        notebook="n",
+        caption="c",
+        title="t",
+        unit="%",
+        source_ids=["s1"],
+        labels={
+            lg: {
+                "series": {
+                    f"{g}|{st}": t("series_standard", lg, place=p.name(g, lg), standard=st)
+                    for g, st in keys.itertuples(index=False)
+                },
+                "method": pj.METHOD_LABELS[lg],
+            }
+            for lg in ("en", "vi")
+        },
+        legend={
+            "en": {"observed": "settled", "ahead": "ahead"},
+            "vi": {"observed": "chính thức", "ahead": "dự báo"},
+        },
+    )
+    vi = (tmp_path / "tp_vi.svg").read_text(encoding="utf-8")
+    assert "Tỉnh Bình, chuẩn" in vi and "chính thức" in vi and "tốc độ gần nhất" in vi
+    assert "dự báo" not in vi  # nothing projected ahead here, so not in the legend
