@@ -263,7 +263,8 @@ def forecast(series: pd.DataFrame, until: int, valid_to: Mapping, methods=METHOD
     or ``"zero_rate"`` (a rate of zero, which a constant relative fall cannot start from).
     """
     rows = []
-    latest = series.sort_values("year").groupby("geo")["standard"].last()
+    # The later standard wins a year printed under both (labels sort in time order).
+    latest = series.sort_values(["year", "standard"]).groupby("geo")["standard"].last()
     for geo, std, years, values in _series(series[series["standard"] == series["geo"].map(latest)]):
         base = {"geo": geo, "standard": std, "last_year": years[-1], "n_points": len(years)}
         end = _standard_end(std)

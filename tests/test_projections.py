@@ -243,3 +243,15 @@ def test_tested_paths_draw_each_series_in_both_languages(synth_panel, tmp_path, 
     vi = (tmp_path / "tp_vi.svg").read_text(encoding="utf-8")
     assert "Tỉnh Bình, chuẩn" in vi and "chính thức" in vi and "tốc độ gần nhất" in vi
     assert "dự báo" not in vi  # nothing projected ahead here, so not in the legend
+
+
+def test_a_year_under_both_standards_goes_with_the_later_one():
+    # d: 2021 printed under both standards (as the end-2021 review was); the new one is latest.
+    d = pd.DataFrame(
+        [("d", NEW, 2021, 8.0), ("d", OLD, 2020, 5.0), ("d", OLD, 2021, 4.0)],
+        columns=["geo", "standard", "year", "value"],
+    )
+    fc = pj.forecast(d, 2022, {})
+    assert set(fc["standard"]) == {NEW} and set(fc["reason"]) == {"too_few"}
+    # Within the old standard alone, 2022 lies past its period: nothing is projected.
+    assert set(pj.forecast(d[d["standard"] == OLD], 2022, {})["reason"]) == {"reaches_end"}
