@@ -76,6 +76,10 @@ TEXT = {
     "qual_about": {"en": "printed as 'about'", "vi": "ghi là 'khoảng'"},
     "required": {"en": "pace required", "vi": "tốc độ cần đạt"},
     "achieved": {"en": "pace achieved", "vi": "tốc độ đạt được"},
+    "series_standard": {"en": "{place}, {standard} standard", "vi": "{place}, chuẩn {standard}"},
+    "mean_error": {"en": "mean error (bias)", "vi": "sai số trung bình (độ lệch)"},
+    "one_year_ahead": {"en": "one year ahead", "vi": "trước một năm"},
+    "years_ahead": {"en": "{low} to {high} years ahead", "vi": "trước {low} đến {high} năm"},
 }
 
 

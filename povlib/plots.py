@@ -721,3 +721,180 @@ def scorecard(
         return fig
 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def strips(
+    frame: pd.DataFrame,
+    *,
+    p: Panel,
+    x: str,
+    y: str,
+    hue: str,
+    panel: str,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    value_label,
+    source_ids,
+    labels,
+    mean_label,
+):
+    """Every value of ``y`` as a point (e.g. each test's error) on the horizontal axis, one
+    row per category ``x`` (e.g. method), coloured by ``hue`` (e.g. the series tested), one
+    panel per value of ``panel`` (e.g. how far ahead), with each row's mean as a black bar
+    and a line at zero: the spread, not only the mean.
+
+    ``labels``: ``{lang: {column: {value: label}}}`` for the values of ``x``, ``hue`` and
+    ``panel`` (a value without a label is shown as it is); ``value_label``: the axis label
+    of ``y``; ``mean_label``: the legend text of the mean (each a text or ``{lang: text}``).
+    Rows, colours and panels keep the order in which they first appear in ``frame``."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    xs = list(dict.fromkeys(frame[x]))
+    hues = list(dict.fromkeys(frame[hue]))
+    panels = list(dict.fromkeys(frame[panel]))
+
+    def name_of(lang, col, value):
+        return str(labels[lang].get(col, {}).get(value, value))
+
+    def draw(lang):
+        fig, axes = plt.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)
+        step = 0.5 / max(len(hues), 1)
+        for ax, pan in zip(axes.flat, panels, strict=True):
+            sub = frame[frame[panel] == pan]
+            ax.axvline(0, color="#999999", lw=0.8, zorder=1)
+            for j, h in enumerate(hues):
+                s = sub[sub[hue] == h]
+                pos = np.array([xs.index(v) for v in s[x]], dtype=float) + (j - (len(hues) - 1) / 2) * step
+                ax.plot(s[y], pos, "o", ls="none", ms=5, color=PALETTE[j % len(PALETTE)], zorder=3)
+            means = sub.groupby(x, sort=False)[y].mean()
+            for i, v in enumerate(xs):
+                if v in means.index:
+                    ax.plot([means[v]] * 2, [i - 0.35, i + 0.35], "-", color="#000000", lw=2, zorder=4)
+            ax.set_title(_fit(name_of(lang, panel, pan), len(panels)), fontsize=9)
+            ax.set_xlabel(textwrap.fill(_text(value_label, lang), 20), fontsize=8)
+        first = axes[0, 0]
+        first.set_yticks(range(len(xs)), [textwrap.fill(name_of(lang, x, v), 18) for v in xs])
+        first.set_ylim(len(xs) - 0.5, -0.5)  # the first row on top
+        shown = set(frame[hue])
+        handles = [
+            Line2D([], [], marker="o", ls="", color=PALETTE[j % len(PALETTE)], label=name_of(lang, hue, h))
+            for j, h in enumerate(hues)
+            if h in shown
+        ]
+        handles.append(Line2D([], [], color="#000000", lw=2, label=_text(mean_label, lang)))
+        fig.legend(handles=handles, loc="outside right center", fontsize=7)
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def tested_paths(
+    observed: pd.DataFrame,
+    tests: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    unit: str,
+    source_ids,
+    labels,
+    legend,
+    ahead=None,
+    ncols: int = 3,
+):
+    """One panel per series: the observed values over the years, what each method had
+    projected for each of them (its test), and, where given, projections beyond the last
+    value with their intervals.
+
+    ``observed``: ``series``, ``year``, ``value``; consecutive years are joined, a missing year
+    leaves a gap.  ``tests``: ``series``, ``year``, ``method``, ``value`` (filled marks);
+    ``ahead``: ``series``, ``year``, ``method``, ``value``, ``low``, ``high`` (hollow marks
+    with a bar from low to high).  ``labels``: ``{lang: {"series": {...}, "method": {...}}}``;
+    ``legend``: ``{lang: {"observed": ..., "ahead": ...}}``, the legend's texts for the
+    observed values and the projections ahead (the tests are listed by method; the caption
+    says what they are).  Series and
+    methods keep the order in which they first appear."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    ahead = (
+        ahead
+        if ahead is not None
+        else pd.DataFrame(columns=["series", "year", "method", "value", "low", "high"])
+    )
+    keys = list(dict.fromkeys([*observed["series"], *ahead["series"]]))
+    methods = list(dict.fromkeys([*tests["method"], *ahead["method"]]))
+    colour = {m: PALETTE[j % len(PALETTE)] for j, m in enumerate(methods)}
+    step = 0.12
+    top = float(pd.concat([observed["value"], tests["value"], ahead["high"].astype(float)]).max())
+
+    def draw(lang):
+        n = len(keys)
+        cols = min(ncols, n + 1)
+        rows = int(np.ceil((n + 1) / cols))
+        fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
+        for ax, key in zip(axes.flat, keys, strict=False):
+            o = observed[observed["series"] == key].sort_values("year")
+            # A run of consecutive years is one line; a missing year is left as a gap.
+            run = (o["year"].diff() != 1).cumsum()
+            for _, r in o.groupby(run):
+                ax.plot(r["year"], r["value"], "-o", color="#333333", ms=4, lw=1.2, zorder=3)
+            for j, m in enumerate(methods):
+                dx = (j - (len(methods) - 1) / 2) * step
+                tm = tests[(tests["series"] == key) & (tests["method"] == m)]
+                ax.plot(tm["year"] + dx, tm["value"], "o", ls="none", ms=4.5, color=colour[m], zorder=4)
+                am = ahead[(ahead["series"] == key) & (ahead["method"] == m)]
+                if len(am):
+                    yerr = [am["value"] - am["low"], am["high"] - am["value"]]
+                    ax.errorbar(
+                        am["year"] + dx,
+                        am["value"],
+                        yerr=yerr,
+                        fmt="o",
+                        ms=5,
+                        mfc="white",
+                        color=colour[m],
+                        capsize=2,
+                        lw=1,
+                        zorder=4,
+                    )
+            years = pd.concat([o["year"], ahead.loc[ahead["series"] == key, "year"]]).astype(int)
+            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
+            ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True, nbins=4))
+            ax.set_title(_fit(str(labels[lang]["series"].get(key, key)), cols + 1), fontsize=8)
+        spare = list(axes.flat)[n:]
+        for ax in spare:
+            ax.axis("off")
+        axes[0, 0].set_ylim(0, top * 1.1)
+        for r in range(rows):
+            axes[r, 0].set_ylabel(unit)
+        handles = [Line2D([], [], color="#333333", marker="o", ms=4, label=legend[lang]["observed"])]
+        handles += [
+            Line2D(
+                [],
+                [],
+                color=colour[m],
+                marker="o",
+                ls="",
+                label=labels[lang]["method"].get(m, m),
+            )
+            for m in methods
+            if m in set(tests["method"])
+        ]
+        if len(ahead):
+            handles.append(
+                Line2D([], [], color="#555555", marker="o", mfc="white", ls="-", label=legend[lang]["ahead"])
+            )
+        spare[0].legend(handles=handles, loc="center", fontsize=6.5)
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
