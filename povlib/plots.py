@@ -739,6 +739,8 @@ def strips(
     source_ids,
     labels,
     mean_label,
+    colours=None,
+    hollow=(),
 ):
     """Every value of ``y`` as a point (e.g. each test's error) on the horizontal axis, one
     row per category ``x`` (e.g. method), coloured by ``hue`` (e.g. the series tested), one
@@ -748,7 +750,9 @@ def strips(
     ``labels``: ``{lang: {column: {value: label}}}`` for the values of ``x``, ``hue`` and
     ``panel`` (a value without a label is shown as it is); ``value_label``: the axis label
     of ``y``; ``mean_label``: the legend text of the mean (each a text or ``{lang: text}``).
-    Rows, colours and panels keep the order in which they first appear in ``frame``."""
+    Rows, colours and panels keep the order in which they first appear in ``frame``;
+    ``colours`` (``{hue value: colour}``, e.g. :func:`place_colours` of each series' place)
+    overrides the palette, and values of ``hue`` in ``hollow`` are drawn as open circles."""
     import textwrap
 
     import matplotlib.pyplot as plt
@@ -761,6 +765,9 @@ def strips(
     def name_of(lang, col, value):
         return str(labels[lang].get(col, {}).get(value, value))
 
+    def colour_of(j, h):
+        return (colours or {}).get(h, PALETTE[j % len(PALETTE)])
+
     def draw(lang):
         fig, axes = plt.subplots(1, max(len(panels), 1), sharey=True, squeeze=False)
         step = 0.5 / max(len(hues), 1)
@@ -770,7 +777,18 @@ def strips(
             for j, h in enumerate(hues):
                 s = sub[sub[hue] == h]
                 pos = np.array([xs.index(v) for v in s[x]], dtype=float) + (j - (len(hues) - 1) / 2) * step
-                ax.plot(s[y], pos, "o", ls="none", ms=5, color=PALETTE[j % len(PALETTE)], zorder=3)
+                ax.plot(
+                    s[y],
+                    pos,
+                    "o",
+                    ls="none",
+                    ms=5,
+                    color=colour_of(j, h),
+                    mec=colour_of(j, h),
+                    mfc="white" if h in hollow else colour_of(j, h),
+                    mew=1.3,
+                    zorder=3,
+                )
             means = sub.groupby(x, sort=False)[y].mean()
             for i, v in enumerate(xs):
                 if v in means.index:
@@ -782,7 +800,15 @@ def strips(
         first.set_ylim(len(xs) - 0.5, -0.5)  # the first row on top
         shown = set(frame[hue])
         handles = [
-            Line2D([], [], marker="o", ls="", color=PALETTE[j % len(PALETTE)], label=name_of(lang, hue, h))
+            Line2D(
+                [],
+                [],
+                marker="o",
+                ls="",
+                color=colour_of(j, h),
+                mfc="white" if h in hollow else colour_of(j, h),
+                label=name_of(lang, hue, h),
+            )
             for j, h in enumerate(hues)
             if h in shown
         ]
