@@ -290,7 +290,7 @@ def implied_levels(
 def _date_bounds(kind: pd.Series, start: pd.Series, end_date: pd.Series, month_known: bool):
     """Earliest and latest date (fractional years) a figure can stand for: exact for a month
     or a year-end review; for a stock printed with a year only, any month-end of that year."""
-    exact = end_date.dt.year + end_date.dt.dayofyear / 365.25
+    exact = end_date.dt.year + end_date.dt.day_of_year / 365.25
     year_only = (kind == "year") & (not month_known)
     lo = np.where(year_only, start.astype(float) + 31 / 365.25, exact)
     hi = np.where(year_only, start.astype(float) + 1.0, exact)

@@ -185,3 +185,34 @@ def test_top_level_names(synth):
 
     assert povlib.panel(synth).table is povlib.panel(synth).table  # built once per dataset
     assert povlib.series("poverty_rate", "pc", data=synth)["value"].tolist() == [15.0]
+
+
+def test_stock_dated_by_year_alone_gives_ranges(synth_panel, synth):
+    """A balance printed with its year but no month may stand for any month-end of that year:
+    the time to a month-dated balance and the growth per year are ranges, not one figure."""
+    ch = derive.changes(
+        synth_panel.table, synth.geography, "credit_balance", places=["pc"], indicators=synth.indicators
+    )
+    half = _one(ch, from_period="2023", to_period="2024-06")
+    end_june = 2024 + 182 / 365.25  # 30 June 2024 is day 182
+    assert not bool(half["dates_known"]) and pd.isna(half["annual_growth_pct"])
+    assert half["years_low"] == pytest.approx(end_june - 2024.0)
+    assert half["years_high"] == pytest.approx(end_june - (2023 + 31 / 365.25))
+    assert half["growth_high_pct"] == pytest.approx((1.1 ** (1 / (end_june - 2024.0)) - 1) * 100)
+    assert half["growth_low_pct"] == pytest.approx((1.1 ** (1 / (end_june - 2023 - 31 / 365.25)) - 1) * 100)
+
+
+def test_ratio_same_period_qualifier_and_dropped_denominators(synth_panel):
+    # 1.500 poor households at 15,00% imply 10.000 households for pc in 2023.
+    r = derive.ratio(synth_panel.table, "credit_balance", "households", scale=1000, places=["pc"])
+    row = _one(r, period="2023")
+    assert row["ratio"] == pytest.approx(110 * 1000 / 10000) and row["derived"]
+    dropped = derive.ratio(
+        synth_panel.table,
+        "credit_balance",
+        "households",
+        scale=1000,
+        places=["pc"],
+        drop=pd.DataFrame({"geo": ["pc"], "year": [2023]}),
+    )
+    assert dropped[dropped["period"] == "2023"].empty
