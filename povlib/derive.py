@@ -373,8 +373,9 @@ def changes(
         years_high=y_hi,
         dates_known=known,
     )
-    g_a = ind.cagr_pct(out["earlier"], out["later"], y_lo).where(same_std)
-    g_b = ind.cagr_pct(out["earlier"], out["later"], y_hi).where(same_std)
+    with np.errstate(divide="ignore", invalid="ignore"):  # two figures of one date have no growth rate
+        g_a = ind.cagr_pct(out["earlier"], out["later"], y_lo).where(same_std & (y_lo > 0))
+        g_b = ind.cagr_pct(out["earlier"], out["later"], y_hi).where(same_std & (y_hi > 0))
     out = out.assign(
         relative_pct=ind.relative_change_pct(out["earlier"], out["later"]).where(same_std),
         per_year=out["change"] / out["years"],
