@@ -641,9 +641,12 @@ def scorecard(
     A bar is the fall achieved (filled where settled, hatched where it rests on a
     provisional or implied figure); the target is a hollow box from its lower to its
     upper end (a line where it is one value), drawn over the bar; a year with no outcome
-    has no bar and says why in small type.  Units: those of the scores (points)."""
+    has no bar but a grey cross (the table says why).  Years under different poverty
+    standards are kept apart by a grey line.  Units: those of the scores (points)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch, Rectangle
+
+    from . import standards
 
     places = list(dict.fromkeys(scores["geo"]))
     colours = place_colours(p, places)
@@ -704,6 +707,13 @@ def scorecard(
                     else:
                         ax.plot([x0, x0 + width * 0.9], [lo, lo], color="#222222", lw=2, zorder=3)
             marks.add("target_range", Patch(fill=False, edgecolor="#222222", label=t("target_range", lang)))
+            # Falls measured under different standards sit on either side of a grey line.
+            ends = [int(per.split("-")[-1]) for per in years]
+            std = list(standards.of_review(p.ds.standards, ends))
+            for i in range(1, len(years)):
+                if std[i] != std[i - 1] and std[i] and std[i - 1]:
+                    ax.axvline(i - 0.5, color="#999999", ls="-", lw=1.6, alpha=0.6, zorder=1)
+                    marks.add("standard_break", _handle(lang, "standard_break", ls="-", lw=1.6, alpha=0.6))
             ax.set_xticks(range(len(years)), years, rotation=60, fontsize=7)
             ax.set_xlim(-0.6, max(len(years), 1) - 0.4)
             ax.set_title(_fit(p.name(geo, lang), cols), fontsize=9)
@@ -712,7 +722,9 @@ def scorecard(
             ax.axis("off")
         axes[0, 0].set_ylim(0, top * 1.15)
         axes[0, 0].set_ylabel(_text(ylabel, lang))
-        handles = marks.handles(("achieved", "achieved_provisional", "no_outcome", "target_range"))
+        handles = marks.handles(
+            ("achieved", "achieved_provisional", "no_outcome", "target_range", "standard_break")
+        )
         if spare:  # an empty panel holds the legend
             spare[0].legend(handles=handles, loc="center", fontsize=7)
         else:

@@ -65,3 +65,34 @@ def test_audit_target_rows_use_target_words():
     t = a[a["class"] == "target"]
     assert set(t["verdict"]) <= set(targets.VERDICTS)
     assert not set(a.loc[a["class"] != "target", "verdict"]) & {"met", "missed"}
+
+
+def test_a_fall_larger_than_the_rate_left_says_so(tmp_path):
+    import synthetic
+
+    from povlib.panel import panel
+
+    rows = [
+        *synthetic._OBS,
+        # From 16% at end-2023, a target to fall 20 points during 2024 cannot be met.
+        (
+            "pb.t20",
+            "s1",
+            "20%",
+            "pb",
+            "pb",
+            "poverty_rate_fall_pp",
+            "2023-2024",
+            "2022-2025",
+            "20",
+            "pp",
+            "exact",
+            "target",
+        ),
+    ]
+    folder = synthetic.write(tmp_path / "data")
+    (folder / "observations.csv").write_text(synthetic.observations_csv(rows), encoding="utf-8")
+    sc = targets.score(panel(povlib.load_dataset(folder)))
+    row = _row(sc, geo="pb", indicator="poverty_rate_fall_pp")
+    assert row["verdict"] == "no outcome printed" and row["start_level"] == 16.0
+    assert "larger than the rate left" in row["note"]
