@@ -373,18 +373,19 @@ def changes(
         years_high=y_hi,
         dates_known=known,
     )
-    with np.errstate(divide="ignore", invalid="ignore"):  # two figures of one date have no growth rate
+    # Two figures of one date (a year printed under both standards) have no growth rate.
+    with np.errstate(divide="ignore", invalid="ignore"):
         g_a = ind.cagr_pct(out["earlier"], out["later"], y_lo).where(same_std & (y_lo > 0))
         g_b = ind.cagr_pct(out["earlier"], out["later"], y_hi).where(same_std & (y_hi > 0))
-    out = out.assign(
-        relative_pct=ind.relative_change_pct(out["earlier"], out["later"]).where(same_std),
-        per_year=out["change"] / out["years"],
-        annual_growth_pct=ind.cagr_pct(out["earlier"], out["later"], out["years"]).where(same_std),
-        growth_low_pct=np.fmin(g_a, g_b),
-        growth_high_pct=np.fmax(g_a, g_b),
-        derived=out["from_derived"].astype(bool) | out["to_derived"].astype(bool),
-        status=worst_status(out["from_status"], out["to_status"]),
-    )
+        out = out.assign(
+            relative_pct=ind.relative_change_pct(out["earlier"], out["later"]).where(same_std),
+            per_year=out["change"] / out["years"],
+            annual_growth_pct=ind.cagr_pct(out["earlier"], out["later"], out["years"]).where(same_std),
+            growth_low_pct=np.fmin(g_a, g_b),
+            growth_high_pct=np.fmax(g_a, g_b),
+            derived=out["from_derived"].astype(bool) | out["to_derived"].astype(bool),
+            status=worst_status(out["from_status"], out["to_status"]),
+        )
     cols = [
         "geo",
         "indicator",
