@@ -195,11 +195,14 @@ def _rows(
     v = np.where(crosses, NOT_COMPARABLE, verdicts(val, rlo, rhi, imp, lo, hi, one, op))
     # A printed figure may have been truncated rather than rounded, or be one unit of its
     # last digit off (a slip of arithmetic or typing): limits of the reading, not conflicts.
+    # Truncation of the figures it is checked against doubles the reach of their rounding
+    # (a figure then stands for [v - u/2, v + u] rather than [v - u/2, v + u/2]).
     last = np.where(rhi - rlo > 0, rhi - rlo, np.where(np.mod(val, 1) == 0, 1.0, 0.0))
     with np.errstate(invalid="ignore"):
         truncated = (val <= hi) & (lo <= val + last)
+        inputs_truncated = np.abs(val - imp) <= (hi - lo) + (rhi - rlo) / 2
         slip = np.abs(val - imp) - ((rhi - rlo) / 2 + (hi - lo) / 2) <= last + 1e-9
-    limit = (v == "inconsistent") & (truncated | slip)
+    limit = (v == "inconsistent") & (truncated | inputs_truncated | slip)
     note = np.where(
         crosses,
         "the span runs from a review under one poverty standard to a review under another",

@@ -113,6 +113,12 @@ def test_ten_commune_pace_spans_the_change_of_standard(table):
         assert r["verdict"] == "not comparable: standard changed" and pd.isna(r["implied"])
 
 
+def test_a_total_from_a_truncated_rate_is_a_reading_limit(table):
+    # 16.664 / 10,42% = 159.923, printed 159.826; 10,42 truncated from 10,4263 allows it.
+    r = _row(table, "total_vs_count_rate", "langson", "2022", "households_em")
+    assert (r["verdict"], r["finding"]) == ("inconsistent", "reading limit")
+
+
 def test_real_disagreements_are_named(table):
     real = table[table["finding"] == "disagreement"]
     # Lào Cai's approved 11.24% for 2024 against 7.8% on another page is a real conflict.
