@@ -67,6 +67,10 @@ LABELS = {
     "parts_vs_sum": ("Parts against their sum", "Các phần so với tổng"),
     "part_within_whole": ("A part within its whole", "Phần nằm trong tổng thể"),
     "restatement": ("The same figure printed twice", "Cùng một số liệu đăng hai lần"),
+    "merged_vs_parts": (
+        "A merged province against its parts' counts",
+        "Tỉnh sau sáp nhập so với số liệu của các tỉnh cũ",
+    ),
     "target_scored": ("A target against what was achieved", "Mục tiêu so với kết quả đạt được"),
     "households_plausible": ("Households implied by a reported fall", "Số hộ suy ra từ mức giảm đã đăng"),
 }
@@ -908,6 +912,48 @@ class _Audit:
             )
         )
 
+    # --- units formed by merger -----------------------------------------------------
+
+    def merged(self):
+        """A merged unit's printed rate against the rate its parts' counts give together
+        (:func:`povlib.derive.as_if_merged`), same year and standard."""
+        from .derive import as_if_merged
+
+        shares = self.rel["shares"]
+        for rate in shares["code"]:
+            m = as_if_merged(self.p.table, self.p.ds.geography, self.p.ds.indicators, rate)
+            m = m[m["value"].notna()]
+            if m.empty:
+                continue
+            j = m.merge(
+                self.lv("_r"),
+                left_on=["geo", "indicator", "period", "standard"],
+                right_on=["geo", "indicator_r", "period_r", "standard_r"],
+            )
+            if j.empty:
+                continue
+            self.add(
+                _rows(
+                    "merged_vs_parts",
+                    "agreement",
+                    j,
+                    "_r",
+                    j["value"],
+                    j["value"],
+                    j["value"],
+                    "sum of parts' "
+                    + j["indicator"]
+                    + " counts ("
+                    + j["parts"].str.replace(";", " + ")
+                    + ") = printed "
+                    + j["indicator"]
+                    + " of the merged unit",
+                    _ids(j["obs_id_r"], j["basis"]),
+                    np.where(j["derived_inputs"], "a part's count is itself implied by other figures", ""),
+                    units=self.units,
+                )
+            )
+
     # --- targets ---------------------------------------------------------------------
 
     def targets(self):
@@ -992,6 +1038,7 @@ def audit(data=None, as_of: int | None = None) -> pd.DataFrame:
         a.growth_vs_levels,
         a.parts,
         a.restatements,
+        a.merged,
         a.targets,
     ):
         step()

@@ -493,3 +493,107 @@ def ratio(
             "derived": m["derived"] | m["derived_den"],
         }
     ).reset_index(drop=True)
+
+
+# --- units formed by merger ------------------------------------------------------------
+
+
+def as_if_merged(
+    table: pd.DataFrame, geography: pd.DataFrame, indicators: pd.DataFrame, rate: str
+) -> pd.DataFrame:
+    """The rate a unit formed by merger would have had before it existed: the parts' summed
+    numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
+    in the indicator metadata), year by year and within one poverty standard.
+
+    A merged unit is a place that is the ``successor`` of two or more places.  One row per
+    merged unit, standard and year in which any part has a count: ``value`` (per cent, NaN
+    where a part lacks a count), ``numerator`` and ``denominator`` (the sums), ``parts``
+    and ``missing`` (``;``-separated ids of the parts with both counts, and of those
+    lacking one), ``derived_inputs`` (a count was itself implied, such as households from a
+    count and a rate), ``status`` (the least settled input) and ``basis`` (the ids used).
+    Nothing is summed across two standards; households carry none and join every standard.
+    """
+    rel = indicators.set_index("code")
+    num, den = rel.at[rate, "numerator"], rel.at[rate, "denominator"]
+    succ = geography.loc[geography["successor"] != "", ["geo_id", "successor"]]
+    merged = succ.groupby("successor")["geo_id"].agg(list)
+    merged = merged[merged.map(len) > 1]
+    cols = [
+        "geo",
+        "indicator",
+        "period",
+        "standard",
+        "value",
+        "numerator",
+        "denominator",
+        "parts",
+        "missing",
+        "derived_inputs",
+        "status",
+        "basis",
+    ]
+    if merged.empty:
+        return pd.DataFrame(columns=cols)
+    parts = merged.explode().rename("part").reset_index().rename(columns={"successor": "geo"})
+    pts = table[(table["role"] == "outcome") & (table["bound"] == "point") & (table["kind"] == "year")]
+    pts = pts.assign(year=pts["end"].astype(int))
+    n = pts[pts["indicator"] == num][
+        ["geo", "year", "standard", "value", "status", "obs_id", "derived", "basis"]
+    ]
+    d = (
+        pts[pts["indicator"] == den]
+        .sort_values("derived")
+        .drop_duplicates(["geo", "year"])[["geo", "year", "value", "status", "obs_id", "derived", "basis"]]
+    )
+    grid = parts.merge(
+        n[["geo", "year", "standard"]].drop_duplicates(), left_on="part", right_on="geo", suffixes=("", "_p")
+    )
+    grid = grid[["geo", "year", "standard"]].drop_duplicates().merge(parts, on="geo")
+    m = grid.merge(
+        n.add_suffix("_n"),
+        how="left",
+        left_on=["part", "year", "standard"],
+        right_on=["geo_n", "year_n", "standard_n"],
+    )
+    m = m.merge(d.add_suffix("_d"), how="left", left_on=["part", "year"], right_on=["geo_d", "year_d"])
+    m = m.assign(
+        has=m["value_n"].notna() & m["value_d"].notna(),
+        ids=join_ids(
+            m["obs_id_n"]
+            .fillna("")
+            .where(~m["derived_n"].fillna(False).astype(bool), m["basis_n"].fillna("")),
+            m["obs_id_d"]
+            .fillna("")
+            .where(~m["derived_d"].fillna(False).astype(bool), m["basis_d"].fillna("")),
+        ).to_numpy(),
+        der=(
+            m["derived_n"].fillna(False).astype(bool) | m["derived_d"].fillna(False).astype(bool)
+        ).to_numpy(),
+        worst=worst_status(m["status_n"].fillna("approved"), m["status_d"].fillna("approved")).to_numpy(),
+    )
+    m = m.assign(
+        _with=np.where(m["has"], m["part"], ""),
+        _without=np.where(m["has"], "", m["part"]),
+        _rank=m["worst"].map(STATUS_RANK),
+    )
+
+    def joined(values: pd.Series) -> str:
+        return ";".join(v for v in values if v)
+
+    out = (
+        m.groupby(["geo", "year", "standard"], sort=True)
+        .agg(
+            numerator=("value_n", lambda v: v.sum(min_count=1)),
+            denominator=("value_d", lambda v: v.sum(min_count=1)),
+            complete=("has", "all"),
+            derived_inputs=("der", "any"),
+            parts=("_with", joined),
+            missing=("_without", joined),
+            basis=("ids", joined),
+            rank=("_rank", "max"),
+        )
+        .reset_index()
+    )
+    out["status"] = out["rank"].map(STATUS_BY_RANK)
+    value = (out["numerator"] / out["denominator"] * 100).where(out["complete"])
+    return out.assign(indicator=rate, period=out["year"].astype(str), value=value)[cols]
