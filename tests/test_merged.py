@@ -135,7 +135,7 @@ def test_as_if_rate_sums_counts_within_one_standard(merged_panel):
     assert (y22["numerator"], y22["denominator"]) == (1200, 15000)
     assert y22["value"] == pytest.approx(8.0) and y22["missing"] == "" and y22["standard"] == "2022-2025"
     assert set(y22["parts"].split(";")) == {"pa", "pd"}
-    # 2021: Tỉnh An printed a rate (12,0%) but no counts, so no as-if rate, and the row says which part lacks one.
+    # 2021: Tỉnh An printed a rate (12,0%) but no counts: no as-if rate, and the row names the part.
     y21 = m[(m["geo"] == "pa2") & (m["period"] == "2021")].iloc[0]
     assert y21["missing"] == "pa" and pd.isna(y21["value"])
 
