@@ -149,7 +149,7 @@ def _edit(folder, table, row, column, value):
         ("geography", 2, "name_vi", unicodedata.normalize("NFD", "Lạng Sơn"), "not Unicode NFC"),
         ("geography", 5, "parent", "atlantis", "unknown parent place"),
         ("geography", 5, "parent", "laocai-bacha", "form a cycle"),
-        ("geography", 31, "province", "vietnam", "region, country or national group is its own province"),
+        ("geography", 31, "province", "vietnam", "a province, region or country is its own province"),
         ("observations", 3, "period", "2023-2021", "runs backwards"),
         ("observations", 3, "period", "2099", "outside 1990-2050"),
         ("observations", 3, "obs_id", "bad id;x", "does not match the pattern"),
