@@ -63,6 +63,25 @@ def test_region_membership_is_data(ds):
     assert g.at["hagiang", "successor"] == g.at["tuyenquang", "successor"] == "tuyenquang-2025"
 
 
+def test_poor_district_lists_name_districts_of_the_three_provinces(ds):
+    from povlib.tables import read_table
+
+    pdl, problems = read_table("poor_districts")
+    assert problems == []
+    g = ds.geography.set_index("geo_id")
+    assert (pdl["geo"].map(g["level"]) == "district").all()
+    assert set(pdl["geo"].map(g["province"])) <= {"laocai", "langson", "backan"}
+    assert set(pdl["source_id"]) <= set(ds.sources["source_id"])
+    # Decision 353/QĐ-TTg (2021-2025), as the source prints it, lists four Lào Cai districts.
+    qd353 = pdl[pdl["decision"].str.contains("353/QĐ-TTg")]
+    assert sorted(qd353.loc[qd353["geo"].str.startswith("laocai-"), "geo"]) == [
+        "laocai-bacha",
+        "laocai-batxat",
+        "laocai-muongkhuong",
+        "laocai-simacai",
+    ]
+
+
 def test_relations_in_metadata_name_known_codes(ds):
     codes = set(ds.indicators["code"])
     for col in ("level_of", "numerator", "denominator", "part_of"):
