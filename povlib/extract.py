@@ -40,7 +40,15 @@ COLUMNS = [
     "status",
     "note",
 ]
-LEVEL_RANK = {"commune": 0, "commune group": 1, "district": 2, "province": 3}
+LEVEL_RANK = {
+    "commune": 0,
+    "commune group": 1,
+    "district": 2,
+    "province": 3,
+    "group": 4,
+    "region": 5,
+    "country": 6,
+}
 PREFIXES = ("tỉnh", "huyện", "xã", "thành phố", "thị xã", "thị trấn")
 
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))

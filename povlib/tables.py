@@ -576,9 +576,13 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
         "parent",
         "the parents form a cycle: this place is its own ancestor",
     )
-    prov = geo["level"] == "province"
+    # The country and a region lie in no province: like a province, each is its own.
+    prov = geo["level"].isin(["province", "region", "country"])
     problems += _rows_where(
-        prov & (geo["province"] != geo["geo_id"]), fname, "province", "a province is its own province"
+        prov & (geo["province"] != geo["geo_id"]),
+        fname,
+        "province",
+        "a province, region or country is its own province",
     )
     to = pd.to_datetime(geo["valid_to"], errors="coerce")
     frm = pd.to_datetime(geo["valid_from"], errors="coerce")

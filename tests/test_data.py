@@ -48,6 +48,40 @@ def test_merged_units_are_their_own_rows(ds):
         assert g.at[new, "level"] == g.at[old, "level"]
 
 
+def test_region_membership_is_data(ds):
+    # The statistics office's Northern Midlands and Mountains: 14 provinces as they stood
+    # until 30 June 2025, each with its two-digit code; the region lies in the country.
+    g = ds.geography.set_index("geo_id")
+    members = g[g["parent"] == "northern-midlands-mountains"]
+    assert len(members) == 14
+    assert (members["level"] == "province").all() and (members["gso_code"].str.len() == 2).all()
+    assert {"laocai", "langson", "backan"} <= set(members.index)
+    assert g.at["hagiang", "gso_code"] == "02" and g.at["phutho", "gso_code"] == "25"
+    assert g.loc["northern-midlands-mountains", ["level", "parent"]].tolist() == ["region", "vietnam"]
+    assert g.loc["vietnam", ["level", "parent", "province"]].tolist() == ["country", "", "vietnam"]
+    # Two pre-merger provinces went into one new unit: both name it.
+    assert g.at["hagiang", "successor"] == g.at["tuyenquang", "successor"] == "tuyenquang-2025"
+
+
+def test_poor_district_lists_name_districts_of_the_three_provinces(ds):
+    from povlib.tables import read_table
+
+    pdl, problems = read_table("poor_districts")
+    assert problems == []
+    g = ds.geography.set_index("geo_id")
+    assert (pdl["geo"].map(g["level"]) == "district").all()
+    assert set(pdl["geo"].map(g["province"])) <= {"laocai", "langson", "backan"}
+    assert set(pdl["source_id"]) <= set(ds.sources["source_id"])
+    # Decision 353/QĐ-TTg (2021-2025), as the source prints it, lists four Lào Cai districts.
+    qd353 = pdl[pdl["decision"].str.contains("353/QĐ-TTg")]
+    assert sorted(qd353.loc[qd353["geo"].str.startswith("laocai-"), "geo"]) == [
+        "laocai-bacha",
+        "laocai-batxat",
+        "laocai-muongkhuong",
+        "laocai-simacai",
+    ]
+
+
 def test_relations_in_metadata_name_known_codes(ds):
     codes = set(ds.indicators["code"])
     for col in ("level_of", "numerator", "denominator", "part_of"):
@@ -134,6 +168,7 @@ def _edit(folder, table, row, column, value):
         ("geography", 2, "name_vi", unicodedata.normalize("NFD", "Lạng Sơn"), "not Unicode NFC"),
         ("geography", 5, "parent", "atlantis", "unknown parent place"),
         ("geography", 5, "parent", "laocai-bacha", "form a cycle"),
+        ("geography", 31, "province", "vietnam", "a province, region or country is its own province"),
         ("observations", 3, "period", "2023-2021", "runs backwards"),
         ("observations", 3, "period", "2099", "outside 1990-2050"),
         ("observations", 3, "obs_id", "bad id;x", "does not match the pattern"),
