@@ -242,11 +242,14 @@ def test_money_with_a_thousand_word_stays_money():
     assert (five.value, five.unit) == (5000, "VND")
     three = parse_figure("3 ngàn đồng/tháng", money_unit="thousand VND")
     assert (three.value, three.unit) == (3, "thousand VND/month")
-    assert parse_figure("500 triệu").value == 0.5  # triệu alone: money
+    assert parse_figure("500 triệu đồng").value == 0.5
+    # A bare multiplier is refused, triệu as nghìn: a million of what?
+    with pytest.raises(FigureError, match="'triệu' \\(million\\) with no noun after it is ambiguous"):
+        parse_figure("500 triệu")
 
 
 def test_fraction_denominator_keeps_its_own_scale():
-    f = parse_figure("5 tỷ/10 triệu", money_unit="million VND")
+    f = parse_figure("5 tỷ/10 triệu đồng", money_unit="million VND")
     assert (f.value, f.denominator) == (5000, 10)
 
 
