@@ -166,7 +166,7 @@ def _coverage(args) -> int:
     if args.format == "markdown":
         sys.stdout.write(coverage_markdown(cov, ds))
     else:
-        sys.stdout.write(cov.to_csv(lineterminator="\n"))
+        sys.stdout.write(neutralise(cov.reset_index()).to_csv(index=False, lineterminator="\n"))
     return 0
 
 
@@ -194,7 +194,7 @@ def _audit(args) -> int:
     out = _writable(Path(args.output), args) if args.output else None
     table = audit(load_dataset(args.data, args.sources))
     if args.format == "csv":
-        text = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        text = neutralise(table).to_csv(index=False, float_format="%.6g", lineterminator="\n")
     else:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", None):
             text = table.drop(columns=["obs_ids", "note"]).to_string(index=False) + "\n"
