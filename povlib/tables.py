@@ -140,7 +140,15 @@ class Problem:
         if self.column is not None:
             where += f", column '{self.column}'"
         tail = f" (and {self.more:,} more rows with this problem)" if self.more else ""
-        return f"{where}: {self.message}{tail}"
+        return f"{where}: {self.message}{tail}".translate(_SHOWN)
+
+
+# Control characters (a terminal's escape sequences) and bidirectional overrides in a value
+# would act on the terminal that shows the message, or disguise it: they are shown escaped.
+_SHOWN = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
 
 
 def count(problems: list[Problem]) -> int:
