@@ -285,51 +285,6 @@ CORRUPTIONS = {
         "minLength 9",
     ),
     # --- cells
-    "reversed period": (_set("observations", 3, "period", "2023-2021"), OBS, 3, "runs backwards"),
-    "period in 2099": (_set("observations", 3, "period", "2099"), OBS, 3, "outside 1990-2050"),
-    "a month 13": (_set("observations", 3, "period", "2023-13"), OBS, 3, "does not match the pattern"),
-    "period in full-width digits": (
-        _set("observations", 3, "period", "２０２１"),
-        OBS,
-        3,
-        "other than ASCII",
-    ),
-    "period in Arabic-Indic digits": (_set("observations", 3, "period", "٢٠٢١"), OBS, 3, "other than ASCII"),
-    "paragraph in full-width digits": (
-        _set("observations", 3, "paragraph", "３"),
-        OBS,
-        3,
-        "other than ASCII",
-    ),
-    "huge integer": (_set("geography", 2, "order", "9" * 23), GEO, 2, "too large"),
-    "number with 10,000 digits": (_set("observations", 3, "value", "9" * 10_000), OBS, 3, "not a number"),
-    "value of infinity": (_set("observations", 3, "value", "inf"), OBS, 3, "not a finite number"),
-    "obs_id with a space": (
-        _set("observations", 3, "obs_id", "pa r2021"),
-        OBS,
-        3,
-        "does not match the pattern",
-    ),
-    "obs_id with a semicolon": (
-        _set("observations", 3, "obs_id", "pa;r"),
-        OBS,
-        3,
-        "does not match the pattern",
-    ),
-    "ids differing by a trailing space": (
-        _set("observations", 3, "obs_id", "pa.r2019 "),
-        OBS,
-        3,
-        "spaces at its start or end",
-    ),
-    "text not NFC": (
-        _set("geography", 2, "name_vi", unicodedata.normalize("NFD", "Tỉnh Ấn")),
-        GEO,
-        2,
-        "not Unicode NFC",
-    ),
-    "date not ISO": (_set("sources", 1, "date_published", "10/01/2024"), SRC, 1, "not an ISO date"),
-    "date in full-width digits": (_set("sources", 1, "date_published", "２０２４-01-10"), SRC, 1, "ASCII"),
     "column missing": (
         lambda f: _write(f, "observations", _csv(f, "observations").drop(columns=["unit"])),
         OBS,
@@ -343,15 +298,6 @@ CORRUPTIONS = {
         "not in datapackage.json",
     ),
     # --- relations and integrity
-    "cycle in the geography": (_set("geography", 3, "parent", "pb-dong"), GEO, 3, "cycle"),
-    "self-parent": (_set("geography", 4, "parent", "pc"), GEO, 4, "cycle"),
-    "cycle of successors": (
-        _sets(("geography", 2, "successor", "pa"), ("geography", 2, "valid_to", "2030-01-01")),
-        GEO,
-        2,
-        "successors form a cycle",
-    ),
-    "own successor": (_set("geography", 3, "successor", "pb"), GEO, 3, "own successor"),
     "a district whose province is a district": (
         _set("geography", 5, "province", "pb-dong"),
         GEO,
@@ -364,32 +310,7 @@ CORRUPTIONS = {
         5,
         "not the province its parents lead to",
     ),
-    "an indicator its own part": (
-        _set("indicators", 33, "parts", "production_projects"),
-        IND,
-        33,
-        "own part",
-    ),
-    "an indicator its own level": (_set("indicators", 1, "level_of", "poverty_rate"), IND, 1, "own level of"),
-    "an indicator its own denominator": (
-        _set("indicators", 1, "denominator", "poverty_rate"),
-        IND,
-        1,
-        "own denominator",
-    ),
-    "a cycle of indicators": (
-        _set("indicators", 4, "level_of", "poverty_rate_fall_pp"),
-        IND,
-        4,
-        "form a cycle",
-    ),
     "a copied row under a new obs_id": (_copied_row, OBS, 26, "repeats row 3 (pa.r2021)"),
-    "poor households above all households": (
-        _sets(("observations", 9, "raw", "12.000 hộ"), ("observations", 9, "value", "12000")),
-        OBS,
-        9,
-        "larger than its whole households",
-    ),
     "a part above its whole": (
         lambda f: _write(
             f,
@@ -434,54 +355,6 @@ CORRUPTIONS = {
         27,
         "larger than its whole production_projects",
     ),
-    "a fall of 150 points": (
-        _sets(("observations", 12, "raw", "150%"), ("observations", 12, "value", "150")),
-        OBS,
-        12,
-        "more than 100",
-    ),
-    "rate above 100": (
-        _sets(("observations", 6, "raw", "120,00%"), ("observations", 6, "value", "120")),
-        OBS,
-        6,
-        "outside 0 to 100",
-    ),
-    "unknown place": (_set("observations", 3, "geo", "hanoi"), OBS, 3, "unknown place 'hanoi'"),
-    "unknown indicator": (
-        _set("observations", 3, "indicator", "gdp"),
-        OBS,
-        3,
-        "unknown indicator code 'gdp'",
-    ),
-    "unknown source": (_set("observations", 3, "source_id", "s9"), OBS, 3, "unknown source 's9'"),
-    "malformed figure": (_set("observations", 3, "raw", "12,0,0%"), OBS, 3, "malformed number"),
-    "a range of no width": (_set("observations", 13, "raw", "2-2%/năm"), OBS, 13, "has no width"),
-    "a fraction of percentages": (_set("observations", 3, "raw", "12%/2%"), OBS, 3, "fraction"),
-    "a bare triệu": (_set("observations", 21, "raw", "110 triệu"), OBS, 21, "ambiguous"),
-    "a lone surrogate escaped in raw": (
-        _set("observations", 3, "raw", "12,0%\\ud800"),
-        OBS,
-        3,
-        "cannot read",
-    ),
-    "value is not the parse of raw": (
-        _set("observations", 3, "value", "13"),
-        OBS,
-        3,
-        "does not equal the parse",
-    ),
-    "a poverty figure with no standard": (
-        _set("observations", 1, "standard", ""),
-        OBS,
-        1,
-        "must name its poverty standard",
-    ),
-    "a source file climbing out": (
-        _sets(("sources", 1, "file", "../../../etc/passwd"), ("sources", 1, "sha256", "0" * 64)),
-        SRC,
-        1,
-        "climbs out",
-    ),
     "a source file that is absolute": (
         _sets(("sources", 1, "file", "/etc/passwd"), ("sources", 1, "sha256", "0" * 64)),
         SRC,
@@ -491,6 +364,91 @@ CORRUPTIONS = {
     # --- volume: capped messages
     "20,000 rows of commas": (_commas(20_000), OBS, None, "more rows with this problem"),
 }
+
+
+# Cell-level corruptions, each on its own row, applied together to one copy per file: one
+# check finds them all (and each must still be named with its row), which keeps this suite
+# quick. name: (file, [(row, column, value) ...], row named, words of the message)
+CELLS = {
+    "observations": {
+        "reversed period": ([(1, "period", "2023-2021")], 1, "runs backwards"),
+        "period in 2099": ([(2, "period", "2099")], 2, "outside 1990-2050"),
+        "a month 13": ([(3, "period", "2023-13")], 3, "does not match the pattern"),
+        "period in full-width digits": ([(4, "period", "２０２１")], 4, "other than ASCII"),
+        "period in Arabic-Indic digits": ([(5, "period", "٢٠٢١")], 5, "other than ASCII"),
+        "paragraph in full-width digits": ([(6, "paragraph", "３")], 6, "other than ASCII"),
+        "number with 10,000 digits": ([(7, "value", "9" * 10_000)], 7, "not a number"),
+        "rate above 100": ([(8, "raw", "120,00%"), (8, "value", "120")], 8, "outside 0 to 100"),
+        "poor households above all households": (
+            [(9, "raw", "12.000 hộ"), (9, "value", "12000")],
+            9,
+            "larger than its whole households",
+        ),
+        "ids differing by a trailing space": (
+            [(11, "obs_id", "pa.r2019 ")],
+            11,
+            "spaces at its start or end",
+        ),
+        "a fall of 150 points": ([(12, "raw", "150%"), (12, "value", "150")], 12, "more than 100"),
+        "a range of no width": ([(13, "raw", "2-2%/năm")], 13, "has no width"),
+        "unknown source": ([(14, "source_id", "s9")], 14, "unknown source 's9'"),
+        "malformed figure": ([(15, "raw", "12,0,0%")], 15, "malformed number"),
+        "a fraction of percentages": ([(16, "raw", "12%/2%")], 16, "of percentages"),
+        "value is not the parse of raw": ([(17, "value", "13")], 17, "does not equal the parse"),
+        "a poverty figure with no standard": ([(18, "standard", "")], 18, "must name its poverty standard"),
+        "a bare triệu": ([(19, "raw", "110 triệu")], 19, "ambiguous"),
+        "a lone surrogate escaped in raw": ([(20, "raw", "12,0%\\ud800")], 20, "cannot read"),
+        "obs_id with a space": ([(21, "obs_id", "pa r2021")], 21, "does not match the pattern"),
+        "value of infinity": ([(22, "value", "inf")], 22, "not a finite number"),
+        "unknown indicator": ([(23, "indicator", "gdp")], 23, "unknown indicator code 'gdp'"),
+        "unknown place": ([(24, "geo", "hanoi")], 24, "unknown place 'hanoi'"),
+        "obs_id with a semicolon": ([(25, "obs_id", "pa;r")], 25, "does not match the pattern"),
+    },
+    "geography": {
+        "text not NFC": ([(1, "name_vi", unicodedata.normalize("NFD", "Tỉnh Ấn"))], 1, "not Unicode NFC"),
+        "huge integer": ([(2, "order", "9" * 23)], 2, "too large"),
+        "cycle of successors": (
+            [(2, "successor", "pa"), (2, "valid_to", "2030-01-01")],
+            2,
+            "successors form a cycle",
+        ),
+        "cycle in the geography": ([(3, "parent", "pb-dong")], 3, "cycle"),
+        "own successor": ([(3, "successor", "pb"), (3, "valid_to", "2030-01-01")], 3, "own successor"),
+        "self-parent": ([(4, "parent", "pc")], 4, "cycle"),
+    },
+    "sources": {
+        "date not ISO": ([(1, "date_published", "10/01/2024")], 1, "not an ISO date"),
+        "date in full-width digits": ([(2, "date_published", "２０２４-02-01")], 2, "ASCII"),
+        "a source file climbing out": (
+            [(3, "file", "../../../etc/passwd"), (3, "sha256", "0" * 64)],
+            3,
+            "climbs out",
+        ),
+    },
+    "indicators": {
+        "an indicator its own level": ([(1, "level_of", "poverty_rate")], 1, "own level of"),
+        "an indicator its own denominator": ([(1, "denominator", "poverty_rate")], 1, "own denominator"),
+        "a cycle of indicators": ([(4, "level_of", "poverty_rate_fall_pp")], 4, "form a cycle"),
+        "an indicator its own part": ([(33, "parts", "production_projects")], 33, "own part"),
+    },
+}
+
+
+@pytest.mark.parametrize("table", sorted(CELLS))
+def test_cell_corruptions_are_each_named_with_their_row(table, synth_dir, texts, tmp_path, capsys):
+    folder = tmp_path / "data"
+    shutil.copytree(synth_dir, folder)
+    df = _csv(folder, table)
+    for edits, _, _ in CELLS[table].values():
+        for row, column, value in edits:
+            df.loc[row - 1, column] = value
+    _write(folder, table, df)
+    code, _, err = _run(["check", "--data", str(folder), "--sources", str(texts)], capsys)
+    assert code == 1
+    assert "Traceback" not in err and "root:x:" not in err
+    for name, (_, row, words) in CELLS[table].items():
+        lines = [ln for ln in err.splitlines() if f"{table}.csv, row {row} (line {row + 1})" in ln]
+        assert any(words in ln for ln in lines), (name, lines)
 
 
 def _run(args, capsys):
@@ -517,7 +475,7 @@ def test_check_rejects_without_traceback(kind, synth_dir, texts, tmp_path, capsy
 
 
 def test_corpus_is_large_enough():
-    assert len(CORRUPTIONS) >= 80
+    assert len(CORRUPTIONS) + sum(len(c) for c in CELLS.values()) >= 80
 
 
 def test_real_data_checks_with_the_real_texts(data_copy, texts, capsys):
@@ -657,7 +615,7 @@ NASTY = [
 ]
 
 
-@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     table=st.sampled_from(["sources", "geography", "indicators", "observations"]),
     pick=st.integers(min_value=0, max_value=10_000),
