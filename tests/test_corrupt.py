@@ -526,6 +526,10 @@ MISUSES = {
     "audit -o onto a folder": (["audit", "-o", "{tmp}"], "is a folder"),
     "audit -o onto a device": (["audit", "-o", "/dev/null"], "not a regular file"),
     "export of an unknown indicator": (["export", "--indicator", "gdp"], "unknown indicator"),
+    "export of a year in Arabic-Indic digits": (
+        ["export", "--indicator", "poverty_rate", "--year", "٢٠٢٣"],
+        "is not a year such as 2023",
+    ),
     "export of an unknown place": (
         ["export", "--indicator", "poverty_rate", "--place", "Hà Nội"],
         "unknown place",
