@@ -522,7 +522,10 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
-    return pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
+    frame = pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
+    if any(frame[h].str.contains("[\r\n]", regex=True).any() for h in header):
+        return None  # a line break inside a field: the row-by-row reader names it
+    return frame
 
 
 def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -539,8 +542,21 @@ def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[P
         header = next(reader, [])
         records: list[list[str]] = []
         widths = 0
+        last_line = reader.line_num
         for row in reader:
             n = len(records) + 1
+            if reader.line_num > last_line + 1:
+                # Rows and lines must stay one for one, or no message could name its line.
+                return pd.DataFrame(), [
+                    Problem(
+                        fname,
+                        n,
+                        None,
+                        f"a field holds a line break (the row runs over lines {last_line + 1}-"
+                        f"{reader.line_num}): write each row on one line",
+                    )
+                ]
+            last_line = reader.line_num
             if len(row) != len(header):
                 if row:
                     widths += 1
@@ -1011,6 +1027,15 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
         fname,
         "valid_to",
         "a place with a successor needs the date it ended",
+    )
+    starts = pd.to_datetime(
+        geo["successor"].map(geo.drop_duplicates("geo_id").set_index("geo_id")["valid_from"])
+    )
+    problems += _rows_where(
+        (geo["successor"] != "") & (starts <= to),
+        fname,
+        "successor",
+        lambda: "'" + geo["successor"] + "' begins before this place ends (valid_from <= valid_to)",
     )
     return problems
 

@@ -168,6 +168,12 @@ CORRUPTIONS = {
         1,
         "fields where the header",
     ),
+    "a line break inside a field": (
+        _text("sources", lambda t: t.replace("A synthetic press page.", '"A synthetic\npress page."', 1)),
+        SRC,
+        1,
+        "holds a line break",
+    ),
     "unterminated quote": (
         _text("observations", lambda t: t + '"o9,s1,,"1%,pb\n'),
         OBS,
@@ -415,6 +421,11 @@ CELLS = {
         "cycle in the geography": ([(3, "parent", "pb-dong")], 3, "cycle"),
         "own successor": ([(3, "successor", "pb"), (3, "valid_to", "2030-01-01")], 3, "own successor"),
         "self-parent": ([(4, "parent", "pc")], 4, "cycle"),
+        "a successor older than its predecessor": (
+            [(1, "valid_to", "2025-08-30")],
+            1,
+            "begins before this place ends",
+        ),
     },
     "sources": {
         "date not ISO": ([(1, "date_published", "10/01/2024")], 1, "not an ISO date"),
