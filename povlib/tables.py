@@ -330,14 +330,14 @@ def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
         for j, fld in enumerate(fields, 1):
             if not unknown(fld, "field", f"field {j} of {where}"):
                 continue
-            fname_ = fld.get("name")
-            if not isinstance(fname_, str) or not fname_:
+            field_name = fld.get("name")
+            if not isinstance(field_name, str) or not field_name:
                 say(f"field {j} of {where} has no name (a non-empty text)")
                 continue
-            fw = f"field {fname_!r} of {where}"
-            if fname_ in names:
+            fw = f"field {field_name!r} of {where}"
+            if field_name in names:
                 say(f"{fw} is declared twice")
-            names[fname_] = str(fld.get("type"))
+            names[field_name] = str(fld.get("type"))
             if fld.get("type") not in FIELD_TYPES:
                 say(f"{fw}: type {fld.get('type')!r} is not one of {sorted(FIELD_TYPES)}")
             cons = fld.get("constraints", {})
