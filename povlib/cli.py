@@ -14,21 +14,23 @@ from . import paths
 
 
 def _check(args) -> int:
-    from .tables import DataError, load_dataset
+    from .tables import DataError, count, load_dataset, report
 
     try:
         ds = load_dataset(args.data, args.sources, strict=False)
     except DataError as exc:  # the files cannot even be read: every reason, one per line
         print(exc, file=sys.stderr)
         return 1
-    problems = [w for w in ds.warnings if not w.startswith("source texts not found")]
-    if not problems:
-        problems = _frictionless(args.data)
-        ds.warnings += problems
     for w in ds.warnings:
         print(w, file=sys.stderr)
-    if problems:
-        print(f"{len(problems)} problem(s) in {args.data}", file=sys.stderr)
+    n = count(ds.problems)
+    if not n:
+        extra = _frictionless(args.data)
+        for line in report(extra):
+            print(line, file=sys.stderr)
+        n = count(extra)
+    if n:
+        print(f"{n:,} problem(s) in {args.data}", file=sys.stderr)
         return 1
     looked = "looked up in the sources" if ds.sources_checked else "NOT looked up (no sources)"
     print(
@@ -38,22 +40,91 @@ def _check(args) -> int:
     return 0
 
 
-def _frictionless(data: Path) -> list[str]:
+def _frictionless(data: Path) -> list:
     """Every constraint of the descriptor, as Frictionless reads it (a second opinion)."""
+    from .tables import Problem
+
     try:
         from frictionless import Package
     except ImportError:  # not in a runtime-only install: povlib's own checks stand alone
         return []
-    report = Package(str(Path(data) / "datapackage.json")).validate()
+    try:
+        report = Package(str(Path(data) / "datapackage.json")).validate()
+    except Exception as exc:  # noqa: BLE001 (a second opinion must not turn into a traceback)
+        return [
+            Problem(str(Path(data) / "datapackage.json"), None, None, f"Frictionless cannot read it: {exc}")
+        ]
     out = []
     for task in report.tasks:
         for e in task.errors:
             row = getattr(e, "row_number", None)
             col = getattr(e, "field_name", None)
             where = str(Path(data) / Path(task.place).name) if task.place else str(data)
-            where += f", line {row}" if row else ""
-            where += f", column '{col}'" if col else ""
-            out.append(f"{where}: {e.message} (Frictionless)")
+            out.append(Problem(where, row - 1 if row else None, col, f"{e.message} (Frictionless)"))
+    return out
+
+
+def _writable(out: Path, args) -> Path:
+    """``out`` if a report may be written there, else :class:`OutputError`: never into a
+    data folder or over one of its inputs, never onto a folder, a device or a pipe, and
+    only into a folder that exists."""
+    target = out.resolve()
+    data = Path(args.data).resolve()
+    if target == data or data in target.parents or paths.DATA.resolve() in target.parents:
+        raise OutputError(f"will not write {out}: it is inside the data folder; write the report elsewhere")
+    sources = (
+        Path(args.sources).resolve() if getattr(args, "sources", None) else paths.sources_dir().resolve()
+    )
+    if sources in target.parents:
+        raise OutputError(f"will not write {out}: it is inside the folder of source texts")
+    if target.is_dir():
+        raise OutputError(f"output {out} is a folder: give a file name, such as {out / 'audit.csv'}")
+    if not target.parent.is_dir():
+        raise OutputError(f"output folder {out.parent} does not exist")
+    if target.exists() and not target.is_file():
+        raise OutputError(f"output {out} is not a regular file (a device or pipe): refused")
+    return target
+
+
+class OutputError(RuntimeError):
+    """An output that must not, or cannot, be written."""
+
+
+def _write_text(out: Path, text: str) -> None:
+    """Write through a temporary file beside ``out``, so that a full disk leaves no half file."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)."""
+
+
+def neutralise(frame):
+    """Text cells of ``frame`` that a spreadsheet would run as a formula, prefixed with ``'``
+    (the OWASP rule).  Only text columns: a number column stays numbers, so ``-3`` stays -3."""
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        text = s.astype("string")
+        risky = text.str.startswith(SPREADSHEET_TRIGGERS).fillna(False).astype(bool)
+        if risky.any():
+            out[col] = s.where(~risky, "'" + text)
     return out
 
 
@@ -75,6 +146,8 @@ def _export(args) -> int:
     )
     cols = SERIES_COLUMNS
     table = table[cols]
+    if args.format == "csv":
+        table = neutralise(table)
     if args.format == "json":
         records = json.loads(table.to_json(orient="records", force_ascii=False, double_precision=10))
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
@@ -87,14 +160,29 @@ def _coverage(args) -> int:
     from .query import coverage, coverage_markdown
     from .tables import load_dataset
 
+    years = _years(args.years) if args.years is not None else None
     ds = load_dataset(args.data, args.sources)
-    years = tuple(int(y) for y in args.years.split("-")) if args.years else None
     cov = coverage(ds, themes=args.theme, places=args.place, years=years)
     if args.format == "markdown":
         sys.stdout.write(coverage_markdown(cov, ds))
     else:
-        sys.stdout.write(cov.to_csv(lineterminator="\n"))
+        sys.stdout.write(neutralise(cov.reset_index()).to_csv(index=False, lineterminator="\n"))
     return 0
+
+
+def _years(text: str) -> tuple[int, int]:
+    """``first-last`` as two years, first no later than last."""
+    import re
+
+    m = re.fullmatch(r"\s*([0-9]{4})\s*-\s*([0-9]{4})\s*", text)
+    if not m:
+        raise OutputError(f"--years {text!r} is not first-last, such as 2016-2025 (ASCII digits)")
+    first, last = int(m.group(1)), int(m.group(2))
+    if first > last:
+        raise OutputError(f"--years {text!r} runs backwards: write the earlier year first ({last}-{first})")
+    if last - first > 200:
+        raise OutputError(f"--years {text!r} spans more than 200 years")
+    return first, last
 
 
 def _audit(args) -> int:
@@ -103,14 +191,15 @@ def _audit(args) -> int:
     from .audit import audit
     from .tables import load_dataset
 
+    out = _writable(Path(args.output), args) if args.output else None
     table = audit(load_dataset(args.data, args.sources))
     if args.format == "csv":
-        text = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        text = neutralise(table).to_csv(index=False, float_format="%.6g", lineterminator="\n")
     else:
         with pd.option_context("display.width", 200, "display.max_colwidth", 70, "display.max_rows", None):
             text = table.drop(columns=["obs_ids", "note"]).to_string(index=False) + "\n"
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if out is not None:
+        _write_text(out, text)
     else:
         sys.stdout.write(text)
     return 0
@@ -123,6 +212,10 @@ def _extract(args) -> int:
         check_source_id(args.source_id)
         if args.out:
             check_output(args.out, args.force)
+            if args.out.resolve() == args.article.resolve():
+                raise ExtractError(f"will not write {args.out}: it is the article being read")
+            if args.out.exists() and not args.out.resolve().is_file():
+                raise ExtractError(f"output {args.out} is not a regular file (a device or pipe): refused")
         rows, skipped = extract_file(args.article, source_id=args.source_id)
         text = rows.to_csv(index=False, lineterminator="\n")
         if args.out:
@@ -151,6 +244,20 @@ def _site(args) -> int:
     return site(args.out)
 
 
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so that what is still buffered for a
+    full disk or a closed pipe is not written again, with a traceback, at exit."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="povlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,7 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
     p.add_argument("--format", choices=["table", "csv"], default="table")
-    p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p.add_argument(
+        "--output", "-o", type=Path, help="write to this file instead of standard output (not inside data/)"
+    )
     p.set_defaults(func=_audit)
 
     p = sub.add_parser("export", help="print one indicator's reconciled series (csv or json)")
@@ -210,13 +319,28 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_site)
 
     args = parser.parse_args(argv)
+    from .numbers import FigureError
     from .query import QueryError
     from .tables import DataError
 
     try:
-        return args.func(args)
-    except (DataError, QueryError) as exc:  # a clear error, not a traceback
+        rc = args.func(args)
+        sys.stdout.flush()  # a full disk must fail here, with a message, not at exit
+        return rc
+    except (DataError, QueryError, OutputError, FigureError) as exc:  # a clear error, not a traceback
         print(f"povlib {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader went away (| head): nothing left to say
+        _drop_stdout()
+        return 1
+    except OSError as exc:  # standard output on a full disk, a closed terminal ...
+        print(f"povlib {args.command}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        _drop_stdout()
+        return 1
+    except MemoryError:
+        print(
+            f"povlib {args.command}: out of memory: the input is too large for this machine", file=sys.stderr
+        )
         return 1
 
 

@@ -12,8 +12,10 @@ say why a guess was made (the ``note`` column names the cue).
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import stat
 import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ import pandas as pd
 from . import paths
 from ._callable import make_callable
 from .numbers import MONEY_SCALES, QUALIFIERS, FigureError, convert, parse_at
+
+MAX_ARTICLE_BYTES = 20_000_000
+"""Largest article file read: a news article is tens of kilobytes."""
 
 COLUMNS = [
     "obs_id",
@@ -611,6 +616,20 @@ def read_article(path: Path | str) -> str:
     name = str(path)
     if path.is_dir():
         raise ExtractError(f"article {name} is a folder, not a file: give one article's text file")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ExtractError(f"article {name} does not exist") from None
+    except OSError as exc:
+        raise ExtractError(f"cannot read article {name}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        # /dev/zero never ends and a named pipe may never be written: neither is an article.
+        raise ExtractError(f"article {name} is not a regular file (a device, pipe or socket): refused")
+    if st.st_size > MAX_ARTICLE_BYTES:
+        raise ExtractError(
+            f"article {name} is {st.st_size:,} bytes, more than the {MAX_ARTICLE_BYTES:,} an article"
+            " may have: is it the right file?"
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:

@@ -58,7 +58,6 @@ _MONEY_WORDS: list[tuple[str, str]] = [
     ("tỉ đồng", "bn VND"),
     ("tỉ", "bn VND"),
     ("triệu đồng", "million VND"),
-    ("triệu", "million VND"),
     ("nghìn đồng", "thousand VND"),
     ("ngàn đồng", "thousand VND"),
     ("đồng", "VND"),
@@ -160,7 +159,11 @@ _QUALIFIER_RE = re.compile(rf"{_QUAL_ALT}\s+", re.IGNORECASE)
 _COUNT_RE = re.compile(rf"\s*{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
 _SCALED_COUNT_RE = re.compile(rf"\s*{_SCALE_ALT}\s+{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
 _MONEY_RE = re.compile(rf"\s*{_MONEY_ALT}{_WORD_END}", re.IGNORECASE)
-_BARE_THOUSAND_RE = re.compile(rf"\s*(nghìn|ngàn){_WORD_END}", re.IGNORECASE)
+# A multiplier with no noun after it: thousand or million of what? ("triệu" is money as
+# often as people); the same rule for both.
+_BARE_THOUSAND_RE = re.compile(rf"\s*(nghìn|ngàn|triệu){_WORD_END}", re.IGNORECASE)
+_BARE_NAMES = {"nghìn": "thousand", "ngàn": "thousand", "triệu": "million"}
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _AREA_RE = re.compile(rf"\s*(km2|km²|ha){_WORD_END}")
 _PERCENT_RE = re.compile(r"\s*%")
 _PER_RE = re.compile(_PER_ALT)
@@ -389,9 +392,11 @@ def _read_unit(text: str, pos: int, money_unit: str, start: int) -> tuple[str, D
     m = _BARE_THOUSAND_RE.match(text, pos)
     if m:
         # Press usage writes "2 nghìn" for 2,000 of anything; which thing is a guess.
+        word = m.group(1)
         raise FigureError(
-            f"{_quote(text[start : m.end()].strip())}: '{m.group(1)}' (thousand) with no noun after"
-            " it is ambiguous; 'nghìn đồng' is money, 'nghìn hộ' households"
+            f"{_quote(text[start : m.end()].strip())}: '{word}'"
+            f" ({_BARE_NAMES.get(word.lower(), 'a multiplier')}) with no noun after"
+            f" it is ambiguous; '{word} đồng' is money, '{word} hộ' households"
         )
     m = _AREA_RE.match(text, pos)
     if m:
@@ -526,7 +531,7 @@ def parse_at(
     first, dec1 = number(token, text=shown)
     pos = m.start() + len(token)
 
-    # Range "2-2,5%" or "10 - 13 triệu"; the unit after the second number serves both.
+    # Range "2-2,5%" or "10 - 13 triệu đồng"; the unit after the second number serves both.
     rng = _RANGE_RE.match(text, pos)
     # Fraction "106/231" or "16.664 hộ/17.497 hộ".
     unit1, factor1, after1, shift1 = read_unit(text, pos, money_unit, start)
@@ -537,6 +542,10 @@ def parse_at(
         second, dec2 = number(second_tok, text=text[start:second_end])
         if second < first:
             raise FigureError(f"range {_quote(text[start:second_end])} runs backwards")
+        if second == first:
+            raise FigureError(
+                f"range {_quote(text[start:second_end])} has no width: a range needs two different ends"
+            )
         unit, factor, end, shift = read_unit(text, second_end, money_unit, start)
         printed = max(dec1, dec2)
         lo, hi = first * factor, second * factor
@@ -554,10 +563,19 @@ def parse_at(
     if frac:
         den_tok = frac.group(1).rstrip(".,")
         den_end = frac.start(1) + len(den_tok)
-        if _YEAR_RE.fullmatch(den_tok) and int(first) <= 12 and not unit1:
-            raise FigureError(f"{_quote(text[start:den_end])} reads as a month/year date, not a fraction")
         den, _ = number(den_tok, text=text[start:den_end])
         unit2, factor2, end, shift2 = read_unit(text, den_end, money_unit, start)
+        if _YEAR_RE.fullmatch(den_tok) and not unit1 and not unit2:
+            raise FigureError(
+                f"{_quote(text[start:den_end])} reads as a month/year date (or a number and a year),"
+                " not a fraction; a fraction of a count names its unit (106/231 công trình)"
+            )
+        for u in (unit1, unit2):
+            if u and unit_kind(u) == "percent":
+                raise FigureError(
+                    f"fraction {_quote(text[start:end].strip())} is of percentages: only counts and"
+                    " amounts make fractions (106/231 hộ, 872/1.167 tỷ đồng)"
+                )
         if den == 0:
             raise FigureError(f"fraction {_quote(text[start:end].strip())} divides by zero")
         if unit1 and unit2 and unit1 != unit2:
@@ -603,6 +621,11 @@ def parse_figure(text: str, *, money_unit: str = MONEY_UNIT, lang: str = "vi") -
     """
     if not isinstance(text, str):
         raise FigureError(f"expected text, got {text!r}")
+    if _SURROGATE_RE.search(text):
+        raise FigureError(
+            f"{_quote(text.encode('utf-8', 'backslashreplace').decode('ascii', 'backslashreplace'))}"
+            " holds a lone surrogate (a broken character), not text"
+        )
     clean = unicodedata.normalize("NFC", text).strip()
     shown = _quote(text)
     try:
@@ -719,6 +742,11 @@ def parse_many(
     Vietnamese only; English rows, like every uncommon form, are parsed once per
     distinct (text, money unit, language).
     """
+    if not isinstance(texts, pd.Series):  # a list: no inference, which fails on a surrogate
+        texts = pd.Series(np.asarray(list(texts), dtype=object), dtype=object)
+    broken = _broken_texts(texts)
+    if broken is not None:
+        texts = pd.Series(texts).astype(object).where(~broken, "")
     texts = pd.Series(texts, dtype="str")
     money = (
         pd.Series(MONEY_UNIT, index=texts.index, dtype="str")
@@ -771,4 +799,19 @@ def parse_many(
         table, on=["text", "money", "lang"], how="left", validate="many_to_one"
     )
     out.index = texts.index
-    return out[[*FIELDS, "error"]]
+    out = out[[*FIELDS, "error"]]
+    if broken is not None:
+        out.loc[broken.to_numpy(), ["value", "step", "low", "high", "denominator"]] = np.nan
+        out.loc[broken.to_numpy(), "error"] = "text holds a lone surrogate (a broken character), not a figure"
+    return out
+
+
+def _broken_texts(texts) -> pd.Series | None:
+    """True where an entry is a text with a lone surrogate (which no string column can hold);
+    None when there is none.  Each distinct entry is looked at once."""
+    s = pd.Series(texts)
+    if s.dtype != object:
+        return None
+    uniques = pd.unique(s.to_numpy())
+    bad = [u for u in uniques if isinstance(u, str) and not u.isascii() and _SURROGATE_RE.search(u)]
+    return s.isin(bad) if bad else None

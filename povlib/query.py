@@ -110,10 +110,11 @@ def resolve_years(years) -> list[int]:
         years = [years]
     out = []
     for y in years:
-        try:
-            out.append(int(str(y).strip()))
-        except ValueError:
-            raise QueryError(f"year {y!r} is not a year such as 2023") from None
+        text = str(y).strip()
+        # int() would read "٢٠٢٣" and "２０２３"; a year is written in ASCII digits.
+        if not (text.isascii() and text.isdigit()):
+            raise QueryError(f"year {y!r} is not a year such as 2023 (ASCII digits)")
+        out.append(int(text))
     return out
 
 

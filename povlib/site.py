@@ -153,6 +153,7 @@ TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}
+{{ resources.povlib.csp }}
 <meta name="generator" content="{{ resources.povlib.generator }}">
 <link rel="icon" href="data:,">
 <style type="text/css">{{ resources.povlib.css }}</style>
@@ -400,12 +401,124 @@ def index_html(ctx: Context, lang: str) -> str:
         f"</main>"
     )
     return (
-        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{CSP_META}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="{GENERATOR}">\n<link rel="icon" href="data:,">\n'
         f"<title>{escape(TITLE[lang])}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
+
+
+# ---------------------------------------------------------------- what reaches HTML from data
+
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+)
+"""The pages' Content-Security-Policy: no script, no frame, no font, no request anywhere but
+the site's own images; inlined style sheets only."""
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+
+# What a pandas table needs, and nothing that can run or load: no script, no event
+# attribute, no link, no image, no form.
+_SAFE_TAGS = {
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+    "div", "span", "p", "br", "b", "i", "em", "strong", "code", "pre", "ul", "ol", "li", "style",
+    "sup", "sub", "small", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "blockquote",
+}  # fmt: skip
+_SAFE_ATTRS = {
+    "class",
+    "id",
+    "colspan",
+    "rowspan",
+    "border",
+    "halign",
+    "valign",
+    "align",
+    "scope",
+    "title",
+    "lang",
+}
+_VOID = {"br", "col", "hr"}
+
+
+class _Sanitizer:
+    """Re-writes HTML keeping only :data:`_SAFE_TAGS` with :data:`_SAFE_ATTRS`; every other
+    tag is dropped (its text kept, escaped) and every text and attribute value is escaped."""
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        outer = self
+        self.out: list[str] = []
+        self.in_style = False
+
+        class P(HTMLParser):
+            def handle_starttag(self, tag, attrs):
+                outer.start(tag, attrs)
+
+            def handle_startendtag(self, tag, attrs):
+                outer.start(tag, attrs)
+
+            def handle_endtag(self, tag):
+                if tag in _SAFE_TAGS and tag not in _VOID:
+                    outer.out.append(f"</{tag}>")
+                if tag == "style":
+                    outer.in_style = False
+
+            def handle_data(self, data):
+                if outer.in_style:  # CSS: no markup can close it early, "<" is dropped
+                    outer.out.append(data.replace("<", ""))
+                else:
+                    outer.out.append(escape(data, quote=False))
+
+            def handle_entityref(self, name):
+                outer.out.append(f"&amp;{name};")
+
+            def handle_charref(self, name):
+                outer.out.append(f"&amp;#{name};")
+
+        self.parser = P(convert_charrefs=True)
+
+    def start(self, tag: str, attrs) -> None:
+        if tag not in _SAFE_TAGS:
+            return
+        kept = "".join(
+            f' {k}="{escape(v or "", quote=True)}"'
+            for k, v in attrs
+            if k in _SAFE_ATTRS and not k.startswith("on")
+        )
+        self.out.append(f"<{tag}{kept}>")
+        self.in_style = tag == "style"
+
+    def run(self, html: str) -> str:
+        self.parser.feed(html)
+        self.parser.close()
+        return "".join(self.out)
+
+
+def sanitize_html(html: str) -> str:
+    """HTML from a notebook's output, with nothing that can run or load: only the tags and
+    attributes a table needs, every text escaped."""
+    return _Sanitizer().run(html)
+
+
+def _safe_outputs(nb) -> None:
+    """Outputs come from data (a place label may hold ``<img onerror=...>``): Markdown
+    outputs are escaped before they are rendered, HTML outputs sanitised, in place."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in list(data):
+                value = data[mime]
+                text = "".join(value) if isinstance(value, list) else str(value)
+                if mime == "text/markdown":
+                    data[mime] = escape(text, quote=False)
+                elif mime == "text/html":
+                    data[mime] = sanitize_html(text)
+                elif mime in ("image/svg+xml", "application/javascript", "text/latex") or mime.startswith(
+                    "application/vnd"
+                ):
+                    del data[mime]  # may carry script; the site shows PNG, tables and text
 
 
 # ---------------------------------------------------------------- notebook pages
@@ -459,6 +572,7 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     import nbformat
 
     nb = nbformat.read(nb_info.path, as_version=4)
+    _safe_outputs(nb)
     ids = [s["source_id"] for s in ctx.sources]
     used = _link_figures(nb, nb_info.name, ctx, figures_dir) | _source_ids_named(nb, ids)
     nb.metadata["title"] = f"{nb_info.number}. {nb_info.title} · {TITLE['en']}"
@@ -489,6 +603,7 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     resources = {
         "povlib": {
             "generator": GENERATOR,
+            "csp": CSP_META,
             "css": CSS,
             "footer": footer,
             "header": header_html(ctx, "en", "../", nav),

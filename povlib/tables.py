@@ -10,18 +10,116 @@ in one :class:`DataError`; nothing is dropped.
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import paths
-from .numbers import MONEY_SCALES, MONEY_UNIT, FigureError, parse_in_unit, parse_many, unit_kind
+from .numbers import MONEY_SCALES, MONEY_UNIT, FigureError, _quote, parse_in_unit, parse_many, unit_kind
 
 TABLES = ("sources", "geography", "indicators", "standards", "observations")
 PERCENT_BOUNDED_KINDS = ("share", "target")
+CAP = 50
+"""Most problems listed per check and per file; the rest are counted, not listed, so that a
+file of a million bad rows gives a readable report in bounded memory."""
+
+# The columns povlib's code reads, with the type it relies on: a descriptor may add fields
+# and constraints, but it may not drop one of these or give it another type.
+CONTRACT: dict[str, dict[str, str]] = {
+    "sources": {
+        "source_id": "string",
+        "kind": "string",
+        "file": "string",
+        "sha256": "string",
+        "url": "string",
+        "publisher": "string",
+        "title": "string",
+        "author": "string",
+        "date_published": "date",
+        "date_accessed": "date",
+        "document": "string",
+        "language": "string",
+        "description": "string",
+    },
+    "geography": {
+        "geo_id": "string",
+        "name_vi": "string",
+        "alias": "string",
+        "label_en": "string",
+        "label_vi": "string",
+        "level": "string",
+        "parent": "string",
+        "province": "string",
+        "gso_code": "string",
+        "valid_from": "date",
+        "valid_to": "date",
+        "successor": "string",
+        "order": "integer",
+    },
+    "indicators": {
+        "code": "string",
+        "label_en": "string",
+        "label_vi": "string",
+        "unit": "string",
+        "decimals": "integer",
+        "kind": "string",
+        "theme": "string",
+        "level_of": "string",
+        "direction": "string",
+        "numerator": "string",
+        "denominator": "string",
+        "parts": "string",
+        "part_of": "string",
+        "standard": "string",
+        "order": "integer",
+        "definition": "string",
+    },
+    "observations": {
+        "obs_id": "string",
+        "source_id": "string",
+        "paragraph": "integer",
+        "raw": "string",
+        "province": "string",
+        "geo": "string",
+        "indicator": "string",
+        "period": "string",
+        "standard": "string",
+        "value": "number",
+        "unit": "string",
+        "qualifier": "string",
+        "status": "string",
+        "note": "string",
+    },
+}
+# Ids and codes are ASCII: a full-width or Arabic-Indic digit would look like a valid code.
+SUB_PROVINCE_LEVELS = ("district", "commune", "commune group")
+"""Levels that lie inside a province (a higher level, if any, may name itself)."""
+ASCII_COLUMNS = {
+    "sources": ("source_id", "sha256", "language"),
+    "geography": ("geo_id", "parent", "province", "successor", "gso_code", "level"),
+    "indicators": ("code", "level_of", "numerator", "denominator", "parts", "part_of", "unit"),
+    "observations": (
+        "obs_id",
+        "source_id",
+        "province",
+        "geo",
+        "indicator",
+        "period",
+        "standard",
+        "unit",
+        "qualifier",
+        "status",
+    ),
+}
+MAX_INTEGER = 2**53
+"""Largest magnitude of an integer cell: beyond it a float no longer holds it exactly."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +130,8 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    more: int = 0
+    """Further rows with the same problem, counted but not listed."""
 
     def __str__(self) -> str:
         where = self.file
@@ -39,15 +139,46 @@ class Problem:
             where += f", row {self.row} (line {self.row + 1})"
         if self.column is not None:
             where += f", column '{self.column}'"
-        return f"{where}: {self.message}"
+        tail = f" (and {self.more:,} more rows with this problem)" if self.more else ""
+        return f"{where}: {self.message}{tail}".translate(_SHOWN)
+
+
+# Control characters (a terminal's escape sequences) and bidirectional overrides in a value
+# would act on the terminal that shows the message, or disguise it: they are shown escaped.
+_SHOWN = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+}
+
+
+def count(problems: list[Problem]) -> int:
+    """Problems found, including those counted but not listed."""
+    return sum(1 + p.more for p in problems)
+
+
+def report(problems: list[Problem], cap: int = CAP) -> list[str]:
+    """One line per problem, at most ``cap`` per file, then a line counting the rest."""
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for p in problems:
+        if shown.get(p.file, 0) < cap:
+            shown[p.file] = shown.get(p.file, 0) + 1
+            lines.append(str(p))
+        else:
+            hidden[p.file] = hidden.get(p.file, 0) + 1 + p.more
+    lines += [f"{f}: {n:,} more problem(s) not listed" for f, n in hidden.items()]
+    return lines
 
 
 class DataError(ValueError):
-    """Raised with every :class:`Problem` found, one per line."""
+    """Raised with every :class:`Problem` found, one per line (at most :data:`CAP` per file)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the data:\n" + "\n".join(f"  {p}" for p in problems))
+        super().__init__(
+            f"{count(problems):,} problem(s) in the data:\n" + "\n".join(f"  {p}" for p in report(problems))
+        )
 
 
 @dataclass
@@ -62,6 +193,7 @@ class Dataset:
     observations: pd.DataFrame
     sources_checked: bool = False
     warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     _panel: object = field(default=None, repr=False, compare=False)
     _parsed: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
@@ -108,11 +240,25 @@ KNOWN_KEYS = {
 FIELD_TYPES = {"string", "integer", "number", "date"}
 
 
+def _regex(pattern: str) -> re.Pattern:
+    """A descriptor pattern, compiled with ASCII classes: ``\\d`` is 0-9, not any Unicode digit."""
+    return re.compile(pattern, re.ASCII)
+
+
 def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
-    """Problems with ``datapackage.json`` itself: unreadable, or keys and types the reader
-    does not understand (which it would otherwise silently ignore)."""
-    path = Path(data_dir) / "datapackage.json"
+    """Problems with ``datapackage.json`` itself: unreadable; keys and types the reader does
+    not understand (which it would otherwise silently ignore); a constraint of the wrong type
+    (``minimum: "zero"``) or a pattern that is not a regular expression; a resource named
+    twice; a ``path`` that is not a plain relative file name inside the data folder; a
+    column that povlib relies on missing or of another type (see :data:`CONTRACT`)."""
+    data_dir = Path(data_dir)
+    path = data_dir / "datapackage.json"
     fname = _rel(path)
+    if not data_dir.is_dir():
+        return [Problem(_rel(data_dir), None, None, "data folder does not exist (or is not a folder)")]
+    refused = _refuse_special(path) or _inside(data_dir, path.name)
+    if refused:
+        return [Problem(fname, None, None, refused)]
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -128,45 +274,159 @@ def check_descriptor(data_dir: Path | str = paths.DATA) -> list[Problem]:
                 f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             )
         ]
+    except RecursionError:
+        return [Problem(fname, None, None, "nested too deeply to be a descriptor")]
     problems = []
 
-    def unknown(obj, level: str, where: str) -> None:
-        if not isinstance(obj, dict):
-            problems.append(Problem(fname, None, None, f"{where} must be an object"))
-            return
-        for key in sorted(set(obj) - KNOWN_KEYS[level]):
-            problems.append(
-                Problem(fname, None, None, f"{where}: key {key!r} is not understood by povlib's reader")
-            )
+    def say(message: str) -> None:
+        problems.append(Problem(fname, None, None, message))
 
-    unknown(desc, "package", "the package")
-    resources = desc.get("resources") if isinstance(desc, dict) else None
+    def unknown(obj, level: str, where: str) -> bool:
+        if not isinstance(obj, dict):
+            say(f"{where} must be an object")
+            return False
+        for key in sorted(set(obj) - KNOWN_KEYS[level], key=str):
+            say(f"{where}: key {key!r} is not understood by povlib's reader")
+        return True
+
+    if not unknown(desc, "package", "the package"):
+        return problems
+    resources = desc.get("resources")
     if not isinstance(resources, list):
         return problems + [Problem(fname, None, None, "'resources' must be a list")]
-    names = [r.get("name") for r in resources if isinstance(r, dict)]
-    for name in TABLES:
-        if name not in names:
-            problems.append(Problem(fname, None, None, f"resource {name!r} is missing"))
-    for res in resources:
-        unknown(res, "resource", f"resource {res.get('name') if isinstance(res, dict) else res!r}")
-        if not isinstance(res, dict) or not isinstance(res.get("schema"), dict):
+    seen: set[str] = set()
+    for i, res in enumerate(resources, 1):
+        if not unknown(res, "resource", f"resource {i}"):
             continue
-        unknown(res["schema"], "schema", f"schema of {res.get('name')!r}")
-        for fld in res["schema"].get("fields", []):
-            where = f"field {fld.get('name') if isinstance(fld, dict) else fld!r} of {res.get('name')!r}"
-            unknown(fld, "field", where)
-            if isinstance(fld, dict):
-                if fld.get("type") not in FIELD_TYPES:
-                    problems.append(
-                        Problem(
-                            fname,
-                            None,
-                            None,
-                            f"{where}: type {fld.get('type')!r} is not one of {sorted(FIELD_TYPES)}",
-                        )
-                    )
-                unknown(fld.get("constraints", {}), "constraints", f"constraints of {where}")
+        name = res.get("name")
+        if not isinstance(name, str) or not name:
+            say(f"resource {i}: 'name' must be a non-empty text")
+            continue
+        where = f"resource {name!r}"
+        if name in seen:
+            say(f"{where} is named twice")
+        seen.add(name)
+        rpath = res.get("path")
+        if name in TABLES:
+            if not isinstance(rpath, str) or not rpath:
+                say(
+                    f"{where}: 'path' must be one file name (a text), not {type(rpath).__name__} {rpath!r}"[
+                        :300
+                    ]
+                )
+            else:
+                inside = _inside(data_dir, rpath)
+                if inside:
+                    say(f"{where}: path {rpath[:200]!r} {inside}")
+        schema = res.get("schema")
+        if not isinstance(schema, dict):
+            say(f"{where}: 'schema' must be an object")
+            continue
+        unknown(schema, "schema", f"schema of {where}")
+        fields = schema.get("fields")
+        if not isinstance(fields, list):
+            say(f"schema of {where}: 'fields' must be a list")
+            continue
+        names: dict[str, str] = {}
+        for j, fld in enumerate(fields, 1):
+            if not unknown(fld, "field", f"field {j} of {where}"):
+                continue
+            field_name = fld.get("name")
+            if not isinstance(field_name, str) or not field_name:
+                say(f"field {j} of {where} has no name (a non-empty text)")
+                continue
+            fw = f"field {field_name!r} of {where}"
+            if field_name in names:
+                say(f"{fw} is declared twice")
+            names[field_name] = str(fld.get("type"))
+            if fld.get("type") not in FIELD_TYPES:
+                say(f"{fw}: type {fld.get('type')!r} is not one of {sorted(FIELD_TYPES)}")
+            cons = fld.get("constraints", {})
+            if unknown(cons, "constraints", f"constraints of {fw}"):
+                problems.extend(Problem(fname, None, None, m) for m in _constraint_problems(cons, fw))
+        for col, typ in CONTRACT.get(name, {}).items():
+            if col not in names:
+                say(f"{where}: field {col!r} is missing; povlib reads it")
+            elif names[col] != typ and names[col] in FIELD_TYPES:
+                say(
+                    f"field {col!r} of {where}: type must be {typ!r}"
+                    f" (povlib computes with it), not {names[col]!r}"
+                )
+    for name in TABLES:
+        if name not in seen:
+            say(f"resource {name!r} is missing")
     return problems
+
+
+def _constraint_problems(cons: dict, where: str) -> list[str]:
+    """Constraints of the wrong type, which would otherwise fail deep inside a check."""
+    out = []
+    for key in ("required", "unique"):
+        if key in cons and not isinstance(cons[key], bool):
+            out.append(f"constraints of {where}: {key!r} must be true or false, not {cons[key]!r}")
+    for key in ("minimum", "maximum"):
+        v = cons.get(key)
+        if key in cons and (isinstance(v, bool) or not isinstance(v, int | float) or v != v):
+            out.append(f"constraints of {where}: {key!r} must be a number, not {v!r}")
+    for key in ("minLength", "maxLength"):
+        v = cons.get(key)
+        if key in cons and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+            out.append(f"constraints of {where}: {key!r} must be a whole number of 0 or more, not {v!r}")
+    if "enum" in cons and (
+        not isinstance(cons["enum"], list) or not all(isinstance(e, str) for e in cons["enum"])
+    ):
+        out.append(f"constraints of {where}: 'enum' must be a list of texts")
+    if "pattern" in cons:
+        pat = cons["pattern"]
+        if not isinstance(pat, str):
+            out.append(f"constraints of {where}: 'pattern' must be a text, not {pat!r}")
+        else:
+            try:
+                _regex(pat)
+            except (re.error, RecursionError, OverflowError) as exc:
+                out.append(
+                    f"constraints of {where}: pattern {pat[:100]!r} is not a regular expression ({exc})"
+                )
+    return out
+
+
+def _inside(folder: Path, name: str) -> str:
+    """Why ``name`` is not a file of ``folder`` (empty if it is): an absolute path, a
+    climb out with ``..``, or a symbolic link leading outside."""
+    if "\x00" in name:
+        return "holds a NUL character"
+    pure = Path(name)
+    if pure.is_absolute() or name.startswith(("/", "\\")) or ":" in name:
+        return "is absolute: it must name a file inside the folder"
+    if ".." in pure.parts:
+        return "climbs out of the folder with '..'"
+    try:
+        resolved = (folder / pure).resolve()
+        base = folder.resolve()
+    except (OSError, RuntimeError) as exc:
+        return f"cannot be resolved ({exc})"
+    if resolved != base and base not in resolved.parents:
+        return f"leads outside the folder (a symbolic link to {resolved})"
+    return ""
+
+
+def _refuse_special(path: Path) -> str:
+    """Why ``path`` may not be read (empty if it may): a device, pipe or socket (which
+    could block or never end), a folder, or a hard link shared with another file (which
+    may be any file on the disk)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""  # the caller says "missing"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a device, pipe or socket): refused"
+    if st.st_nlink > 1:
+        return f"is a hard link ({st.st_nlink} names for one file): refused; copy the file instead"
+    return ""
 
 
 def _resource(desc: dict, name: str) -> dict:
@@ -185,11 +445,14 @@ def _rel(path: Path) -> str:
 
 def _decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or a problem naming the line where it stops being UTF-8."""
+    refused = _refuse_special(path)
+    if refused:
+        return None, [Problem(fname, None, None, refused)]
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(fname, None, None, f"cannot be read: {exc.strerror or exc}")]
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         return None, [Problem(fname, None, None, "file is empty: a header row is required")]
     if b"\x00" in data:
         return None, [Problem(fname, None, None, "file holds NUL bytes: binary, or UTF-16; save it as UTF-8")]
@@ -206,7 +469,20 @@ def _decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
                 " looks like another encoding (cp1258, latin-1?); save it as UTF-8",
             )
         ]
-    return text.removeprefix("\ufeff"), []
+    text = text.removeprefix("\ufeff")
+    lone_cr = re.search(r"\r(?!\n)", text)
+    if lone_cr:
+        line = text.count("\n", 0, lone_cr.start()) + 1
+        return None, [
+            Problem(
+                fname,
+                line if line > 1 else None,
+                None,
+                f"line {line} ends with a bare carriage return (CR, old Mac line endings):"
+                " save the file with LF or CRLF line endings",
+            )
+        ]
+    return text, []
 
 
 def _not_nfc(s: pd.Series) -> pd.Series:
@@ -247,7 +523,10 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
-    return pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
+    frame = pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
+    if any(frame[h].str.contains("[\r\n]", regex=True).any() for h in header):
+        return None  # a line break inside a field: the row-by-row reader names it
+    return frame
 
 
 def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -261,15 +540,33 @@ def _rows(text: str, fname: str, names: list[str]) -> tuple[pd.DataFrame, list[P
     problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader)
+        header = next(reader, [])
         records: list[list[str]] = []
+        widths = 0
+        last_line = reader.line_num
         for row in reader:
             n = len(records) + 1
+            if reader.line_num > last_line + 1:
+                # Rows and lines must stay one for one, or no message could name its line.
+                return pd.DataFrame(), [
+                    Problem(
+                        fname,
+                        n,
+                        None,
+                        f"a field holds a line break (the row runs over lines {last_line + 1}-"
+                        f"{reader.line_num}): write each row on one line",
+                    )
+                ]
+            last_line = reader.line_num
             if len(row) != len(header):
                 if row:
-                    problems.append(
-                        Problem(fname, n, None, f"{len(row)} fields where the header has {len(header)}")
-                    )
+                    widths += 1
+                    if widths <= CAP:
+                        problems.append(
+                            Problem(fname, n, None, f"{len(row)} fields where the header has {len(header)}")
+                        )
+                    else:
+                        problems[-1] = _replace(problems[-1], more=problems[-1].more + 1)
                     records.append([""] * len(header))
                 continue
             records.append(row)
@@ -314,8 +611,11 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     data_dir = Path(data_dir)
     res = _resource(descriptor(data_dir), name)
     path = data_dir / res["path"]
-    fname = _rel(path)
-    if not path.exists():
+    fname = _rel(data_dir / Path(res["path"]).name) if _inside(data_dir, res["path"]) else _rel(path)
+    outside = _inside(data_dir, res["path"])
+    if outside:  # never opened: the message must not show a line of a file outside
+        return pd.DataFrame(), [Problem(fname, None, None, f"path {res['path']!r} {outside}")]
+    if not path.exists() and not path.is_symlink():
         return pd.DataFrame(), [Problem(fname, None, None, "file is missing")]
     fields = res["schema"]["fields"]
     names = [f["name"] for f in fields]
@@ -325,20 +625,23 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     raw, problems = _rows(text, fname, names)
     if any(p.row is None for p in problems) or not set(names) <= set(raw.columns):
         return raw, problems
+    if raw.empty:
+        return raw, problems + [Problem(fname, None, None, "holds only its header and no rows")]
     rows = pd.RangeIndex(1, len(raw) + 1)
     raw.index = rows
 
     def bad(mask: pd.Series, column: str, message) -> None:
-        """``message``: a text, or a function of the offending value."""
+        """``message``: a text, or a function of the offending value (called on the listed
+        rows only, at most :data:`CAP`)."""
         if callable(message):
             value_message = message
-            hit = mask.fillna(False).astype(bool)
-            message = lambda: raw.loc[hit, column].map(value_message)  # noqa: E731
+            message = lambda hit: raw.loc[hit, column].map(value_message)  # noqa: E731
         problems.extend(_rows_where(mask, fname, column, message))
 
     # A text that is NFC as a whole has no field that is not (fields are cut at commas,
     # quotes and line ends, which compose with nothing); only then is no column checked.
     all_nfc = unicodedata.is_normalized("NFC", text)
+    ascii_cols = set(ASCII_COLUMNS.get(name, ()))
     out = pd.DataFrame(index=rows)
     for f in fields:
         col, cons = f["name"], f.get("constraints", {})
@@ -346,31 +649,46 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
         stripped = s.str.strip()
         empty = stripped == ""
         if not all_nfc:
-            bad(_not_nfc(s), col, lambda v: f"text {v!r} is not Unicode NFC")
-        bad(~empty & (s != stripped), col, lambda v: f"{v!r} has spaces at its start or end")
+            bad(_not_nfc(s), col, lambda v: f"text {_quote(v)} is not Unicode NFC")
+        bad(~empty & (s != stripped), col, lambda v: f"{_quote(v)} has spaces at its start or end")
         if cons.get("required"):
             bad(empty, col, "a value is required")
-        if f["type"] in ("integer", "number"):
-            num = pd.to_numeric(s.where(~empty), errors="coerce")
-            bad(~empty & num.isna(), col, lambda v: f"{v!r} is not a number")
+        if col in ascii_cols or f["type"] != "string":
+            # Full-width and Arabic-Indic digits look like codes, years and numbers.
             bad(
-                ~empty & num.notna() & ~np.isfinite(num.astype(float)),
+                ~s.str.isascii(),
                 col,
-                lambda v: f"{v!r} is not a finite number",
+                lambda v: f"{_quote(v)} holds characters other than ASCII (digits must be 0-9)",
             )
-            num = num.where(np.isfinite(num.astype(float)))
+        if f["type"] in ("integer", "number"):
+            ok = ~empty & s.str.isascii() & s.str.len().le(64)
+            num = pd.to_numeric(s.where(ok), errors="coerce").astype(float)
+            bad(~empty & s.str.isascii() & num.isna(), col, lambda v: f"{_quote(v)} is not a number")
+            bad(
+                ~empty & num.notna() & ~np.isfinite(num), col, lambda v: f"{_quote(v)} is not a finite number"
+            )
+            num = num.where(np.isfinite(num))
             if f["type"] == "integer":
-                bad(~empty & num.notna() & (num % 1 != 0), col, lambda v: f"{v!r} is not a whole number")
+                bad(
+                    num.abs() > MAX_INTEGER,
+                    col,
+                    lambda v: f"{_quote(v)} is too large for a whole number here",
+                )
+                num = num.where(num.abs() <= MAX_INTEGER)
+                bad(
+                    ~empty & num.notna() & (num % 1 != 0), col, lambda v: f"{_quote(v)} is not a whole number"
+                )
                 out[col] = num.round().astype("Int64")
             else:
                 out[col] = num.astype("Float64")
             if "minimum" in cons:
-                bad(num < cons["minimum"], col, lambda v, m=cons["minimum"]: f"{v} is below {m}")
+                bad(num < cons["minimum"], col, lambda v, m=cons["minimum"]: f"{_quote(v)} is below {m}")
             if "maximum" in cons:
-                bad(num > cons["maximum"], col, lambda v, m=cons["maximum"]: f"{v} is above {m}")
+                bad(num > cons["maximum"], col, lambda v, m=cons["maximum"]: f"{_quote(v)} is above {m}")
         elif f["type"] == "date":
-            dates = pd.to_datetime(s.where(~empty), format="%Y-%m-%d", errors="coerce")
-            bad(~empty & dates.isna(), col, lambda v: f"{v!r} is not an ISO date (YYYY-MM-DD)")
+            iso = s.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+            dates = pd.to_datetime(s.where(~empty & iso), format="%Y-%m-%d", errors="coerce")
+            bad(~empty & dates.isna(), col, lambda v: f"{_quote(v)} is not an ISO date (YYYY-MM-DD)")
             out[col] = s.where(~empty & dates.notna())
         else:
             out[col] = s
@@ -379,23 +697,23 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
             bad(
                 ~(empty & ("" not in allowed)) & ~s.isin(allowed) & ~empty,
                 col,
-                lambda v, a=allowed: f"{v!r} is not one of {a}",
+                lambda v, a=allowed: f"{_quote(v)} is not one of {a}",
             )
         if "pattern" in cons:
             bad(
-                ~empty & ~s.str.fullmatch(cons["pattern"]),
+                ~empty & ~s.str.fullmatch(cons["pattern"], flags=re.ASCII),
                 col,
-                lambda v, p=cons["pattern"]: f"{v!r} does not match the pattern {p!r}",
+                lambda v, p=cons["pattern"]: f"{_quote(v)} does not match the pattern {p!r}",
             )
         for key, test in (("minLength", lambda n, m: n < m), ("maxLength", lambda n, m: n > m)):
             if key in cons and f["type"] == "string":
                 bad(
                     ~empty & test(s.str.len(), cons[key]),
                     col,
-                    lambda v, k=key, m=cons[key]: f"{v!r} breaks {k} {m}",
+                    lambda v, k=key, m=cons[key]: f"{_quote(v)} breaks {k} {m}",
                 )
         if cons.get("unique"):
-            bad(~empty & stripped.duplicated(keep="first"), col, lambda v: f"duplicated id {v!r}")
+            bad(~empty & stripped.duplicated(keep="first"), col, lambda v: f"duplicated id {_quote(v)}")
     return out, problems
 
 
@@ -406,22 +724,32 @@ def _foreign(
     mask = ~s.isin(set(allowed))
     if allow_empty:
         mask &= s != ""
-    return [Problem(fname, int(r), column, f"unknown {what} {s[r]!r}") for r in s[mask].index]
+    return _rows_where(mask, fname, column, lambda hit: s[hit].map(lambda v: f"unknown {what} {_quote(v)}"))
 
 
-def _rows_where(mask: pd.Series, fname: str, column: str, message) -> list[Problem]:
-    """One problem per row where ``mask`` holds; ``message`` is a Series of texts, a text,
-    or a function returning either (called only if some row is hit, as building a Series
-    of messages for every row costs more than the check)."""
+def _rows_where(mask: pd.Series, fname: str, column: str | None, message) -> list[Problem]:
+    """One problem per row where ``mask`` holds, for the first :data:`CAP` rows; the last
+    one listed counts the rest.  ``message`` is a Series of texts, a text, or a function
+    returning either, called only if some row is hit (building a Series of messages for
+    every row costs more than the check); a function that takes an argument is given the
+    index of the listed rows, and needs to build messages for those only."""
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return []
     hit = mask[mask].index
+    extra = max(len(hit) - CAP, 0)
+    hit = hit[:CAP]
     if callable(message):
-        message = message()
+        import inspect
+
+        message = message(hit) if inspect.signature(message).parameters else message()
     if isinstance(message, pd.Series):
-        return [Problem(fname, int(r), column, message[r]) for r in hit]
-    return [Problem(fname, int(r), column, message) for r in hit]
+        out = [Problem(fname, int(r), column, str(message[r])) for r in hit]
+    else:
+        out = [Problem(fname, int(r), column, message) for r in hit]
+    if extra:
+        out[-1] = _replace(out[-1], more=extra)
+    return out
 
 
 def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, list[str]]:
@@ -429,7 +757,7 @@ def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, lis
     out = {}
     for sid, fname in zip(sources["source_id"], sources["file"], strict=True):
         p = sources_dir / fname
-        if fname and p.is_file():
+        if fname and not _inside(sources_dir, fname) and not _refuse_special(p) and p.is_file():
             text = unicodedata.normalize("NFC", p.read_text(encoding="utf-8", errors="replace"))
             out[sid] = [line for line in text.splitlines() if line.strip()]
     return out
@@ -520,18 +848,72 @@ def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _cyclic(edges: pd.DataFrame) -> set[str]:
+    """Nodes that lie on a cycle of the directed graph ``edges`` (columns ``src``, ``dst``),
+    self-loops included.  Peels off nodes with no outgoing edge until none is left: what
+    remains lies on, or leads into, a cycle; a node leading into one is then dropped by
+    the same peeling on the reversed graph.  Linear in the number of edges."""
+    e = edges[(edges["src"] != "") & (edges["dst"] != "")].drop_duplicates()
+    for _ in range(2):
+        while len(e):
+            sinks = set(e["dst"]) - set(e["src"])
+            if not sinks:
+                break
+            e = e[~e["dst"].isin(sinks)]
+        e = e.rename(columns={"src": "dst", "dst": "src"})
+    return set(e["src"]) | set(e["dst"])
+
+
 def check_indicators(ind: pd.DataFrame, fname: str) -> list[Problem]:
-    """Relations between indicators name known codes of the right kind."""
+    """Relations between indicators name known codes of the right kind, never the
+    indicator itself, and form no cycle."""
     problems = []
     codes = set(ind["code"])
     for col in ("level_of", "numerator", "denominator", "part_of"):
         problems += _foreign(ind, col, codes, fname, "indicator code", allow_empty=True)
     parts = ind["parts"].str.split(";").explode()
     parts = parts[parts.fillna("") != ""]
-    problems += [
-        Problem(fname, int(r), "parts", f"unknown indicator code {v!r}")
-        for r, v in parts[~parts.isin(codes)].items()
-    ]
+    problems += _rows_where(
+        pd.Series(~parts.isin(codes).to_numpy(), index=parts.index).groupby(level=0).any(),
+        fname,
+        "parts",
+        lambda hit: (
+            parts[~parts.isin(codes)]
+            .groupby(level=0)
+            .first()[hit]
+            .map(lambda v: f"unknown indicator code {_quote(v)}")
+        ),
+    )
+    for col in ("level_of", "numerator", "denominator", "part_of"):
+        problems += _rows_where(
+            ind[col] == ind["code"], fname, col, f"an indicator cannot be its own {col.replace('_', ' ')}"
+        )
+    own_part = pd.Series((parts == ind["code"].reindex(parts.index)).to_numpy(), index=parts.index)
+    problems += _rows_where(
+        own_part.groupby(level=0).any(), fname, "parts", "an indicator cannot be its own part"
+    )
+    problems += _rows_where(
+        (ind["numerator"] != "") & (ind["numerator"] == ind["denominator"]),
+        fname,
+        "denominator",
+        "numerator and denominator are the same indicator",
+    )
+    # Every relation points from a derived thing to what it is made of; a cycle would make
+    # an indicator computed, at some remove, from itself.
+    code = ind["code"]
+    edges = pd.concat(
+        [pd.DataFrame({"src": code, "dst": ind[c]}) for c in ("level_of", "numerator", "denominator")]
+        + [pd.DataFrame({"src": code.reindex(parts.index).to_numpy(), "dst": parts.to_numpy()})]
+        + [pd.DataFrame({"src": ind["part_of"], "dst": code})],
+        ignore_index=True,
+    )
+    cyc = _cyclic(edges[edges["src"] != edges["dst"]])
+    problems += _rows_where(
+        code.isin(cyc),
+        fname,
+        "code",
+        "its relations (level_of, numerator, denominator, parts, part_of) form a cycle through it",
+    )
     needs_level = ind["kind"].isin(["change", "pace", "growth"])
     problems += _rows_where(
         needs_level & (ind["level_of"] == ""),
@@ -584,6 +966,64 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
         "province",
         "a province, region or country is its own province",
     )
+    level = geo.drop_duplicates("geo_id").set_index("geo_id")["level"]
+    prov_level = geo["province"].map(level)
+    problems += _rows_where(
+        (geo["level"] != "province")
+        & (geo["province"] != geo["geo_id"])
+        & prov_level.notna()
+        & (prov_level != "province"),
+        fname,
+        "province",
+        lambda: "'" + geo["province"] + "' is a " + prov_level.fillna("") + ", not a province",
+    )
+    problems += _rows_where(
+        geo["level"].isin(SUB_PROVINCE_LEVELS) & (geo["province"] == geo["geo_id"]),
+        fname,
+        "province",
+        lambda: "a " + geo["level"] + " lies in a province, not in itself",
+    )
+    # The province a place names is the one its parents lead to (where they lead to one).
+    # A walk with memory: each place is visited once, so this is linear in the places.
+    up, lv = parent.to_dict(), level.to_dict()
+    reach: dict[str, str] = {}
+
+    def province_of(gid: str) -> str:
+        path = []
+        while gid and gid not in reach and gid not in cyclic:
+            if lv.get(gid) == "province":
+                reach[gid] = gid
+                break
+            path.append(gid)
+            gid = up.get(gid, "")
+        found = reach.get(gid, "")
+        for g in path:
+            reach[g] = found
+        return found
+
+    for gid in up:
+        province_of(gid)
+    reached = geo["geo_id"].map(reach).fillna("")
+    problems += _rows_where(
+        (reached != "") & (reached != geo["province"]) & (geo["parent"] != ""),
+        fname,
+        "province",
+        lambda: "'" + geo["province"] + "' is not the province its parents lead to ('" + reached + "')",
+    )
+    successor = geo.drop_duplicates("geo_id").set_index("geo_id")["successor"]
+    problems += _rows_where(
+        (geo["successor"] != "") & (geo["successor"] == geo["geo_id"]),
+        fname,
+        "successor",
+        "a place cannot be its own successor",
+    )
+    cyc = _cyclic(pd.DataFrame({"src": successor.index, "dst": successor.to_numpy()}))
+    problems += _rows_where(
+        geo["geo_id"].isin(cyc) & (geo["successor"] != geo["geo_id"]),
+        fname,
+        "successor",
+        "the successors form a cycle: this place succeeds itself",
+    )
     to = pd.to_datetime(geo["valid_to"], errors="coerce")
     frm = pd.to_datetime(geo["valid_from"], errors="coerce")
     problems += _rows_where(to < frm, fname, "valid_to", "ends before it begins")
@@ -592,6 +1032,15 @@ def check_geography(geo: pd.DataFrame, fname: str) -> list[Problem]:
         fname,
         "valid_to",
         "a place with a successor needs the date it ended",
+    )
+    starts = pd.to_datetime(
+        geo["successor"].map(geo.drop_duplicates("geo_id").set_index("geo_id")["valid_from"])
+    )
+    problems += _rows_where(
+        (geo["successor"] != "") & (starts <= to),
+        fname,
+        "successor",
+        lambda: "'" + geo["successor"] + "' begins before this place ends (valid_from <= valid_to)",
     )
     return problems
 
@@ -638,10 +1087,20 @@ def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> li
     )
     late = pd.to_datetime(src["date_published"]) > pd.to_datetime(src["date_accessed"])
     problems += _rows_where(late, fname, "date_published", "published after it was read")
+    outside = src["file"].map(lambda f: _inside(Path("."), f) if f else "")
+    problems += _rows_where(
+        outside != "",
+        fname,
+        "file",
+        lambda: "'" + src["file"].map(_quote) + "' " + outside + " of source texts",
+    )
     if sources_dir is not None:
-        for row, f, digest in src.loc[has_file, ["file", "sha256"]].itertuples():
+        for row, f, digest in src.loc[has_file & (outside == ""), ["file", "sha256"]].itertuples():
             path = sources_dir / f
-            if not path.is_file():
+            refused = _refuse_special(path) or _inside(sources_dir, f)
+            if refused:
+                problems.append(Problem(fname, int(row), "file", f"{_quote(f)} {refused}"))
+            elif not path.is_file():
                 problems.append(Problem(fname, int(row), "file", f"{f!r} is not in {sources_dir}"))
             elif digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                 problems.append(
@@ -842,23 +1301,171 @@ def check_observations(
                 problems.append(
                     Problem(fname, int(row), "raw", f"{raw!r} does not stand in paragraph {n} of {sid}")
                 )
+    problems += _duplicates(obs, fname)
+    problems += _impossible(obs, fig.set_axis(obs.index), ds.indicators, fname, ok)
+    return problems
+
+
+DUPLICATE_KEY = [
+    "source_id",
+    "paragraph",
+    "raw",
+    "geo",
+    "indicator",
+    "period",
+    "standard",
+    "status",
+    "qualifier",
+]
+"""A figure is the same figure when all of these agree: one source printing one text about
+one place, indicator, period and standard, with one status. Two sources printing the same
+number are two figures (a repeat is evidence), and so is a restatement by another source."""
+
+
+def _duplicates(obs: pd.DataFrame, fname: str) -> list[Problem]:
+    """A row that repeats an earlier row under another obs_id."""
+    key = obs[DUPLICATE_KEY].astype("str").fillna("")
+    dup = key.duplicated(keep="first")
+    if not dup.any():
+        return []
+    first = key.reset_index().groupby(DUPLICATE_KEY, sort=False, dropna=False)["index"].transform("first")
+    first = pd.Series(first.to_numpy(), index=obs.index)
+    return _rows_where(
+        dup,
+        fname,
+        "obs_id",
+        lambda hit: pd.Series(
+            [
+                f"repeats row {int(first[r])} ({obs.at[int(first[r]), 'obs_id']}): same source,"
+                " paragraph, raw,"
+                " place, indicator, period, standard, status and qualifier under another obs_id"
+                for r in hit
+            ],
+            index=hit,
+        ),
+    )
+
+
+def _impossible(
+    obs: pd.DataFrame, fig: pd.DataFrame, ind: pd.DataFrame, fname: str, parsed_ok: pd.Series
+) -> list[Problem]:
+    """Figures that cannot all be true: a change of a percentage by more than 100 points, a
+    part larger than its whole, a rate's numerator larger than its denominator (poor
+    households above all households).  Compared only within one place, period, standard
+    and role (outcome or target), between exact figures in the same unit, and only where
+    the intervals their printed precision allows do not meet (see
+    :func:`povlib.indicators.bounds`): "more than" a part against "about" a whole is not
+    provably impossible, so it is left to the audit."""
+    from .indicators import bounds
+
+    problems: list[Problem] = []
+    value = obs["value"].astype(float)
+    problems += _rows_where(
+        obs["unit"].isin(["pp", "pp/year"]) & (value.abs() > 100),
+        fname,
+        "value",
+        lambda: value.astype(str) + " percentage points is more than 100",
+    )
+    pairs = []
+    parts = ind[["code", "parts"]].assign(part=ind["parts"].str.split(";")).explode("part")
+    pairs.append(
+        parts.loc[parts["part"].fillna("") != "", ["part", "code"]].set_axis(["part", "whole"], axis=1)
+    )
+    pairs.append(ind.loc[ind["part_of"] != "", ["code", "part_of"]].set_axis(["part", "whole"], axis=1))
+    rate = (ind["kind"] == "rate") & (ind["numerator"] != "")
+    pairs.append(ind.loc[rate, ["numerator", "denominator"]].set_axis(["part", "whole"], axis=1))
+    pairs_df = pd.concat(pairs, ignore_index=True).drop_duplicates()
+    codes = set(pairs_df["part"]) | set(pairs_df["whole"])
+    use = parsed_ok & (obs["qualifier"] == "exact") & obs["indicator"].isin(codes) & value.notna()
+    if not use.any():
+        return problems
+    o = obs.loc[use]
+    whole_count = o["unit"].map(unit_kind).eq("count").to_numpy()
+    low, high = bounds(
+        o["value"].to_numpy(dtype=float),
+        o["qualifier"].to_numpy(),
+        fig.loc[use, "decimals"].fillna(0).to_numpy(),
+        fig.loc[use, "step"].fillna(1).to_numpy(),
+        whole_count,
+    )
+    keys = ["geo", "period", "role", "unit"]
+    f = pd.DataFrame(
+        {
+            "row": o.index,
+            "geo": o["geo"],
+            "period": o["period"],
+            "standard": o["standard"],
+            "role": np.where(o["status"].isin(["target", "plan"]), "target", "outcome"),
+            "unit": o["unit"],
+            "indicator": o["indicator"],
+            "obs_id": o["obs_id"],
+            "low": low,
+            "high": high,
+        }
+    )
+    m = f.merge(pairs_df, left_on="indicator", right_on="part").merge(
+        f, left_on=[*keys, "whole"], right_on=[*keys, "indicator"], suffixes=("", "_w")
+    )
+    # All households are counted under no poverty standard: a whole with none fits any part.
+    same_std = (m["standard"] == m["standard_w"]) | (m["standard"] == "") | (m["standard_w"] == "")
+    m = m[same_std & (m["low"] > m["high_w"])].drop_duplicates("row")
+    if m.empty:
+        return problems
+    msg = pd.Series(
+        (
+            m["indicator"]
+            + " "
+            + m["obs_id"]
+            + " is larger than its whole "
+            + m["whole"]
+            + " "
+            + m["obs_id_w"]
+            + " (row "
+            + m["row_w"].astype(str)
+            + ") for the same place, period and"
+            " standard: impossible, not a disagreement"
+        ).to_numpy(),
+        index=m["row"].to_numpy(),
+    )
+    problems += _rows_where(obs.index.to_series().isin(msg.index), fname, "value", lambda hit: msg[hit])
     return problems
 
 
 def load_dataset(
-    data_dir: Path | str = paths.DATA, sources_dir: Path | str | None = None, *, strict: bool = True
+    data_dir: Path | str = paths.DATA,
+    sources_dir: Path | str | None | bool = None,
+    *,
+    strict: bool = True,
 ) -> Dataset:
     """Load and validate ``sources``, ``geography``, ``indicators`` and ``observations``.
 
     Raw figures are looked up in the source texts (and the texts' sha256
-    verified) when ``sources_dir`` (default :func:`povlib.paths.sources_dir`)
-    exists; otherwise ``sources_checked`` is False and a warning says so.  With
+    verified) in ``sources_dir`` (default :func:`povlib.paths.sources_dir`).  A
+    folder named by the caller (or by ``$POVLIB_SOURCES``) that does not exist is
+    a problem, not a skip; only the default ``../shared/sources`` may be absent,
+    and ``sources_dir=False`` skips the look-up on purpose: then
+    ``sources_checked`` is False and a warning says so.  With
     ``strict`` (the default) any problem raises :class:`DataError`; otherwise
     the problems are returned in ``warnings``.
     """
     data_dir = Path(data_dir)
-    sdir = Path(sources_dir) if sources_dir is not None else paths.sources_dir()
     frames, problems = {}, []
+    sdir: Path | None
+    if sources_dir is False:
+        sdir, explicit = None, False
+    elif isinstance(sources_dir, str | Path):
+        sdir, explicit = Path(sources_dir), True
+    else:
+        sdir, explicit = paths.sources_dir(), "POVLIB_SOURCES" in os.environ
+    if explicit and sdir is not None and not sdir.is_dir():
+        problems.append(
+            Problem(
+                str(sdir),
+                None,
+                None,
+                "folder of source texts does not exist (mistyped?); raw figures cannot be looked up",
+            )
+        )
     problems += check_descriptor(data_dir)
     if problems:
         raise DataError(problems)
@@ -872,21 +1479,24 @@ def load_dataset(
     unreadable = [n for n in TABLES if not set(fields[n]) <= set(frames[n].columns)]
     if unreadable or any(p.row is None for p in problems):
         raise DataError(problems)  # a file or column is missing: cross-table checks cannot run
-    have_sources = sdir.is_dir()
+    have_sources = sdir is not None and sdir.is_dir()
     problems += check_indicators(ds.indicators, _rel(data_dir / "indicators.csv"))
     problems += check_geography(ds.geography, _rel(data_dir / "geography.csv"))
     problems += check_sources(ds.sources, _rel(data_dir / "sources.csv"), sdir if have_sources else None)
     problems += check_standards(ds.standards, ds.sources, _rel(data_dir / "standards.csv"))
     paragraphs = None
-    if have_sources:
+    if have_sources and sdir is not None:
         paragraphs = source_paragraphs(ds.sources, sdir)
         ds.sources_checked = True
     else:
-        ds.warnings.append(f"source texts not found at {sdir}: raw figures were not looked up")
+        ds.warnings.append(
+            f"source texts not found at {sdir or '(not asked)'}: raw figures were not looked up"
+        )
     problems += check_observations(ds.observations, ds, _rel(data_dir / "observations.csv"), paragraphs)
     if problems and strict:
         raise DataError(problems)
-    ds.warnings += [str(p) for p in problems]
+    ds.problems = problems
+    ds.warnings += report(problems)
     for name in TABLES:
         setattr(ds, name, getattr(ds, name).reset_index(drop=True))
     return ds

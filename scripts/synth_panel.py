@@ -121,6 +121,10 @@ def observations(n_total: int, geo: pd.DataFrame, rng) -> pd.DataFrame:
     grid["province"] = grid["geo"].map(places.set_index("geo_id")["province"])
     rate = np.round(rng.uniform(1, 60, m), 2)
     hh = rng.integers(200, 250_000, m)
+    # One household count per place and year, so that no poor count exceeds all households.
+    hh = (
+        pd.Series(hh).groupby([grid["geo"].to_numpy(), grid["year"].to_numpy()]).transform("first").to_numpy()
+    )
     count = np.maximum(np.round(hh * rate / 100).astype(int), 1)
     fall = np.round(rng.uniform(0.1, 5, m), 2)
     credit = np.round(rng.uniform(10, 5000, m), 1)

@@ -28,7 +28,7 @@ def sample(tmp_path_factory):
     obs["qualifier"] = q
     obs["raw"] = [WORDS.get(x, "") + r for x, r in zip(q, obs["raw"], strict=True)]
     obs.to_csv(folder / "observations.csv", index=False, lineterminator="\n")
-    p = panel(load_dataset(folder, sources_dir=folder / "none"))
+    p = panel(load_dataset(folder, sources_dir=False))
     return p, audit(p)
 
 

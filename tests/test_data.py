@@ -218,7 +218,12 @@ def test_check_command_exit_codes(data_copy, capsys):
     assert "row 3 (line 4), column 'indicator'" in err and "row 4 (line 5), column 'geo'" in err
 
 
-def test_missing_sources_are_a_clear_skip(tmp_path):
-    ds = load_dataset(sources_dir=tmp_path / "absent")
+def test_missing_sources_are_a_clear_skip(tmp_path, monkeypatch):
+    # Only the default folder may be absent; a folder the caller names must exist.
+    monkeypatch.delenv("POVLIB_SOURCES", raising=False)
+    monkeypatch.setattr(paths, "sources_dir", lambda: tmp_path / "absent")
+    ds = load_dataset()
     assert not ds.sources_checked
     assert any("raw figures were not looked up" in w for w in ds.warnings)
+    with pytest.raises(DataError, match="folder of source texts does not exist"):
+        load_dataset(sources_dir=tmp_path / "absent")

@@ -12,6 +12,7 @@ from povlib.numbers import (
     format_number,
     parse_at,
     parse_figure,
+    parse_many,
     parse_series,
 )
 
@@ -242,11 +243,14 @@ def test_money_with_a_thousand_word_stays_money():
     assert (five.value, five.unit) == (5000, "VND")
     three = parse_figure("3 ngàn đồng/tháng", money_unit="thousand VND")
     assert (three.value, three.unit) == (3, "thousand VND/month")
-    assert parse_figure("500 triệu").value == 0.5  # triệu alone: money
+    assert parse_figure("500 triệu đồng").value == 0.5
+    # A bare multiplier is refused, triệu as nghìn: a million of what?
+    with pytest.raises(FigureError, match="'triệu' \\(million\\) with no noun after it is ambiguous"):
+        parse_figure("500 triệu")
 
 
 def test_fraction_denominator_keeps_its_own_scale():
-    f = parse_figure("5 tỷ/10 triệu", money_unit="million VND")
+    f = parse_figure("5 tỷ/10 triệu đồng", money_unit="million VND")
     assert (f.value, f.denominator) == (5000, 10)
 
 
@@ -424,3 +428,42 @@ def test_parse_many_fast_path_refuses_non_ascii_digits_like_parse_figure(text):
     with pytest.raises(FigureError) as err:
         parse_figure(text)
     assert out["error"].iloc[0] == str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ("0-0", "has no width"),
+        ("1-1%", "has no width"),
+        ("2,5 - 2,5 tỷ đồng", "has no width"),
+        ("5%/2%", "of percentages"),
+        ("1/2%", "of percentages"),
+        ("13/2024", "month/year date"),
+        ("12/2024", "month/year date"),
+        ("500 triệu", "'triệu' (million) with no noun after it is ambiguous"),
+        ("2 nghìn", "'nghìn' (thousand) with no noun after it is ambiguous"),
+        ("12\ud800%", "lone surrogate"),
+    ],
+)
+def test_parser_edges_are_refused_with_the_reason(text, why):
+    with pytest.raises(FigureError) as err:
+        parse_figure(text)
+    assert why in str(err.value)
+
+
+def test_parser_edges_that_stay_readable():
+    assert parse_figure("106/231 công trình").denominator == 231
+    assert (parse_figure("872/1.167 tỷ đồng").value, parse_figure("872/1.167 tỷ đồng").denominator) == (
+        872,
+        1167,
+    )
+    assert (parse_figure("13/2024 hộ").value, parse_figure("13/2024 hộ").denominator) == (13, 2024)
+    assert (parse_figure("0-1%").low, parse_figure("0-1%").high) == (0, 1)
+    assert parse_figure("3 triệu người").value == 3_000_000
+
+
+def test_parse_many_never_raises_on_a_lone_surrogate():
+    out = parse_many(["12\ud800%", "12%", "0-0"])
+    assert out["error"].tolist()[0] == "text holds a lone surrogate (a broken character), not a figure"
+    assert out["value"].tolist()[1] == 12.0 and out["error"].tolist()[1] == ""
+    assert "has no width" in out["error"].tolist()[2] and math.isnan(out["value"].tolist()[0])

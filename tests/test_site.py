@@ -218,6 +218,21 @@ def test_nothing_is_loaded_from_outside_the_site(site_dir):
             assert target.exists(), f"{page.relative_to(root)}: broken link {value}"
 
 
+def test_every_page_carries_a_strict_content_security_policy(site_dir):
+    """No script may run, nothing may load but the site's own images and inlined styles,
+    and no event attribute (onerror=, onload=) is in any page."""
+    from povlib.site import CSP
+
+    assert "default-src 'none'" in CSP and "script-src" not in CSP
+    for page in _pages(site_dir):
+        text = page.read_text(encoding="utf-8")
+        head = text[: text.index("</head>")]
+        metas = re.findall(r"<meta\s[^>]*>", head)
+        csp = [m for m in metas if 'http-equiv="Content-Security-Policy"' in m]
+        assert len(csp) == 1 and f'content="{CSP}"' in csp[0], page
+        assert not re.search(r"<[^>]*\son[a-z]+\s*=", text, re.IGNORECASE), page
+
+
 def _files(root: Path) -> list[str]:
     return sorted(
         str(p.relative_to(root))
