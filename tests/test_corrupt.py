@@ -131,7 +131,13 @@ OBS, GEO, IND, SRC, DESC = (
 # name: (corruption, file, row or None, words of the message)
 CORRUPTIONS = {
     # --- files that cannot be read as CSV
-    "duplicated indicator code": (_dup_indicator, IND, 90, "duplicated id"),
+    # The copy lands after the last indicator: its row is one past the file's.
+    "duplicated indicator code": (
+        _dup_indicator,
+        IND,
+        len((paths.DATA / "indicators.csv").read_text(encoding="utf-8").splitlines()),  # header + rows
+        "duplicated id",
+    ),
     "indicators.csv deleted": (lambda f: (f / "indicators.csv").unlink(), IND, None, "file is missing"),
     "cp1258 file": (
         _bytes("sources", lambda t: t.replace("Báo", "Báo đồng").encode("cp1258", errors="replace")),
