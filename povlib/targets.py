@@ -141,7 +141,11 @@ def _verdicts(frame: pd.DataFrame, standards: pd.DataFrame, as_of: int, floor: n
     """Verdict, reach and shortfall from ``achieved`` against ``ask_low``/``ask_high``;
     ``floor``: True where the achieved value must reach the ask (a fall), False where it
     must not exceed it (a ceiling on a level)."""
-    ach = frame["achieved"].to_numpy(float)
+    # A fall from a review under one standard to a review under another is not scored,
+    # even where a place printed both ends under one of them.
+    crosses = spans_break(standards, frame["a"], frame["b"]).to_numpy()
+    ach = np.where(crosses, np.nan, frame["achieved"].to_numpy(float))
+    frame = frame.assign(achieved=ach)
     lo, hi = frame["ask_low"].to_numpy(float), frame["ask_high"].to_numpy(float)
     lenient = np.where(floor, lo, hi)
     strict = np.where(floor, hi, lo)
@@ -150,7 +154,6 @@ def _verdicts(frame: pd.DataFrame, standards: pd.DataFrame, as_of: int, floor: n
         whole = np.where(floor, ach >= strict, ach <= strict)
         short = np.where(floor, lenient - ach, ach - lenient)
     known = np.isfinite(ach)
-    crosses = spans_break(standards, frame["a"], frame["b"]).to_numpy()
     verdict = np.select(
         [known & ok, known, crosses, frame["b"].to_numpy(int) > as_of],
         [MET, MISSED, NOT_COMPARABLE, NOT_DUE],
