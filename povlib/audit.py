@@ -71,6 +71,10 @@ LABELS = {
         "A merged province against its parts' counts",
         "Tỉnh sau sáp nhập so với số liệu của các tỉnh cũ",
     ),
+    "flows_vs_levels": (
+        "Households entering and leaving poverty against the two counts",
+        "Số hộ thoát nghèo, phát sinh mới, tái nghèo so với hai số hộ nghèo",
+    ),
     "target_scored": ("A target against what was achieved", "Mục tiêu so với kết quả đạt được"),
     "households_plausible": ("Households implied by a reported fall", "Số hộ suy ra từ mức giảm đã đăng"),
 }
@@ -954,6 +958,73 @@ class _Audit:
                 )
             )
 
+    # --- flows into and out of a stock -------------------------------------------
+
+    def flows(self):
+        """A count at the start of a period, plus the flows into it, minus the flows out of
+        it, against the count at the end: the flows are the indicators of kind ``flow``
+        whose ``level_of`` is the count, ``direction`` rise (into it) or fall (out of it).
+        A flow's period is the years it covers, so it runs from the review before its first
+        year to the review of its last; checked only where every flow of the count is
+        printed for the same place, period and standard, and both counts under that
+        standard.  Units: the count's (households)."""
+        rel = self.rel["changes"]
+        rel = rel[rel["ind_kind"] == "flow"]
+        lv = self.levels
+        f = lv[lv["indicator"].isin(rel["code"])].merge(rel, left_on="indicator", right_on="code")
+        if f.empty:
+            return
+        from . import periods
+
+        per = periods.parse(f["period"])
+        f = f.assign(a=per["start"], b=per["end"], pkind=per["kind"])
+        f = f[f["pkind"].isin(["year", "span"])]
+        # Into the count adds (sign -1 for a rise), out of it subtracts; bounds widen the sum.
+        into = f["sign"] < 0
+        f = f.assign(
+            net=np.where(into, f["value"], -f["value"]),
+            net_lo=np.where(into, f["low"], -f["high"]),
+            net_hi=np.where(into, f["high"], -f["low"]),
+        )
+        need = rel.groupby("level_of")["code"].nunique()
+        key = ["geo", "level_of", "period", "standard", "a", "b"]
+        g = (
+            f.groupby(key, sort=True)
+            .agg(
+                n=("code", "nunique"),
+                net=("net", "sum"),
+                net_lo=("net_lo", "sum"),
+                net_hi=("net_hi", "sum"),
+                ids=("obs_id", ";".join),
+            )
+            .reset_index()
+        )
+        g = g[g["n"] == g["level_of"].map(need)]
+        if g.empty:
+            return
+        g = g.assign(start=(g["a"].astype(int) - 1).astype(str), end=g["b"].astype(int).astype(str))
+        m = self.join_level(g, "_s", "level_of", "start", "standard")
+        m = self.join_level(m, "_e", "level_of", "end", "standard")
+        if m.empty:
+            return
+        self.add(
+            _rows(
+                "flows_vs_levels",
+                "agreement",
+                m,
+                "_e",
+                m["value_s"] + m["net"],
+                m["low_s"] + m["net_lo"],
+                m["high_s"] + m["net_hi"],
+                m["level_of"]
+                + " at the review before the period + flows into it - flows out of it = "
+                + m["level_of"]
+                + " at the end of the period",
+                _ids(m["obs_id_s"], m["ids"], m["obs_id_e"]),
+                units=self.units,
+            )
+        )
+
     # --- targets ---------------------------------------------------------------------
 
     def targets(self):
@@ -1039,6 +1110,7 @@ def audit(data=None, as_of: int | None = None) -> pd.DataFrame:
         a.parts,
         a.restatements,
         a.merged,
+        a.flows,
         a.targets,
     ):
         step()

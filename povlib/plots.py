@@ -936,3 +936,117 @@ def tested_paths(
         return fig
 
     return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+
+
+def panels(
+    frame: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    labels,
+    ylabel=None,
+    years=None,
+    ncols: int | None = None,
+):
+    """Yearly series of a tidy ``frame``, one panel per value of its ``panel`` column (a
+    geo id, titled with the place's name), one colour per value of ``series`` (named by
+    ``labels``: ``{lang: {series: text}}``).  Columns: ``panel``, ``series``, ``year``,
+    ``standard``, ``value``, ``status``, ``derived``, ``qualifier``, ``source_id``.  Points
+    carry the project's marks; no line joins two standards or a gap of more than a year
+    without a dotted stroke.  The legend takes a spare panel.  Units: those of ``value``
+    (``ylabel``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    names = list(dict.fromkeys(frame["panel"]))
+    series = list(dict.fromkeys(frame["series"]))
+    colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
+    lo, hi = years if years is not None else (frame["year"].min(), frame["year"].max())
+
+    def draw(lang):
+        cols = ncols or len(names) + 1
+        rows = int(np.ceil((len(names) + 1) / cols))
+        fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
+        marks = Marks(lang)
+        for ax, geo in zip(axes.flat, names, strict=False):
+            g = frame[frame["panel"] == geo]
+            for s in series:
+                run = g[g["series"] == s]
+                if len(run):
+                    _series_lines(ax, run, "year", colours[s], marks=marks)
+            _breaks(ax, g.assign(geo=geo), "year", p, (lo, hi), marks)
+            ax.set_title(_fit(p.name(geo, lang), cols), fontsize=9)
+            _year_axis(ax, lo, hi)
+        spare = list(axes.flat)[len(names) :]
+        for ax in spare:
+            ax.axis("off")
+        axes[0, 0].set_ylim(0, float(frame["value"].max()) * 1.12 if len(frame) else 1)
+        axes[0, 0].set_ylabel(_text(ylabel, lang) if ylabel else "")
+        handles = [Line2D([], [], color=colours[s], label=labels[lang].get(s, s)) for s in series]
+        spare[0].legend(handles=handles + marks.handles(MARK_ORDER), loc="center", fontsize=7)
+        fig.suptitle(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(draw, name, p=p, source_ids=frame["source_id"], caption=caption, notebook=notebook)
+
+
+def tile_map(
+    frame: pd.DataFrame,
+    *,
+    p: Panel,
+    name: str,
+    notebook: str,
+    caption,
+    title,
+    legend,
+    cmap: str = "YlOrRd",
+):
+    """A map with no boundary file: one square per place at (``tile_row``, ``tile_col``)
+    of ``frame`` (row 0 at the top), coloured by ``value`` on one scale, and labelled with
+    the place's name, the value and its ``year``; a place with no value is grey and says
+    so.  Columns: ``geo``, ``tile_row``, ``tile_col``, ``value``, ``year``, ``source_id``
+    (empty where no figure).  ``legend``: the colour bar's label (a text or
+    ``{lang: text}``).  Units: those of ``value`` (printed with two decimals, per cent)."""
+    import matplotlib.pyplot as plt
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    have = frame[frame["value"].notna()]
+    norm = Normalize(0, float(have["value"].max()) if len(have) else 1)
+    colours = colormaps[cmap]
+    rows, cols = int(frame["tile_row"].max()) + 1, int(frame["tile_col"].max()) + 1
+
+    def draw(lang):
+        fig, ax = plt.subplots(layout="constrained")
+        for r in frame.itertuples():
+            x, y = float(r.tile_col), float(rows - 1 - r.tile_row)
+            known = pd.notna(r.value)
+            face = colours(norm(r.value)) if known else "#d9d9d9"
+            ax.add_patch(Rectangle((x + 0.03, y + 0.03), 0.94, 0.94, facecolor=face, edgecolor="white"))
+            dark = known and norm(r.value) > 0.55
+            text = f"{r.value:.2f}%\n({int(r.year)})" if known else t("no_figure", lang)
+            ax.text(
+                x + 0.5,
+                y + 0.5,
+                _fit(p.name(r.geo, lang), cols * 2, 6.5) + "\n" + text,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="white" if dark else "#1b1b1b",
+            )
+        ax.set_xlim(0, cols)
+        ax.set_ylim(0, rows)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=colours), ax=ax, shrink=0.6)
+        bar.set_label(_text(legend, lang), fontsize=8)
+        ax.set_title(_text(title, lang), fontsize=10.5)
+        return fig
+
+    return render(
+        draw, name, p=p, source_ids=frame["source_id"].fillna(""), caption=caption, notebook=notebook
+    )

@@ -48,6 +48,7 @@ NOTEBOOK_TITLES_VI = {
     "07_agreement_between_sources.ipynb": "Các nguồn có khớp nhau không?",
     "08_case_study_laocai_communes.ipynb": "Nghiên cứu điển hình: các xã nghèo nhất của Lào Cai, "
     "theo năm bài báo",
+    "09_provinces_in_their_region.ipynb": "Ba tỉnh trong vùng của mình",
 }
 
 TEXT = {

@@ -141,7 +141,11 @@ def _verdicts(frame: pd.DataFrame, standards: pd.DataFrame, as_of: int, floor: n
     """Verdict, reach and shortfall from ``achieved`` against ``ask_low``/``ask_high``;
     ``floor``: True where the achieved value must reach the ask (a fall), False where it
     must not exceed it (a ceiling on a level)."""
-    ach = frame["achieved"].to_numpy(float)
+    # A fall from a review under one standard to a review under another is not scored,
+    # even where a place printed both ends under one of them.
+    crosses = spans_break(standards, frame["a"], frame["b"]).to_numpy()
+    ach = np.where(crosses, np.nan, frame["achieved"].to_numpy(float))
+    frame = frame.assign(achieved=ach)
     lo, hi = frame["ask_low"].to_numpy(float), frame["ask_high"].to_numpy(float)
     lenient = np.where(floor, lo, hi)
     strict = np.where(floor, hi, lo)
@@ -150,7 +154,6 @@ def _verdicts(frame: pd.DataFrame, standards: pd.DataFrame, as_of: int, floor: n
         whole = np.where(floor, ach >= strict, ach <= strict)
         short = np.where(floor, lenient - ach, ach - lenient)
     known = np.isfinite(ach)
-    crosses = spans_break(standards, frame["a"], frame["b"]).to_numpy()
     verdict = np.select(
         [known & ok, known, crosses, frame["b"].to_numpy(int) > as_of],
         [MET, MISSED, NOT_COMPARABLE, NOT_DUE],
@@ -176,11 +179,37 @@ def score(p: Panel, as_of: int | None = None) -> pd.DataFrame:
     target's unit; 0 when met), ``start_level`` (the level the fall starts from),
     ``status`` and ``derived`` of the outcome, ``note`` and ``obs_ids``.
     """
+    return _score(p, _targets(p), as_of)
+
+
+def score_against(
+    p: Panel, yardstick: str, places, indicators=None, as_of: int | None = None
+) -> pd.DataFrame:
+    """Other places scored against the targets printed for ``yardstick`` (a place whose
+    targets are a programme's norms, such as a national programme's yardsticks): each of
+    the yardstick's targets (restricted to ``indicators`` when given) is set, unchanged,
+    for every place of ``places``, and scored as :func:`score` scores a place's own
+    targets, with the same verdicts, reach and shortfall.  A yardstick under one poverty
+    standard is scored only against outcomes under that standard.
+
+    Columns: those of :func:`score`, ``geo`` being the place scored, plus ``yardstick``.
+    Units: rates in per cent, falls in percentage points (per year for paces).
+    """
+    tg = _targets(p)
+    tg = tg[tg["geo"] == yardstick]
+    if indicators is not None:
+        tg = tg[tg["indicator"].isin(list(indicators))]
+    places = pd.DataFrame({"geo": list(dict.fromkeys(places))})
+    tg = tg.drop(columns="geo").merge(places, how="cross")
+    return _score(p, tg, as_of).assign(yardstick=yardstick)
+
+
+def _score(p: Panel, tg: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
+    """:func:`score` over the targets ``tg`` (rows of :func:`_targets`)."""
     lv = _levels(p)
     if as_of is None:
         settled = lv[lv["status"].isin(["approved", "reported"]) & ~lv["derived"]]
         as_of = int(settled["year"].max()) if len(settled) else 0
-    tg = _targets(p)
     kinds = p.indicators["kind"]
     rel = relations(p.ds.indicators)["changes"]
     # A target with no year (a standing norm of a programme) has nothing to be scored against.

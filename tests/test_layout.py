@@ -86,3 +86,40 @@ def test_long_panel_titles_are_broken_to_fit():
     assert _fit("Lào Cai (merged, from July 2025)", 3) == "Lào Cai\n(merged, from July 2025)"
     assert _fit("Lào Cai (merged, from July 2025)", 1) == "Lào Cai (merged, from July 2025)"
     assert all(len(line) <= 27 for line in _fit("a " * 40, 3).splitlines())
+
+
+def test_tile_map_labels_each_tile_and_greys_a_gap(synth_panel, tmp_path, monkeypatch):
+    import pandas as pd
+
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")
+    grid = pd.DataFrame(
+        {
+            "geo": ["pa", "pb", "pc"],
+            "tile_row": [0, 0, 1],
+            "tile_col": [0, 1, 1],
+            "value": [9.0, 16.0, None],
+            "year": [2022, 2023, None],
+            "source_id": ["s1", "s2", None],
+        }
+    )
+    plots.tile_map(grid, p=synth_panel, name="tm", notebook="n", caption="c", title="t", legend="%")
+    en = (tmp_path / "tm_en.svg").read_text(encoding="utf-8")
+    vi = (tmp_path / "tm_vi.svg").read_text(encoding="utf-8")
+    # Name, rate with two decimals and the year of the figure on each tile; a gap says so.
+    for text in ("Tỉnh Bình", "16.00%", "(2023)", "9.00%", "(2022)", "no figure printed"):
+        assert text in en, text
+    assert "không có số liệu" in vi
+
+
+def test_panels_draw_series_beside_each_other(synth_panel, tmp_path, monkeypatch):
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")
+    p = synth_panel
+    pts = p.points()
+    f = pts[(pts["indicator"] == "poverty_rate") & pts["geo"].isin(["pa", "pb"]) & (pts["kind"] == "year")]
+    f = f.assign(year=f["end"].astype(int), panel="pb", series=f["geo"])
+    labels = {lg: {"pa": "first", "pb": "second"} for lg in ("en", "vi")}
+    plots.panels(f, p=p, name="pn", notebook="n", caption="c", title="t", labels=labels, years=(2019, 2025))
+    en = (tmp_path / "pn_en.svg").read_text(encoding="utf-8")
+    assert "first" in en and "second" in en and "poverty standard changed" in en

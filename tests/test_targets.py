@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import povlib
 from povlib import targets
+from povlib.panel import panel
 
 
 def _row(frame, **kw):
@@ -96,3 +98,61 @@ def test_a_fall_larger_than_the_rate_left_says_so(tmp_path):
     row = _row(sc, geo="pb", indicator="poverty_rate_fall_pp")
     assert row["verdict"] == "no outcome printed" and row["start_level"] == 16.0
     assert "larger than the rate left" in row["note"]
+
+
+@pytest.fixture(scope="module")
+def yardstick_panel(tmp_path_factory):
+    import synthetic
+
+    folder = synthetic.write(tmp_path_factory.mktemp("yardstick") / "data")
+    rows = [
+        *synthetic._OBS,
+        # Tỉnh Cát: 15,00% at the end-2023 review (already there), 14,00% at the end-2024 one.
+        (
+            "pc.r2024",
+            "s3",
+            "14,00%",
+            "pc",
+            "pc",
+            "poverty_rate",
+            "2024",
+            "2022-2025",
+            "14",
+            "%",
+            "exact",
+            "reported",
+        ),
+    ]
+    (folder / "observations.csv").write_text(synthetic.observations_csv(rows), encoding="utf-8")
+    return panel(povlib.load_dataset(folder))
+
+
+def test_other_places_scored_against_a_yardstick(yardstick_panel):
+    # Tỉnh Bình's target, a fall of 2-3 points a year over 2021-2025, as a yardstick for
+    # Tỉnh An (12% at the end-2021 review, 9% at the end-2022 one) and Tỉnh Cát.
+    p = yardstick_panel
+    sc = targets.score_against(p, "pb", ["pa", "pc"], indicators=["poverty_rate_fall_pp_per_year"])
+    assert set(sc["yardstick"]) == {"pb"} and set(sc["geo"]) == {"pa", "pc"}
+    r = sc.set_index(["geo", "period"])
+    # Tỉnh An, during 2022: 12 - 9 = 3 points, the whole range.
+    assert r.loc[("pa", "2021-2022"), ["achieved", "verdict", "reached", "shortfall"]].tolist() == [
+        3.0,
+        "met",
+        "whole range",
+        0.0,
+    ]
+    assert (r.loc[("pa", "2021-2022"), "ask_low"], r.loc[("pa", "2021-2022"), "ask_high"]) == (2.0, 3.0)
+    # Tỉnh Cát, during 2024: 15 - 14 = 1 point against at least 2: missed by 1.
+    assert r.loc[("pc", "2023-2024"), ["achieved", "verdict", "shortfall"]].tolist() == [1.0, "missed", 1.0]
+    # No review of Tỉnh An in 2023: due (the data run to 2025) but not printed.
+    assert r.loc[("pa", "2022-2023"), "verdict"] == "no outcome printed"
+    assert len(sc) == 8  # four years of the period for each of the two places
+
+
+def test_a_place_against_its_own_targets_as_yardstick_is_score(yardstick_panel):
+    p = yardstick_panel
+    own = targets.score(p)
+    own = own[(own["geo"] == "pb") & (own["indicator"] == "poverty_rate_fall_pp_per_year")]
+    again = targets.score_against(p, "pb", ["pb"], indicators=["poverty_rate_fall_pp_per_year"])
+    cols = ["period", "achieved", "verdict", "shortfall"]
+    pd.testing.assert_frame_equal(own[cols].reset_index(drop=True), again[cols].reset_index(drop=True))
