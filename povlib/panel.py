@@ -146,7 +146,7 @@ def panel(ds: Dataset | None = None) -> Panel:
     poverty standard or of administrative unit.
     """
     if ds is None:
-        from .query import default_dataset
+        from .tables import default_dataset
 
         ds = default_dataset()
     cached = getattr(ds, "_panel", None)

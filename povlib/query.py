@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from functools import lru_cache
 
 import pandas as pd
 
 from .panel import Panel, panel
+from .tables import default_dataset  # noqa: F401  (kept importable from here)
 
 SERIES_COLUMNS = [
     "geo",
@@ -44,14 +44,6 @@ class QueryError(KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
-
-
-@lru_cache(maxsize=1)
-def default_dataset():
-    """The project's own data, loaded once per process."""
-    from .tables import load_dataset
-
-    return load_dataset()
 
 
 def _fold(text: str) -> str:

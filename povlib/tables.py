@@ -16,6 +16,7 @@ import stat
 import unicodedata
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -1500,6 +1501,12 @@ def load_dataset(
     for name in TABLES:
         setattr(ds, name, getattr(ds, name).reset_index(drop=True))
     return ds
+
+
+@lru_cache(maxsize=1)
+def default_dataset() -> Dataset:
+    """The project's own data, loaded once per process."""
+    return load_dataset()
 
 
 def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None, languages=None) -> pd.DataFrame:
