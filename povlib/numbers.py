@@ -758,7 +758,22 @@ def parse_many(
         if langs is None or isinstance(langs, str)
         else pd.Series(langs, index=texts.index, dtype="str")
     )
-    keys = pd.DataFrame({"text": texts, "money": money, "lang": lang}).drop_duplicates()
+    # Each distinct (text, money unit, language) is read once and spread back by position:
+    # factorising is a hash pass, where merging the result back on three text columns cost
+    # most of the time on repeated strings.
+    if money_units is None and (langs is None or isinstance(langs, str)):
+        codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+        keys = pd.DataFrame(
+            {
+                "text": pd.Series(uniques, dtype="str"),
+                "money": money.iloc[:1].item() if len(money) else "",
+                "lang": lang.iloc[:1].item() if len(lang) else "",
+            }
+        )
+    else:
+        frame = pd.DataFrame({"text": texts, "money": money, "lang": lang})
+        codes = frame.groupby(["text", "money", "lang"], sort=False, dropna=False).ngroup().to_numpy()
+        keys = frame.drop_duplicates().reset_index(drop=True)
     m = keys["text"].str.extract(_SIMPLE)
     fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT)) & (keys["lang"] == "vi")
     f = m[fast]
@@ -794,12 +809,8 @@ def parse_many(
     table = pd.concat(
         [quick, slow.astype({c: float for c in ("value", "step", "low", "high", "denominator")})]
     )
-    table = pd.concat([keys.loc[table.index], table], axis=1)
-    out = pd.DataFrame({"text": texts, "money": money, "lang": lang}).merge(
-        table, on=["text", "money", "lang"], how="left", validate="many_to_one"
-    )
+    out = table.sort_index().take(codes)[[*FIELDS, "error"]]
     out.index = texts.index
-    out = out[[*FIELDS, "error"]]
     if broken is not None:
         out.loc[broken.to_numpy(), ["value", "step", "low", "high", "denominator"]] = np.nan
         out.loc[broken.to_numpy(), "error"] = "text holds a lone surrogate (a broken character), not a figure"
