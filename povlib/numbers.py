@@ -727,6 +727,25 @@ _SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đ�
 FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
 
 
+def _extract_simple(texts: pd.Series) -> pd.DataFrame:
+    """``texts.str.extract(_SIMPLE)``, by Arrow's RE2 over the whole column at once rather
+    than Python's ``re`` string by string (most of the time on all-distinct figures).  The
+    same matches: Python's ``$`` also matches before one final line break, which RE2's
+    does not, so ``\n?`` is added; a group that took no part is missing in both."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(texts.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    found = pc.extract_regex(arr, _SIMPLE.removesuffix("$") + "\n?$")
+    cols = {}
+    for name in ("q", "n", "f", "u"):
+        col = pd.Series(pc.struct_field(found, name).to_numpy(zero_copy_only=False), index=texts.index)
+        if name in ("q", "f"):  # RE2 gives "" for a group that took no part; re gives None
+            col = col.where(col != "")
+        cols[name] = col.astype("str")
+    return pd.DataFrame(cols)
+
+
 def parse_many(
     texts: pd.Series, money_units: pd.Series | None = None, langs: pd.Series | str | None = None
 ) -> pd.DataFrame:
@@ -774,7 +793,7 @@ def parse_many(
         frame = pd.DataFrame({"text": texts, "money": money, "lang": lang})
         codes = frame.groupby(["text", "money", "lang"], sort=False, dropna=False).ngroup().to_numpy()
         keys = frame.drop_duplicates().reset_index(drop=True)
-    m = keys["text"].str.extract(_SIMPLE)
+    m = _extract_simple(keys["text"])
     fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT)) & (keys["lang"] == "vi")
     f = m[fast]
     whole = f["n"].str.replace(".", "", regex=False)
