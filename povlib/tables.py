@@ -1533,15 +1533,34 @@ Frictionless's pass grows to minutes at a million rows.  ``POVLIB_FRICTIONLESS=1
 for it at any size, ``0`` never."""
 
 
-def _key_frame(res: dict, data_dir: Path, loaded: bool) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """A resource's cells as text (data rows numbered from 1).  A table :func:`load_dataset`
-    has already read and checked is only re-read; any other is checked field by field here."""
+def _key_frame(
+    res: dict, data_dir: Path, loaded: bool, columns: list[str]
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A resource's cells as text (data rows numbered from 1).  Of a table
+    :func:`load_dataset` has already read and checked only the key ``columns`` are read
+    again; any other is checked field by field here."""
     fname = _rel(data_dir / Path(res["path"]).name)
+    problems: list[Problem] = []
     if loaded:
-        text, problems = _decode(data_dir / res["path"], fname)
-        if text is None:
-            return None, problems
-        frame, problems = _rows(text, fname, [f["name"] for f in res["schema"]["fields"]])
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        try:  # the file was read strictly a moment ago: Arrow reads its key columns only
+            table = pacsv.read_csv(
+                data_dir / res["path"],
+                convert_options=pacsv.ConvertOptions(
+                    include_columns=columns,
+                    column_types={c: pa.string() for c in columns},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            frame = pd.DataFrame({c: table.column(c).to_pandas().astype("str") for c in columns})
+        except (pa.ArrowInvalid, OSError, KeyError, ValueError):  # changed since: read it strictly
+            text, problems = _decode(data_dir / res["path"], fname)
+            if text is None:
+                return None, problems
+            frame, problems = _rows(text, fname, [f["name"] for f in res["schema"]["fields"]])
     else:
         frame, problems = read_table(res["name"], data_dir)
         if not any(p.row is None for p in problems):
@@ -1565,9 +1584,23 @@ def check_package(data_dir: Path | str = paths.DATA, loaded=TABLES) -> list[Prob
     if problems:
         return problems
     resources = {r["name"]: r for r in descriptor(data_dir)["resources"]}
+    wanted: dict[str, list[str]] = {name: [] for name in resources}
+
+    def need(name: str, fields) -> None:
+        fields = [fields] if isinstance(fields, str) else list(fields)
+        if name in wanted:
+            wanted[name] += [f for f in fields if f not in wanted[name]]
+
+    for name, res in resources.items():
+        need(name, res["schema"].get("primaryKey") or [])
+        for fk in res["schema"].get("foreignKeys", []):
+            need(name, fk["fields"])
+            need(fk["reference"].get("resource") or name, fk["reference"]["fields"])
     frames: dict[str, pd.DataFrame] = {}
     for name, res in resources.items():
-        frame, probs = _key_frame(res, data_dir, name in loaded)
+        if name in loaded and not wanted[name]:
+            continue
+        frame, probs = _key_frame(res, data_dir, name in loaded, wanted[name])
         problems += probs
         if frame is not None:
             frames[name] = frame

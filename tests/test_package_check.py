@@ -67,4 +67,12 @@ def test_large_folders_skip_frictionless_unless_asked(data_copy, monkeypatch):
     monkeypatch.delenv("POVLIB_FRICTIONLESS", raising=False)
     ours = tables.second_opinion(data_copy)
     assert all("(Frictionless)" not in p.message for p in ours)
-    assert {("tiles", 3), ("tiles", 5), ("tiles", 6), ("poor_districts", 2)} <= _places(ours)
+    # The small tables in full, and the loaded tables' keys (read again, key columns only).
+    assert {
+        ("tiles", 3),
+        ("tiles", 5),
+        ("tiles", 6),
+        ("poor_districts", 2),
+        ("poor_districts", 4),
+    } <= _places(ours)
+    assert {("observations", 7), ("observations", 9), ("geography", 10)} <= _places(ours)
