@@ -41,27 +41,11 @@ def _check(args) -> int:
 
 
 def _frictionless(data: Path) -> list:
-    """Every constraint of the descriptor, as Frictionless reads it (a second opinion)."""
-    from .tables import Problem
+    """Every constraint of the descriptor a second time: vectorised at any size, and by
+    Frictionless row by row on a small folder (see :func:`povlib.tables.second_opinion`)."""
+    from .tables import second_opinion
 
-    try:
-        from frictionless import Package
-    except ImportError:  # not in a runtime-only install: povlib's own checks stand alone
-        return []
-    try:
-        report = Package(str(Path(data) / "datapackage.json")).validate()
-    except Exception as exc:  # noqa: BLE001 (a second opinion must not turn into a traceback)
-        return [
-            Problem(str(Path(data) / "datapackage.json"), None, None, f"Frictionless cannot read it: {exc}")
-        ]
-    out = []
-    for task in report.tasks:
-        for e in task.errors:
-            row = getattr(e, "row_number", None)
-            col = getattr(e, "field_name", None)
-            where = str(Path(data) / Path(task.place).name) if task.place else str(data)
-            out.append(Problem(where, row - 1 if row else None, col, f"{e.message} (Frictionless)"))
-    return out
+    return second_opinion(Path(data))
 
 
 def _writable(out: Path, args) -> Path:

@@ -21,13 +21,21 @@ from povlib.numbers import format_number, parse_many
 N = 1_000_000
 
 
-def timed(label: str, func, n: int = N, repeat: int = 3):
-    best = float("inf")
+RESULTS: dict = {}
+"""What the run measured, by name, for the summary, the JSON and the plot at the end."""
+
+
+def timed(label: str, func, n: int = N, repeat: int = 3, key: str | None = None):
+    """Median of ``repeat`` runs (this machine's speed drifts; the median is the honest one)."""
+    runs = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         out = func()
-        best = min(best, time.perf_counter() - t0)
-    print(f"  {label:<46} {best:8.3f} s  {n / best:>14,.0f} rows/s")
+        runs.append(time.perf_counter() - t0)
+    took = float(np.median(runs))
+    print(f"  {label:<46} {took:8.3f} s  {n / took:>14,.0f} rows/s")
+    if key:
+        RESULTS[key] = n / took
     return out
 
 
@@ -60,8 +68,9 @@ def dedup(func, raw: pd.Series):
 
 
 def stages(rows: int) -> dict:
-    """Load + check, panel, audit and export on a synthetic folder of ``rows``
-    observations; seconds and peak resident memory after each stage."""
+    """Load + check, the descriptor's second pass (what ``povlib check`` runs after
+    loading), panel, audit and export on a synthetic folder of ``rows`` observations;
+    seconds and peak resident memory after each stage."""
     import resource
     import sys
     import tempfile
@@ -72,7 +81,7 @@ def stages(rows: int) -> dict:
 
     import povlib
     from povlib.query import series
-    from povlib.tables import load_dataset
+    from povlib.tables import load_dataset, second_opinion
 
     folder = synth_panel.write(Path(tempfile.mkdtemp()) / "data", rows)
     out = {"rows": rows}
@@ -87,8 +96,12 @@ def stages(rows: int) -> dict:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     t0 = time.perf_counter()
-    ds = load_dataset(folder, sources_dir=folder / "none")
+    ds = load_dataset(folder, sources_dir=False)  # synthetic sources have no texts
     out["load_check"] = (time.perf_counter() - t0, peak_mb())
+    t0 = time.perf_counter()
+    extra = second_opinion(folder)
+    assert not extra, extra[:3]
+    out["package"] = (time.perf_counter() - t0, peak_mb())
     t0 = time.perf_counter()
     p = povlib.panel(ds)
     out["panel"] = (time.perf_counter() - t0, peak_mb())
@@ -102,8 +115,12 @@ def stages(rows: int) -> dict:
     return out
 
 
-def panel_sizes(sizes=(10_000, 100_000, 1_000_000)) -> None:
-    """Each size in its own process, so that peak memory is that size's alone."""
+SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "10000,100000,1000000").split(","))
+
+
+def panel_sizes(sizes=SIZES) -> None:
+    """Each size in its own process, so that peak memory is that size's alone; ``check``
+    is load + package (what ``povlib check`` does), ``audit`` is panel + audit."""
     import json
     import subprocess
     import sys
@@ -116,11 +133,16 @@ def panel_sizes(sizes=(10_000, 100_000, 1_000_000)) -> None:
         )
         r = json.loads(res.stdout.strip().splitlines()[-1])
         total = 0.0
-        for stage in ("load_check", "panel", "audit", "export"):
+        for stage in ("load_check", "package", "panel", "audit", "export"):
             secs, mb = r[stage]
             total += secs
             print(f"  {n:>10,} {stage:<11} {secs:8.2f} {n / secs:>12,.0f} {mb:8.0f}")
         print(f"  {n:>10,} {'total':<11} {total:8.2f} {n / total:>12,.0f}   ({r['checks']:,} audit checks)")
+        RESULTS.setdefault("sizes", {})[n] = {
+            "check": r["load_check"][0] + r["package"][0],
+            "audit": r["panel"][0] + r["audit"][0],
+            "peak_mb": max(v[1] for v in r.values() if isinstance(v, list)),
+        }
 
 
 def build_against_floor() -> None:
@@ -167,6 +189,7 @@ def build_against_floor() -> None:
         floors.append(floor_once())
         builds.append(build_once())
     floor, took = min(floors), min(builds)
+    RESULTS["build"] = (floor, took)
     print("make figures against its floor (kernel start + imports, summed over notebooks)")
     print(f"  floor {floor:6.1f} s   build {took:6.1f} s   ratio {took / floor:4.2f}")
     uv = paths.ROOT / ".tools/bin/uv"
@@ -193,6 +216,7 @@ def build_against_floor() -> None:
             timings[label].append(time.perf_counter() - t0)
     shutil.rmtree(work)
     bare, ours = (min(v) for v in timings.values())
+    RESULTS["setup"] = (bare, ours)
     print("environment setup, warm package cache")
     print(f"  bare uv {bare:6.2f} s   make env {ours:6.2f} s   ratio {ours / bare:4.2f}")
 
@@ -201,8 +225,12 @@ def main() -> None:
     df = panel()
     print(f"synthetic panel: {len(df):,} rows, {df['raw'].nunique():,} distinct printed figures")
     print("parsing, repeated strings (both sides parse each distinct string once)")
-    parsed = timed("povlib.parse_many (validated, units, qualifiers)", lambda: parse_many(df["raw"]))
-    base = timed("pandas baseline (str.replace + astype)", lambda: dedup(baseline_parse, df["raw"]))
+    parsed = timed(
+        "povlib.parse_many (validated, units, qualifiers)", lambda: parse_many(df["raw"]), key="parse_rep"
+    )
+    base = timed(
+        "pandas baseline (str.replace + astype)", lambda: dedup(baseline_parse, df["raw"]), key="base_rep"
+    )
     assert np.allclose(parsed["value"].to_numpy(), base)
     distinct = pd.Series(pd.unique(df["raw"].to_numpy()), dtype="str")
     rng = np.random.default_rng(1)
@@ -212,8 +240,8 @@ def main() -> None:
         dtype="str",
     ).drop_duplicates()
     print(f"parsing, all-distinct strings ({len(many):,}; neither side de-duplicates anything)")
-    timed("povlib.parse_many", lambda: parse_many(many), n=len(many))
-    timed("pandas baseline", lambda: baseline_parse(many), n=len(many))
+    timed("povlib.parse_many", lambda: parse_many(many), n=len(many), key="parse_dist")
+    timed("pandas baseline", lambda: baseline_parse(many), n=len(many), key="base_dist")
     del distinct
     print("indicator math (vectorised; each column computed once on both sides)")
     r22, r23, poor, tgt = df["rate_2022"], df["rate_2023"], df["poor"], df["target"]
@@ -270,6 +298,56 @@ def main() -> None:
     )
 
 
+def summary(out_dir) -> None:
+    """Every measure side by side, as JSON, and time against size on log-log axes (a
+    straight line of slope 1 is linear growth), into ``out_dir``."""
+    import json
+    from pathlib import Path
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print("summary (medians of parsing runs; best of the alternated build and setup runs)")
+    for n, r in RESULTS.get("sizes", {}).items():
+        print(
+            f"  {n:>10,} rows: check {r['check']:7.2f} s, audit {r['audit']:7.2f} s,"
+            f" together {r['check'] + r['audit']:7.2f} s, peak {r['peak_mb']:6.0f} MB"
+        )
+    for kind, a, b in (("repeated", "parse_rep", "base_rep"), ("all-distinct", "parse_dist", "base_dist")):
+        if a in RESULTS:
+            print(
+                f"  parsing, {kind} strings: povlib {RESULTS[a]:,.0f} rows/s, baseline"
+                f" {RESULTS[b]:,.0f} rows/s: {RESULTS[b] / RESULTS[a]:.1f}x slower"
+            )
+    if "build" in RESULTS:
+        floor, took = RESULTS["build"]
+        print(f"  povlib build {took:.1f} s against a floor of {floor:.1f} s: {took / floor:.2f}x")
+    if "setup" in RESULTS:
+        bare, ours = RESULTS["setup"]
+        print(f"  make env {ours:.2f} s against a bare uv sync {bare:.2f} s: {ours / bare:.2f}x")
+    (out_dir / "bench.json").write_text(json.dumps(RESULTS, indent=1, default=str) + "\n")
+    sizes = RESULTS.get("sizes", {})
+    if sizes:
+        ns = sorted(sizes)
+        fig, ax = plt.subplots(figsize=(6, 4.5))
+        for what in ("check", "audit"):
+            ax.plot(ns, [sizes[n][what] for n in ns], marker="o", label=f"{what} (s)")
+        ax.plot(ns, [sizes[ns[0]]["check"] * n / ns[0] for n in ns], ls=":", c="grey", label="linear")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("observations")
+        ax.set_ylabel("seconds")
+        ax.set_title("povlib check and audit against size (log-log)")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out_dir / "scaling.png", dpi=100)
+        print(f"  written: {out_dir / 'bench.json'}, {out_dir / 'scaling.png'}")
+
+
 if __name__ == "__main__":
     import json
     import sys
@@ -277,6 +355,10 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--stages":
         print(json.dumps(stages(int(sys.argv[2]))))
     else:
+        from povlib import paths
+
         main()
         panel_sizes()
-        build_against_floor()
+        if os.environ.get("BENCH_BUILD", "1") == "1":
+            build_against_floor()
+        summary(os.environ.get("BENCH_OUT", paths.ROOT / "build" / "bench"))

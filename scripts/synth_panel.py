@@ -251,6 +251,16 @@ def write(out: Path, rows: int, seed: int = 7) -> Path:
         ("observations", observations(rows, geo, rng)),
     ):
         frame.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+    # The descriptor's two small tables, so that the whole descriptor is checked: the poor
+    # districts of one decision (each province's first district) and a tile per province.
+    provinces = geo.loc[geo["level"] == "province", "geo_id"]
+    districts = geo.loc[geo["level"] == "district"].drop_duplicates("province")
+    pd.DataFrame(
+        {"decision": "QĐ 1", "period": "2018-2020", "geo": districts["geo_id"], "source_id": "s0"}
+    ).to_csv(out / "poor_districts.csv", index=False, lineterminator="\n")
+    k = np.arange(len(provinces))
+    tiles = pd.DataFrame({"geo": provinces, "tile_row": k // 8, "tile_col": k % 8})
+    tiles.to_csv(out / "tiles.csv", index=False, lineterminator="\n")
     return out
 
 
