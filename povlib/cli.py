@@ -233,9 +233,26 @@ def _extract(args) -> int:
 
 
 def _build(args) -> int:
+    import ast
+
     from .build import build
 
-    return build(args.notebooks)
+    params = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            print(f"--param {item!r}: expected NAME=VALUE, e.g. PROVINCES='[\"backan\"]'", file=sys.stderr)
+            return 2
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value  # a bare word is a string: --param lang=vi
+    if params and not args.out:
+        print("--param needs --out: the committed notebooks keep their defaults", file=sys.stderr)
+        return 2
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    return build(args.notebooks, parameters=params, out_dir=args.out)
 
 
 def _site(args) -> int:
@@ -312,6 +329,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="execute the notebooks in order and write figures/")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (names or stems)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a name of the notebooks' parameters cell (a Python literal, e.g. "
+        "PROVINCES='[\"backan\"]' or lang=vi; repeatable); needs --out",
+    )
+    p.add_argument("--out", type=Path, help="folder for the executed copies (needed with --param)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("site", help="build site/, a browsable offline report, from the executed notebooks")

@@ -54,6 +54,10 @@ TEXT = {
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
     "checks": {"en": "checks", "vi": "số phép kiểm tra"},
     "no_figure": {"en": "no figure printed", "vi": "không có số liệu"},
+    "no_figure_drawn": {
+        "en": "No chart: no figure is printed for the places and years chosen.",
+        "vi": "Không có biểu đồ: không có số liệu nào cho các địa phương và các năm đã chọn.",
+    },
     "gap": {"en": "more than a year between figures", "vi": "cách nhau hơn một năm"},
     "year_only": {
         "en": "month not printed: any time in the year",
@@ -81,6 +85,22 @@ TEXT = {
     "one_year_ahead": {"en": "one year ahead", "vi": "trước một năm"},
     "years_ahead": {"en": "{low} to {high} years ahead", "vi": "trước {low} đến {high} năm"},
 }
+
+
+_SHOWN = {"lang": "en"}
+
+
+def show_language(lang: str) -> None:
+    """Choose which language's figure a notebook displays (both are always written);
+    notebooks call it with their ``lang`` parameter."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    _SHOWN["lang"] = lang
+
+
+def shown_language() -> str:
+    """The language :func:`show_language` chose (English until it is called)."""
+    return _SHOWN["lang"]
 
 
 def t(key: str, lang: str, **fmt) -> str:
@@ -264,6 +284,22 @@ def _overlaps(fig, renderer) -> list[str]:
     return problems
 
 
+def _legends_to_the_right(fig) -> None:
+    """Figure legends move from below the panels to their right, one entry a line."""
+    for leg in list(fig.legends):
+        handles, labels = leg.legend_handles, [txt.get_text() for txt in leg.get_texts()]
+        size = leg.get_texts()[0].get_fontsize() if labels else 7
+        leg.remove()
+        fig.legend(handles=handles, labels=labels, loc="outside right center", ncol=1, fontsize=size)
+
+
+def _taller(fig) -> None:
+    """A third more height, the footer's strip included."""
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w, h * 4 / 3)
+    fig.set_layout_engine("constrained", rect=(0, 0.09, 1, 0.91))
+
+
 def save_figure(
     fig,
     name: str,
@@ -297,6 +333,14 @@ def save_figure(
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
     fig.canvas.draw()
     problems = layout_problems(fig)
+    # A layout made for several panels may not fit another choice of places (one panel
+    # with a wide legend, say): the figure lays itself out again rather than fail.
+    for relayout in (_legends_to_the_right, _taller):
+        if not problems:
+            break
+        relayout(fig)
+        fig.canvas.draw()
+        problems = layout_problems(fig)
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
