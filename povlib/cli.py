@@ -347,6 +347,20 @@ def _print_table(table, fmt: str) -> int:
     return 0
 
 
+def _sources(args) -> int:
+    from .cite import bibtex, csl_json
+    from .tables import load_dataset
+
+    src = load_dataset(args.data, args.sources).sources
+    if args.id:
+        unknown = sorted(set(args.id) - set(src["source_id"]))
+        if unknown:
+            raise OutputError(f"unknown source id(s) {', '.join(unknown)}; see data/sources.csv")
+        src = src[src["source_id"].isin(args.id)]
+    sys.stdout.write(bibtex(src) if args.format == "bibtex" else csl_json(src))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="povlib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -429,6 +443,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
     p.set_defaults(func=_indicators)
+
+    p = sub.add_parser("sources", help="the sources as BibTeX or CSL-JSON, for a reference manager")
+    p.add_argument(
+        "--format", choices=["bibtex", "csl-json"], default="bibtex", help="bibtex (default) or csl-json"
+    )
+    p.add_argument("--id", action="append", help="only this source id (repeatable); default all")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_sources)
 
     p = sub.add_parser("build", help="execute the notebooks in order and write figures/")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (names or stems)")

@@ -39,8 +39,13 @@ TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
     "n_sources": {"en": "{n} sources", "vi": "{n} nguồn"},
-    "index": {"en": "full citations in figures/README.md", "vi": "trích dẫn đầy đủ: figures/README.md"},
+    "index": {"en": "full list: {where}", "vi": "danh sách đầy đủ: {where}"},
+    "report_sources": {
+        "en": "the report's index.html#sources",
+        "vi": "trang index.html#sources của báo cáo",
+    },
     "no_date": {"en": "n.d.", "vi": "không ghi ngày"},
+    "no_outlet": {"en": "outlet not printed", "vi": "không ghi cơ quan đăng"},
     "untitled": {"en": "untitled article", "vi": "bài không tiêu đề"},
     "year": {"en": "Year", "vi": "Năm"},
     "date": {"en": "Date", "vi": "Thời điểm"},
@@ -147,15 +152,23 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def citation(row: pd.Series, lang: str = "en") -> str:
-    """Outlet, title (or what the untitled article covers) and date of one source."""
-    who = row.get("publisher") or ""
+def citation(row: pd.Series, lang: str = "en", *, full: bool = False) -> str:
+    """Outlet, title (or what the untitled article covers) and date of one source; the title
+    is shortened for a figure's footer, printed whole with ``full`` (indexes, the site)."""
+    who = row.get("publisher") or t("no_outlet", lang)
     title = row.get("title") or ""
     if not title:
         title = t("untitled", lang) + (f" ({row['description'].split(':')[0]})" if lang == "en" else "")
     date = row.get("date_published")
     when = pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date else t("no_date", lang)
-    return ", ".join(x for x in (who, f"“{_short(title)}”", when) if x)
+    return ", ".join(x for x in (who, f"“{title if full else _short(title)}”", when) if x)
+
+
+def sources_page(lang: str = "en") -> str:
+    """The short address of the page listing every source in full (see
+    :func:`povlib.paths.site_url`)."""
+    url = paths.site_url()
+    return f"{url}/{'vi/' if lang == 'vi' else ''}#sources" if url else t("report_sources", lang)
 
 
 def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
@@ -172,11 +185,15 @@ def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
         label = t("sources" if len(ids) > 1 else "source", lang)
         return f"{label}: " + "; ".join(citation(meta.loc[i], lang) for i in ids)
     outlets = [o for o in dict.fromkeys(meta.loc[ids, "publisher"]) if o]
-    named = ", ".join(outlets[:4]) + (", …" if len(outlets) > 4 else "")
+    named = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
+    dated = pd.to_datetime(meta.loc[ids, "date_published"].replace("", None), errors="coerce").dropna()
+    years = sorted(set(dated.dt.year))
+    span = (f"{years[0]}-{years[-1]}" if years[0] != years[-1] else f"{years[0]}") if years else ""
+    inside = "; ".join(x for x in (named, span) if x)
     return (
         f"{t('sources', lang)}: {t('n_sources', lang, n=len(ids))}"
-        + (f" ({named})" if named else "")
-        + f"; {t('index', lang)}"
+        + (f" ({inside})" if inside else "")
+        + f"; {t('index', lang, where=sources_page(lang))}"
     )
 
 
@@ -405,7 +422,9 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
         if sid not in meta.index:
             continue
         m = meta.loc[sid]
-        where = f"<{m['url']}>" if m["url"] else f"`../shared/sources/{m['file']}`"
+        # An article kept with the project has no address to give: its outlet, title and
+        # date identify it (a file path means nothing in a report).
+        where = f" <{m['url']}>" if m["url"] else ""
         extra = "; ".join(
             x
             for x in (
@@ -416,7 +435,11 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
             )
             if x
         )
-        lines.append(f"- `{sid}`: {citation(m)}. {where}" + (f" ({extra})" if extra else ""))
+        cited_text = citation(m, full=True)
+        lines.append(
+            f"- `{sid}`: {cited_text}{'' if cited_text.endswith('.') else '.'}{where}"
+            + (f" ({extra})" if extra else "")
+        )
     index = out / "README.md"
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return index

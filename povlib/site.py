@@ -101,10 +101,6 @@ TEXT = {
         "vi": "Nguồn của các hình và bảng trong trang này",
     },
     "all_sources": {"en": "All {n} sources of the collection", "vi": "Toàn bộ {n} nguồn của bộ tài liệu"},
-    "article": {
-        "en": "article text kept by the project: shared/sources/{file}",
-        "vi": "bản văn bài báo lưu trong dự án: shared/sources/{file}",
-    },
     "cites": {"en": "cites {doc}", "vi": "dẫn {doc}"},
     "accessed": {"en": "accessed {date}", "vi": "truy cập {date}"},
     "built": {
@@ -289,12 +285,10 @@ def citation_html(src: dict, lang: str) -> str:
 
     from .figures import citation
 
-    parts = [escape(citation(pd.Series(src, dtype=object), lang))]
+    parts = [escape(citation(pd.Series(src, dtype=object), lang, full=True).removesuffix("."))]
     if src.get("url"):
         url = escape(src["url"], quote=True)
         parts.append(f'<a href="{url}" rel="noreferrer">{escape(src["url"])}</a>')
-    elif src.get("file"):
-        parts.append(escape(_t("article", lang, file=src["file"])))
     extra = [
         _t("cites", lang, doc=escape(src["document"])) if src.get("document") else "",
         _t("accessed", lang, date=escape(src["date_accessed"])) if src.get("date_accessed") else "",
