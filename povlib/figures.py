@@ -374,8 +374,12 @@ def save_figure(
         path = out / f"{name}.{ext}"
         fig.savefig(path, format=ext, metadata=meta[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
         written.append(path)
+    heading = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    if not heading:  # a single chart titles its axes, not the figure
+        heading = next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     record = {
         "name": name,
+        "title": " ".join(heading.split()),
         "caption": caption,
         "notebook": notebook,
         "lang": lang,

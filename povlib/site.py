@@ -91,6 +91,13 @@ TEXT = {
     "figures": {"en": "Figures", "vi": "Các hình"},
     "figure_from": {"en": "from notebook {n}", "vi": "từ notebook {n}"},
     "figure": {"en": "Figure {k}", "vi": "Hình {k}"},
+    "gallery_intro": {
+        "en": "Every figure, ready to take into a report: each in English and Vietnamese, as PNG, "
+        "SVG (editable text) and PDF, with the sources it draws on.",
+        "vi": "Mọi hình, sẵn sàng đưa vào báo cáo: mỗi hình có bản tiếng Anh và tiếng Việt, dạng PNG, "
+        "SVG (chữ sửa được) và PDF, kèm các nguồn của hình.",
+    },
+    "figure_sources": {"en": "Sources of this figure", "vi": "Nguồn của hình này"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
     "sources_intro": {
         "en": "Every source the collection draws on, with its outlet, title, date and address.",
@@ -360,10 +367,10 @@ def index_html(ctx: Context, lang: str) -> str:
         if lang != "en":  # the English title too, since the page itself is in English
             summary = f'<p lang="en" class="povlib-small">{escape(nb.title)}</p>'
         nbs.append(
-            f'<li><a href="{root}{nb.page}">{nb.number}. {escape(title)}</a>'
-            f"{escape(_t('in_english', lang))}{summary}</li>"
+            f'<li><a href="{root}{nb.page}">{escape(title)}</a>{escape(_t("in_english", lang))}{summary}</li>'
         )
-    figs = []
+    figs: list[str] = []
+    jump: list[str] = []
     for k, (base, recs) in enumerate(ctx.figures.items(), start=1):
         rec = recs.get(lang) or next(iter(recs.values()))
         owner = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
@@ -375,20 +382,27 @@ def index_html(ctx: Context, lang: str) -> str:
                 f"{escape(_t('figure_from', lang, n=owner.number))}: {escape(title)}</a> · "
                 f"<code>{escape(base)}</code></p>"
             )
+        heading = rec.get("title") or _t("figure", lang, k=k)
+        jump.append(f'<li><a href="#figure-{k}">{escape(heading)}</a></li>')
+        own = sources_list(ctx, lang, ids=set(rec.get("sources", [])))
         figs.append(
-            f'<h3 id="figure-{k}">{escape(_t("figure", lang, k=k))}</h3>{where}'
+            f'<h3 id="figure-{k}">{escape(heading)}</h3>{where}'
             f"{figure_html(base, recs, lang, root)}"
+            f'<details class="povlib-small"><summary>{_t("figure_sources", lang)}</summary>{own}</details>'
         )
     body = (
         f"{header_html(ctx, lang, root, title=False)}"
         f'<main class="povlib-page">'
         f"<h1>{escape(TITLE[lang])}</h1>"
+        # The figures first, for the reader who came to take one into a report.
+        f'<section id="figures"><h2>{_t("figures", lang)}</h2>'
+        f"<p>{escape(_t('gallery_intro', lang))}</p>"
+        f'<ol class="povlib-jump">{"".join(jump)}</ol>{"".join(figs)}</section>'
         f'<section id="about"><h2>{_t("about", lang)}</h2>'
         f"<p>{escape(_t('intro', lang, n_nb=n_nb))}</p><p>{escape(_t('pages_note', lang))}</p>"
         f"</section>"
         f'<section id="notebooks"><h2>{_t("notebooks", lang)}</h2>'
         f'<ol class="povlib-notebooks">{"".join(nbs)}</ol></section>'
-        f'<section id="figures"><h2>{_t("figures", lang)}</h2>{"".join(figs)}</section>'
         f'<section id="sources" class="povlib-sources"><h2>{_t("sources", lang)}</h2>'
         f"<p>{escape(_t('sources_intro', lang))}</p>"
         f"{sources_list(ctx, lang, anchors=True)}</section>"
