@@ -581,6 +581,9 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     import nbformat
 
     nb = nbformat.read(nb_info.path, as_version=4)
+    # The prose of the other language (a markdown cell tagged "vi" beside its English) is
+    # left out of the English page.
+    nb.cells = [c for c in nb.cells if "vi" not in c.metadata.get("tags", [])]
     _safe_outputs(nb)
     ids = [s["source_id"] for s in ctx.sources]
     used = _link_figures(nb, nb_info.name, ctx, figures_dir) | _source_ids_named(nb, ids)
