@@ -6,6 +6,7 @@ and a trailing newline, so that running the build twice changes no byte.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -18,12 +19,46 @@ def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute(path: Path, timeout: int = 600) -> None:
-    """Run one notebook top to bottom with the current environment's kernel; save outputs."""
+KERNEL_DISPLAY_NAME = "Python 3 (ipykernel)"  # what JupyterLab writes on saving: no diff after a look
+
+
+def parameter_cell(parameters: dict) -> str:
+    """Source of the cell that sets ``parameters`` (name to Python literal), as papermill's
+    injected cell does."""
+    return "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in parameters.items())
+
+
+def inject(nb, parameters: dict) -> None:
+    """Insert a cell setting ``parameters`` after the cell tagged ``parameters`` (papermill's
+    convention: the notebook's defaults stay visible above the values used). A name the
+    parameters cell does not define is refused: it would be set and silently ignored."""
+    import nbformat
+
+    cells = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    if not cells:
+        raise ValueError("the notebook has no cell tagged 'parameters'")
+    defined = set(re.findall(r"^([A-Za-z_]\w*) =", nb.cells[cells[0]].source, re.M))
+    unknown = sorted(set(parameters) - defined)
+    if unknown:
+        raise ValueError(
+            f"unknown parameter(s) {', '.join(unknown)}; the notebook takes {', '.join(sorted(defined))}"
+        )
+    cell = nbformat.v4.new_code_cell(parameter_cell(parameters))
+    cell.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(cells[0] + 1, cell)
+
+
+def execute(path: Path, timeout: int = 600, parameters: dict | None = None, out: Path | None = None) -> None:
+    """Run one notebook top to bottom with the current environment's kernel; save outputs
+    into ``out`` (default: in place). ``parameters`` (name to value) override the
+    notebook's ``parameters`` cell."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    nb.metadata.setdefault("kernelspec", {})["display_name"] = KERNEL_DISPLAY_NAME
+    if parameters:
+        inject(nb, parameters)
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -37,13 +72,19 @@ def execute(path: Path, timeout: int = 600) -> None:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    nbformat.write(nb, out or path)
 
 
-def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
+def build(
+    selected: list[str] | None = None,
+    jobs: int | None = None,
+    parameters: dict | None = None,
+    out_dir: Path | None = None,
+) -> int:
     """Execute every notebook (or those named), ``jobs`` at a time (default: the
     machine's cores); each writes its own figures, so the order does not matter.
-    Returns an exit code."""
+    With ``parameters`` the executed copies go to ``out_dir`` (the committed notebooks
+    keep their defaults). Returns an exit code."""
     import os
     from concurrent.futures import ThreadPoolExecutor
 
@@ -53,6 +94,10 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
     # kernels inherit this environment.
     for var in CHECK_VARS:
         os.environ.pop(var, None)
+    if out_dir is not None:  # figures of other parameters must not overwrite figures/
+        from .figures import DIR_VAR
+
+        os.environ[DIR_VAR] = str(out_dir / "figures")
     todo = notebooks()
     if selected:
         todo = [p for p in todo if p.name in selected or p.stem in selected]
@@ -64,7 +109,7 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
     def run(path: Path) -> tuple[str, float, str]:
         t0 = time.perf_counter()
         try:
-            execute(path)
+            execute(path, parameters=parameters, out=out_dir / path.name if out_dir else None)
         except Exception as exc:  # report every failing notebook, not just the first
             import re
 
@@ -82,10 +127,8 @@ def build(selected: list[str] | None = None, jobs: int | None = None) -> int:
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
         return 1
-    index = write_index()
-    n = len(list(paths.FIGURES.glob("*.png")))
-    print(
-        f"{n} figures in {paths.FIGURES.relative_to(paths.ROOT)}/ (index: "
-        f"{index.relative_to(paths.ROOT)}); total {time.perf_counter() - start:.1f} s"
-    )
+    folder = out_dir / "figures" if out_dir is not None else paths.FIGURES
+    index = write_index(folder)
+    n = len(list(folder.glob("*.png")))
+    print(f"{n} figures in {folder}/ (index: {index.name}); total {time.perf_counter() - start:.1f} s")
     return 0

@@ -128,6 +128,14 @@ def _export(args) -> int:
         derived=not args.printed_only,
         data=ds,
     )
+    from .panel import panel
+    from .query import related_indicators, resolve_indicator
+
+    pn = panel(ds)
+    code = resolve_indicator(pn, args.indicator)
+    related = related_indicators(pn, code)
+    if related:  # a general name: the charts may draw a narrower indicator
+        print(f"note: {code} is the general indicator; narrower ones: {', '.join(related)}", file=sys.stderr)
     cols = SERIES_COLUMNS
     table = table[cols]
     if args.format == "csv":
@@ -217,9 +225,26 @@ def _extract(args) -> int:
 
 
 def _build(args) -> int:
+    import ast
+
     from .build import build
 
-    return build(args.notebooks)
+    params = {}
+    for item in args.param or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            print(f"--param {item!r}: expected NAME=VALUE, e.g. PROVINCES='[\"backan\"]'", file=sys.stderr)
+            return 2
+        try:
+            params[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            params[name] = value  # a bare word is a string: --param lang=vi
+    if params and not args.out:
+        print("--param needs --out: the committed notebooks keep their defaults", file=sys.stderr)
+        return 2
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+    return build(args.notebooks, parameters=params, out_dir=args.out)
 
 
 def _site(args) -> int:
@@ -242,9 +267,87 @@ def _drop_stdout() -> None:
     os.close(null)
 
 
+class _Parser(argparse.ArgumentParser):
+    """A bad option or value gets one line saying what is valid, not the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _places(args) -> int:
+    from .query import describe_place
+    from .tables import load_dataset
+
+    ds = load_dataset(args.data, args.sources)
+    geo = ds.geography
+    if args.level:
+        levels = sorted(set(geo["level"]))
+        if args.level not in levels:
+            raise OutputError(f"--level {args.level!r}: valid levels are {', '.join(levels)}")
+        geo = geo[geo["level"] == args.level]
+    years = _years_covered(ds, "geo_id", "geo")
+    table = geo.assign(
+        place=[describe_place(ds.geography, g).rsplit(" [", 1)[0] for g in geo["geo_id"]],
+        years=geo["geo_id"].map(years).fillna("–"),
+    )[["geo_id", "place", "label_vi", "level", "years"]]
+    table.columns = ["id", "name", "tên", "level", "years with figures"]
+    return _print_table(table, args.format)
+
+
+def _indicators(args) -> int:
+    from .tables import load_dataset
+
+    ds = load_dataset(args.data, args.sources)
+    ind = ds.indicators
+    if args.theme:
+        themes = sorted(set(ind["theme"]))
+        if args.theme not in themes:
+            raise OutputError(f"--theme {args.theme!r}: valid themes are {', '.join(themes)}")
+        ind = ind[ind["theme"] == args.theme]
+    years = _years_covered(ds, "code", "indicator")
+    table = ind.assign(years=ind["code"].map(years).fillna("–"))[
+        ["code", "label_en", "label_vi", "unit", "theme", "years"]
+    ]
+    table.columns = ["code", "label", "nhãn", "unit", "theme", "years with figures"]
+    return _print_table(table, args.format)
+
+
+def _years_covered(ds, key: str, column: str):
+    """``first-last`` year of the observations of each place or indicator."""
+    import pandas as pd
+
+    end = pd.to_numeric(ds.observations["period"].astype(str).str[-4:], errors="coerce")
+    span = end.groupby(ds.observations[column]).agg(["min", "max"]).dropna().astype(int)
+    return (span["min"].astype(str) + "-" + span["max"].astype(str)).where(
+        span["min"] != span["max"], span["min"].astype(str)
+    )
+
+
+def _print_table(table, fmt: str) -> int:
+    if fmt == "csv":
+        sys.stdout.write(neutralise(table).to_csv(index=False, lineterminator="\n"))
+    else:
+        sys.stdout.write(table.to_string(index=False) + "\n")
+    return 0
+
+
+def _sources(args) -> int:
+    from .cite import bibtex, csl_json
+    from .tables import load_dataset
+
+    src = load_dataset(args.data, args.sources).sources
+    if args.id:
+        unknown = sorted(set(args.id) - set(src["source_id"]))
+        if unknown:
+            raise OutputError(f"unknown source id(s) {', '.join(unknown)}; see data/sources.csv")
+        src = src[src["source_id"].isin(args.id)]
+    sys.stdout.write(bibtex(src) if args.format == "bibtex" else csl_json(src))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="povlib", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="povlib", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data_kw: dict[str, Any] = dict(
         type=Path, default=paths.DATA, help="data folder (default: the project's data/)"
     )
@@ -260,42 +363,90 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("audit", help="check the sources' figures against each other")
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="table (default) or csv")
     p.add_argument(
         "--output", "-o", type=Path, help="write to this file instead of standard output (not inside data/)"
     )
     p.set_defaults(func=_audit)
 
     p = sub.add_parser("export", help="print one indicator's reconciled series (csv or json)")
-    p.add_argument("--indicator", required=True, help="indicator code, e.g. poverty_rate")
-    p.add_argument("--place", action="append", help="place id or name (repeatable); default all")
+    p.add_argument(
+        "--indicator",
+        required=True,
+        help="indicator code or label, e.g. poverty_rate or 'poverty rate' (`povlib indicators` lists them)",
+    )
+    p.add_argument(
+        "--place",
+        action="append",
+        help="place id or name (repeatable; `povlib places` lists them); default all",
+    )
     p.add_argument("--year", action="append", help="keep periods ending in this year (repeatable)")
     p.add_argument("--standard", help="poverty standard: 2016-2020 or 2022-2025")
-    p.add_argument("--role", choices=["outcome", "target"], default="outcome")
+    p.add_argument(
+        "--role", choices=["outcome", "target"], default="outcome", help="outcomes (default) or targets"
+    )
     p.add_argument("--printed-only", action="store_true", help="leave out derived values")
-    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--format", choices=["csv", "json"], default="csv", help="csv (default) or json")
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
     p.set_defaults(func=_export)
 
     p = sub.add_parser("coverage", help="sources per place, family (theme) and year; gaps shown")
-    p.add_argument("--place", action="append", help="place id or name (repeatable)")
+    p.add_argument("--place", action="append", help="place id or name (repeatable); default the main ones")
     p.add_argument("--theme", action="append", help="indicator theme (repeatable); default all")
     p.add_argument("--years", help="first-last, e.g. 2016-2025")
-    p.add_argument("--format", choices=["csv", "markdown"], default="markdown")
+    p.add_argument(
+        "--format", choices=["csv", "markdown"], default="markdown", help="markdown (default) or csv"
+    )
     p.add_argument("--data", **data_kw)
     p.add_argument("--sources", **src_kw)
     p.set_defaults(func=_coverage)
 
     p = sub.add_parser("extract", help="candidate observation rows from an article")
-    p.add_argument("article", type=Path)
-    p.add_argument("--source-id", default="")
+    p.add_argument("article", type=Path, help="text file of the article (UTF-8)")
+    p.add_argument("--source-id", default="", help="source_id to write in the rows (as in data/sources.csv)")
     p.add_argument("--out", type=Path, help="CSV to write (not inside data/); default: standard output")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(func=_extract)
 
+    p = sub.add_parser(
+        "places", help="list the places: id, name in both languages, level, years with figures"
+    )
+    p.add_argument("--level", help="only this level, e.g. province or district")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="table (default) or csv")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_places)
+
+    p = sub.add_parser(
+        "indicators",
+        help="list the indicators: code, label in both languages, unit, theme, years with figures",
+    )
+    p.add_argument("--theme", help="only this theme, e.g. poverty")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="table (default) or csv")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_indicators)
+
+    p = sub.add_parser("sources", help="the sources as BibTeX or CSL-JSON, for a reference manager")
+    p.add_argument(
+        "--format", choices=["bibtex", "csl-json"], default="bibtex", help="bibtex (default) or csl-json"
+    )
+    p.add_argument("--id", action="append", help="only this source id (repeatable); default all")
+    p.add_argument("--data", **data_kw)
+    p.add_argument("--sources", **src_kw)
+    p.set_defaults(func=_sources)
+
     p = sub.add_parser("build", help="execute the notebooks in order and write figures/")
     p.add_argument("notebooks", nargs="*", help="only these notebooks (names or stems)")
+    p.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a name of the notebooks' parameters cell (a Python literal, e.g. "
+        "PROVINCES='[\"backan\"]' or lang=vi; repeatable); needs --out",
+    )
+    p.add_argument("--out", type=Path, help="folder for the executed copies (needed with --param)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("site", help="build site/, a browsable offline report, from the executed notebooks")

@@ -39,8 +39,13 @@ TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
     "n_sources": {"en": "{n} sources", "vi": "{n} nguồn"},
-    "index": {"en": "full citations in figures/README.md", "vi": "trích dẫn đầy đủ: figures/README.md"},
+    "index": {"en": "full list: {where}", "vi": "danh sách đầy đủ: {where}"},
+    "report_sources": {
+        "en": "the report's index.html#sources",
+        "vi": "trang index.html#sources của báo cáo",
+    },
     "no_date": {"en": "n.d.", "vi": "không ghi ngày"},
+    "no_outlet": {"en": "outlet not printed", "vi": "không ghi cơ quan đăng"},
     "untitled": {"en": "untitled article", "vi": "bài không tiêu đề"},
     "year": {"en": "Year", "vi": "Năm"},
     "date": {"en": "Date", "vi": "Thời điểm"},
@@ -54,6 +59,10 @@ TEXT = {
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
     "checks": {"en": "checks", "vi": "số phép kiểm tra"},
     "no_figure": {"en": "no figure printed", "vi": "không có số liệu"},
+    "no_figure_drawn": {
+        "en": "No chart: no figure is printed for the places and years chosen.",
+        "vi": "Không có biểu đồ: không có số liệu nào cho các địa phương và các năm đã chọn.",
+    },
     "gap": {"en": "more than a year between figures", "vi": "cách nhau hơn một năm"},
     "year_only": {
         "en": "month not printed: any time in the year",
@@ -81,6 +90,22 @@ TEXT = {
     "one_year_ahead": {"en": "one year ahead", "vi": "trước một năm"},
     "years_ahead": {"en": "{low} to {high} years ahead", "vi": "trước {low} đến {high} năm"},
 }
+
+
+_SHOWN = {"lang": "en"}
+
+
+def show_language(lang: str) -> None:
+    """Choose which language's figure a notebook displays (both are always written);
+    notebooks call it with their ``lang`` parameter."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    _SHOWN["lang"] = lang
+
+
+def shown_language() -> str:
+    """The language :func:`show_language` chose (English until it is called)."""
+    return _SHOWN["lang"]
 
 
 def t(key: str, lang: str, **fmt) -> str:
@@ -127,15 +152,23 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def citation(row: pd.Series, lang: str = "en") -> str:
-    """Outlet, title (or what the untitled article covers) and date of one source."""
-    who = row.get("publisher") or ""
+def citation(row: pd.Series, lang: str = "en", *, full: bool = False) -> str:
+    """Outlet, title (or what the untitled article covers) and date of one source; the title
+    is shortened for a figure's footer, printed whole with ``full`` (indexes, the site)."""
+    who = row.get("publisher") or t("no_outlet", lang)
     title = row.get("title") or ""
     if not title:
         title = t("untitled", lang) + (f" ({row['description'].split(':')[0]})" if lang == "en" else "")
     date = row.get("date_published")
     when = pd.Timestamp(date).strftime("%d/%m/%Y") if isinstance(date, str) and date else t("no_date", lang)
-    return ", ".join(x for x in (who, f"“{_short(title)}”", when) if x)
+    return ", ".join(x for x in (who, f"“{title if full else _short(title)}”", when) if x)
+
+
+def sources_page(lang: str = "en") -> str:
+    """The short address of the page listing every source in full (see
+    :func:`povlib.paths.site_url`)."""
+    url = paths.site_url()
+    return f"{url}/{'vi/' if lang == 'vi' else ''}#sources" if url else t("report_sources", lang)
 
 
 def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
@@ -152,11 +185,15 @@ def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
         label = t("sources" if len(ids) > 1 else "source", lang)
         return f"{label}: " + "; ".join(citation(meta.loc[i], lang) for i in ids)
     outlets = [o for o in dict.fromkeys(meta.loc[ids, "publisher"]) if o]
-    named = ", ".join(outlets[:4]) + (", …" if len(outlets) > 4 else "")
+    named = ", ".join(outlets[:4]) + (f" +{len(outlets) - 4}" if len(outlets) > 4 else "")
+    dated = pd.to_datetime(meta.loc[ids, "date_published"].replace("", None), errors="coerce").dropna()
+    years = sorted(set(dated.dt.year))
+    span = (f"{years[0]}-{years[-1]}" if years[0] != years[-1] else f"{years[0]}") if years else ""
+    inside = "; ".join(x for x in (named, span) if x)
     return (
         f"{t('sources', lang)}: {t('n_sources', lang, n=len(ids))}"
-        + (f" ({named})" if named else "")
-        + f"; {t('index', lang)}"
+        + (f" ({inside})" if inside else "")
+        + f"; {t('index', lang, where=sources_page(lang))}"
     )
 
 
@@ -264,6 +301,22 @@ def _overlaps(fig, renderer) -> list[str]:
     return problems
 
 
+def _legends_to_the_right(fig) -> None:
+    """Figure legends move from below the panels to their right, one entry a line."""
+    for leg in list(fig.legends):
+        handles, labels = leg.legend_handles, [txt.get_text() for txt in leg.get_texts()]
+        size = leg.get_texts()[0].get_fontsize() if labels else 7
+        leg.remove()
+        fig.legend(handles=handles, labels=labels, loc="outside right center", ncol=1, fontsize=size)
+
+
+def _taller(fig) -> None:
+    """A third more height, the footer's strip included."""
+    w, h = fig.get_size_inches()
+    fig.set_size_inches(w, h * 4 / 3)
+    fig.set_layout_engine("constrained", rect=(0, 0.09, 1, 0.91))
+
+
 def save_figure(
     fig,
     name: str,
@@ -297,6 +350,14 @@ def save_figure(
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
     fig.canvas.draw()
     problems = layout_problems(fig)
+    # A layout made for several panels may not fit another choice of places (one panel
+    # with a wide legend, say): the figure lays itself out again rather than fail.
+    for relayout in (_legends_to_the_right, _taller):
+        if not problems:
+            break
+        relayout(fig)
+        fig.canvas.draw()
+        problems = layout_problems(fig)
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
@@ -313,8 +374,12 @@ def save_figure(
         path = out / f"{name}.{ext}"
         fig.savefig(path, format=ext, metadata=meta[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
         written.append(path)
+    heading = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    if not heading:  # a single chart titles its axes, not the figure
+        heading = next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
     record = {
         "name": name,
+        "title": " ".join(heading.split()),
         "caption": caption,
         "notebook": notebook,
         "lang": lang,
@@ -361,7 +426,9 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
         if sid not in meta.index:
             continue
         m = meta.loc[sid]
-        where = f"<{m['url']}>" if m["url"] else f"`../shared/sources/{m['file']}`"
+        # An article kept with the project has no address to give: its outlet, title and
+        # date identify it (a file path means nothing in a report).
+        where = f" <{m['url']}>" if m["url"] else ""
         extra = "; ".join(
             x
             for x in (
@@ -372,7 +439,11 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
             )
             if x
         )
-        lines.append(f"- `{sid}`: {citation(m)}. {where}" + (f" ({extra})" if extra else ""))
+        cited_text = citation(m, full=True)
+        lines.append(
+            f"- `{sid}`: {cited_text}{'' if cited_text.endswith('.') else '.'}{where}"
+            + (f" ({extra})" if extra else "")
+        )
     index = out / "README.md"
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return index

@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from .figures import LANGS, PALETTE, save_figure, t, use_style
+from .figures import LANGS, PALETTE, save_figure, shown_language, t, use_style
+from .figures import show_language as show_language  # notebooks call plots.show_language
 from .panel import Panel
 
 SETTLED = ("approved", "reported")
@@ -41,15 +42,21 @@ def _text(value, lang: str) -> str:
 def render(
     draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], caption, notebook: str, langs=LANGS
 ):
-    """Draw ``draw(lang) -> Figure`` for each language, save, return the first's PNG.
+    """Draw ``draw(lang) -> Figure`` for each language, save, return the PNG of the
+    language :func:`povlib.figures.show_language` chose (English by default). With no
+    source at all (nothing printed for the choice) nothing is drawn and a sentence says so.
 
     ``caption`` is a text or a ``{"en": ..., "vi": ...}`` mapping.
     """
     import matplotlib.pyplot as plt
+    from IPython.display import Markdown
 
     use_style()
-    first = None
+    shown = None
     ids = list(source_ids)
+    if not any(str(i) for i in ids):
+        # Nothing printed for the places and years chosen: said plainly, no empty chart.
+        return Markdown(f"*{t('no_figure_drawn', shown_language())}*")
     for lang in langs:
         fig = draw(lang)
         paths = save_figure(
@@ -62,8 +69,9 @@ def render(
             lang=lang,
         )
         plt.close(fig)
-        first = first or paths[0]
-    return _image(first)
+        if lang == shown_language() or shown is None:
+            shown = paths[0]
+    return _image(shown)
 
 
 def _fit(title: str, cols: int, fontsize: float = 9) -> str:
@@ -270,6 +278,8 @@ def levels(
 
         n = len(places)
         cols = ncols or n
+        if n > 1 and n % cols == 0 and cols > 2 and n % (cols - 1):
+            cols -= 1  # a grid with an empty panel, to hold the legend
         rows = int(np.ceil(n / cols))
         fig, axes = plt.subplots(rows, cols, sharey=True, squeeze=False, layout="constrained")
         marks = Marks(lang)
@@ -782,6 +792,11 @@ def tested_paths(
                 am = ahead[(ahead["series"] == key) & (ahead["method"] == m)]
                 if len(am):
                     yerr = [am["value"] - am["low"], am["high"] - am["value"]]
+                    if (pd.concat(yerr) < 0).any():
+                        # Past errors all of one sign: the range of them misses the projection
+                        # itself, so the range is drawn as a bar beside which the point sits.
+                        ax.vlines(am["year"] + dx, am["low"], am["high"], color=colour[m], lw=1, zorder=4)
+                        yerr = None
                     ax.errorbar(
                         am["year"] + dx,
                         am["value"],

@@ -84,16 +84,64 @@ def resolve_places(p: Panel, places) -> list[str]:
     for place in places:
         hit = index.get(_fold(place))
         if hit is None:
-            raise _suggest("place", place, list(geo["geo_id"]) + list(geo["name_vi"]))
+            close = difflib.get_close_matches(_fold(place), list(index), n=4, cutoff=0.5)
+            ids = list(dict.fromkeys(g for c in close for g in index[c]))[:4]
+            hint = (" Did you mean " + "; ".join(describe_place(geo, g) for g in ids) + "?") if ids else ""
+            raise QueryError(f"unknown place {place!r}.{hint} `povlib places` lists them all")
         out += [g for g in hit if g not in out]
     return out
 
 
+def describe_place(geo: pd.DataFrame, geo_id: str) -> str:
+    """A place told apart from any other of its name: its English label, its level and
+    dates of existence where they are not in the label, and its id, e.g. ``Lào Cai
+    (province until 30 June 2025) [laocai]``."""
+    row = geo.set_index("geo_id").loc[geo_id]
+    label, when = str(row["label_en"]), []
+    if "(" not in label:
+        if isinstance(row["valid_from"], str) and row["valid_from"]:
+            when.append("from " + _day(row["valid_from"]))
+        if isinstance(row["valid_to"], str) and row["valid_to"]:
+            when.append("until " + _day(row["valid_to"]))
+        if when:
+            label += f" ({row['level']} {' '.join(when)})"
+    return f"{label} [{geo_id}]"
+
+
+def _day(date: str) -> str:
+    d = pd.Timestamp(date)
+    return f"{d.day} {d.strftime('%B %Y')}"
+
+
 def resolve_indicator(p: Panel, indicator: str) -> str:
-    codes = list(p.ds.indicators["code"])
+    """An indicator's code from its code or its label in English or Vietnamese
+    (case and diacritics optional)."""
+    ind = p.ds.indicators
+    codes = list(ind["code"])
     if indicator in codes:
         return indicator
-    raise _suggest("indicator", indicator, codes)
+    by_label = {
+        _fold(lab): c
+        for col in ("label_en", "label_vi")
+        for c, lab in zip(ind["code"], ind[col], strict=True)
+    }
+    by_label.update({_fold(c.replace("_", " ")): c for c in codes})
+    if _fold(indicator) in by_label:
+        return by_label[_fold(indicator)]
+    close = difflib.get_close_matches(_fold(indicator), list(by_label), n=3, cutoff=0.5)
+    hint = (
+        (" Did you mean " + ", ".join(repr(by_label[c]) for c in dict.fromkeys(close)) + "?") if close else ""
+    )
+    raise QueryError(f"unknown indicator {indicator!r}.{hint} `povlib indicators` lists them all")
+
+
+def related_indicators(p: Panel, code: str) -> list[str]:
+    """Indicators whose English label extends ``code``'s (``Disbursement ratio, three NTPs``
+    beside ``Disbursement ratio``): one asked for by its general name may be printed
+    under a narrower one."""
+    ind = p.ds.indicators.set_index("code")
+    head = str(ind.at[code, "label_en"]) + ","
+    return [c for c, lab in ind["label_en"].items() if str(lab).startswith(head)]
 
 
 def resolve_years(years) -> list[int]:

@@ -91,6 +91,13 @@ TEXT = {
     "figures": {"en": "Figures", "vi": "Các hình"},
     "figure_from": {"en": "from notebook {n}", "vi": "từ notebook {n}"},
     "figure": {"en": "Figure {k}", "vi": "Hình {k}"},
+    "gallery_intro": {
+        "en": "Every figure, ready to take into a report: each in English and Vietnamese, as PNG, "
+        "SVG (editable text) and PDF, with the sources it draws on.",
+        "vi": "Mọi hình, sẵn sàng đưa vào báo cáo: mỗi hình có bản tiếng Anh và tiếng Việt, dạng PNG, "
+        "SVG (chữ sửa được) và PDF, kèm các nguồn của hình.",
+    },
+    "figure_sources": {"en": "Sources of this figure", "vi": "Nguồn của hình này"},
     "sources": {"en": "Sources", "vi": "Nguồn"},
     "sources_intro": {
         "en": "Every source the collection draws on, with its outlet, title, date and address.",
@@ -101,10 +108,6 @@ TEXT = {
         "vi": "Nguồn của các hình và bảng trong trang này",
     },
     "all_sources": {"en": "All {n} sources of the collection", "vi": "Toàn bộ {n} nguồn của bộ tài liệu"},
-    "article": {
-        "en": "article text kept by the project: shared/sources/{file}",
-        "vi": "bản văn bài báo lưu trong dự án: shared/sources/{file}",
-    },
     "cites": {"en": "cites {doc}", "vi": "dẫn {doc}"},
     "accessed": {"en": "accessed {date}", "vi": "truy cập {date}"},
     "built": {
@@ -289,12 +292,10 @@ def citation_html(src: dict, lang: str) -> str:
 
     from .figures import citation
 
-    parts = [escape(citation(pd.Series(src, dtype=object), lang))]
+    parts = [escape(citation(pd.Series(src, dtype=object), lang, full=True).removesuffix("."))]
     if src.get("url"):
         url = escape(src["url"], quote=True)
         parts.append(f'<a href="{url}" rel="noreferrer">{escape(src["url"])}</a>')
-    elif src.get("file"):
-        parts.append(escape(_t("article", lang, file=src["file"])))
     extra = [
         _t("cites", lang, doc=escape(src["document"])) if src.get("document") else "",
         _t("accessed", lang, date=escape(src["date_accessed"])) if src.get("date_accessed") else "",
@@ -366,10 +367,10 @@ def index_html(ctx: Context, lang: str) -> str:
         if lang != "en":  # the English title too, since the page itself is in English
             summary = f'<p lang="en" class="povlib-small">{escape(nb.title)}</p>'
         nbs.append(
-            f'<li><a href="{root}{nb.page}">{nb.number}. {escape(title)}</a>'
-            f"{escape(_t('in_english', lang))}{summary}</li>"
+            f'<li><a href="{root}{nb.page}">{escape(title)}</a>{escape(_t("in_english", lang))}{summary}</li>'
         )
-    figs = []
+    figs: list[str] = []
+    jump: list[str] = []
     for k, (base, recs) in enumerate(ctx.figures.items(), start=1):
         rec = recs.get(lang) or next(iter(recs.values()))
         owner = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
@@ -381,20 +382,27 @@ def index_html(ctx: Context, lang: str) -> str:
                 f"{escape(_t('figure_from', lang, n=owner.number))}: {escape(title)}</a> · "
                 f"<code>{escape(base)}</code></p>"
             )
+        heading = rec.get("title") or _t("figure", lang, k=k)
+        jump.append(f'<li><a href="#figure-{k}">{escape(heading)}</a></li>')
+        own = sources_list(ctx, lang, ids=set(rec.get("sources", [])))
         figs.append(
-            f'<h3 id="figure-{k}">{escape(_t("figure", lang, k=k))}</h3>{where}'
+            f'<h3 id="figure-{k}">{escape(heading)}</h3>{where}'
             f"{figure_html(base, recs, lang, root)}"
+            f'<details class="povlib-small"><summary>{_t("figure_sources", lang)}</summary>{own}</details>'
         )
     body = (
         f"{header_html(ctx, lang, root, title=False)}"
         f'<main class="povlib-page">'
         f"<h1>{escape(TITLE[lang])}</h1>"
+        # The figures first, for the reader who came to take one into a report.
+        f'<section id="figures"><h2>{_t("figures", lang)}</h2>'
+        f"<p>{escape(_t('gallery_intro', lang))}</p>"
+        f'<ol class="povlib-jump">{"".join(jump)}</ol>{"".join(figs)}</section>'
         f'<section id="about"><h2>{_t("about", lang)}</h2>'
         f"<p>{escape(_t('intro', lang, n_nb=n_nb))}</p><p>{escape(_t('pages_note', lang))}</p>"
         f"</section>"
         f'<section id="notebooks"><h2>{_t("notebooks", lang)}</h2>'
         f'<ol class="povlib-notebooks">{"".join(nbs)}</ol></section>'
-        f'<section id="figures"><h2>{_t("figures", lang)}</h2>{"".join(figs)}</section>'
         f'<section id="sources" class="povlib-sources"><h2>{_t("sources", lang)}</h2>'
         f"<p>{escape(_t('sources_intro', lang))}</p>"
         f"{sources_list(ctx, lang, anchors=True)}</section>"
@@ -573,6 +581,9 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     import nbformat
 
     nb = nbformat.read(nb_info.path, as_version=4)
+    # The prose of the other language (a markdown cell tagged "vi" beside its English) is
+    # left out of the English page.
+    nb.cells = [c for c in nb.cells if "vi" not in c.metadata.get("tags", [])]
     _safe_outputs(nb)
     ids = [s["source_id"] for s in ctx.sources]
     used = _link_figures(nb, nb_info.name, ctx, figures_dir) | _source_ids_named(nb, ids)

@@ -28,15 +28,22 @@ def test_footer_cites_outlet_title_and_date(ds):
     assert "“Lạng Sơn: Quyết tâm vượt khó" in text and "n.d." in text
     assert "[article" not in text  # never an internal file number alone
     untitled = footer_text(["laocai-10xa-3y"], ds.sources, "en")
-    assert untitled.startswith("Source: “untitled article (Three-year review")
+    assert untitled.startswith("Source: outlet not printed, “untitled article (Three-year review")
     vi = footer_text(["backan-2023"], ds.sources, "vi")
     assert vi.startswith("Nguồn: TN&MT, “Bắc Kạn")
 
 
-def test_footer_with_many_sources_points_to_the_index(synth):
+def test_footer_with_many_sources_points_to_the_index(synth, monkeypatch):
     text = footer_text(["s1", "s2", "s3"], synth.sources, "en")
+    # outlets, years, and a short address of the full list, set in one place
+    monkeypatch.delenv("POVLIB_SITE_URL", raising=False)
     assert text == (
-        "Sources: 3 sources (Báo Một, UBND tỉnh, Cổng thông tin); full citations in figures/README.md"
+        "Sources: 3 sources (Báo Một, UBND tỉnh, Cổng thông tin; 2024-2026); "
+        "full list: the report's index.html#sources"
+    )
+    monkeypatch.setenv("POVLIB_SITE_URL", "https://example.org/poverty/")
+    assert footer_text(["s1", "s2", "s3"], synth.sources, "vi").endswith(
+        "(Báo Một, UBND tỉnh, Cổng thông tin; 2024-2026); danh sách đầy đủ: https://example.org/poverty/vi/#sources"
     )
 
 
@@ -162,3 +169,41 @@ def test_build_clears_the_check_settings(monkeypatch, capsys):
     monkeypatch.setenv("POVLIB_PNG_DPI", "100")
     assert build(["no-such-notebook"]) == 1  # nothing runs, but the settings are gone
     assert not {"POVLIB_FIGURE_FORMATS", "POVLIB_FIGURES_DIR", "POVLIB_PNG_DPI"} & set(os.environ)
+
+
+def test_index_cites_every_source_in_full(ds, tmp_path):
+    # Titles uncut, "n.d." once, an outlet always named, no file path.
+    rec = {"name": "x_en", "caption": "c", "notebook": "n.ipynb", "lang": "en", "footer": "f"}
+    rec["sources"] = ["langson-mtqg", "backan-2023"]
+    (tmp_path / "x_en.json").write_text(json.dumps(rec), encoding="utf-8")
+    text = write_index(tmp_path, ds.sources).read_text(encoding="utf-8")
+    assert (
+        "- `langson-mtqg`: outlet not printed, “Đồng bộ các giải pháp triển khai thực hiện chương trình "
+        "mục tiêu quốc gia giảm nghèo bền vững”, n.d.\n" in text
+    )
+    assert (
+        "- `backan-2023`: TN&MT, “Bắc Kạn vượt chỉ tiêu giảm nghèo, tạo sinh kế bền vững”, 27/02/2024.\n"
+        in text
+    )
+    assert "…" not in text and "n.d.." not in text and "shared/sources" not in text
+
+
+def test_sources_export_as_bibtex_and_csl_json(ds):
+    from povlib.cite import bibtex, csl_json
+
+    one = ds.sources[ds.sources["source_id"] == "backan-2023"]
+    assert bibtex(one) == (
+        "@article{backan-2023,\n"
+        "  title = {{Bắc Kạn vượt chỉ tiêu giảm nghèo, tạo sinh kế bền vững}},\n"
+        "  author = {{Lan Chi}},\n"
+        "  journal = {TN\\&MT},\n"
+        "  year = {2024},\n"
+        "  date = {2024-02-27},\n"
+        "  langid = {vietnamese}\n"
+        "}\n"
+    )
+    item = json.loads(csl_json(one))[0]
+    assert item["container-title"] == "TN&MT" and item["issued"] == {"date-parts": [[2024, 2, 27]]}
+    every = json.loads(csl_json(ds.sources))
+    assert len(every) == len(ds.sources) and all(i.get("title") or i.get("URL") or i["id"] for i in every)
+    assert not any("file" in i or "shared/sources" in json.dumps(i) for i in every)

@@ -49,3 +49,42 @@ def test_every_figure_in_both_languages():
     index = (paths.FIGURES / "README.md").read_text(encoding="utf-8")
     assert all(f"[{n}]({n}.png)" in index for n in names)
     assert "## Sources" in index and "https://" in index
+
+
+# Notebooks whose fixed prose has no Vietnamese version yet: each is expected to fail the
+# test below until it gets one (strict, so that the mark goes when the prose comes).
+PROSE_EN_ONLY = {
+    "01_data_and_coverage",
+    "03_policy_credit",
+    "04_disbursement",
+    "05_targets",
+    "06_forecasts",
+    "07_agreement_between_sources",
+    "08_case_study_laocai_communes",
+    "09_provinces_in_their_region",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p, marks=pytest.mark.xfail(p.stem in PROSE_EN_ONLY, reason="no Vietnamese prose yet", strict=True)
+        )
+        for p in NOTEBOOKS
+    ],
+    ids=lambda p: p.stem,
+)
+def test_prose_in_both_languages(path):
+    # Every markdown cell is tagged with its language, and each English one is followed by
+    # its Vietnamese version; neither carries a digit (the title's number excepted).
+    cells = [c for _, c in _cells(path, "markdown")]
+    tags = [c["metadata"].get("tags", []) for c in cells]
+    assert all(("en" in t) != ("vi" in t) for t in tags), path.name
+    langs = ["en" if "en" in t else "vi" for t in tags]
+    assert langs == ["en", "vi"] * (len(cells) // 2), f"{path.name}: {langs}"
+    for c in cells:
+        body = re.sub(r"^# \d+\. ", "# ", "".join(c["source"]))
+        assert body.strip() and not re.search(r"\d", body)
+    vi_text = " ".join("".join(c["source"]) for c, lang in zip(cells, langs, strict=True) if lang == "vi")
+    assert re.search(r"[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", vi_text)

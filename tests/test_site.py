@@ -5,7 +5,8 @@ real browser.
 (``POVLIB_SITE_DIR=site``); run alone, it builds a site into a temporary folder.
 The browser test drives headless Chromium over the DevTools protocol (through a
 pipe: no extra Python package), logs every request the pages make, and takes
-screenshots into ``<site>/_check/``.  Without Chromium it is skipped with the
+screenshots into ``.<site>-check/`` beside the site (outside the folder handed out).
+Without Chromium it is skipped with the
 command that installs it; with ``POVLIB_REQUIRE_BROWSER=1`` (set by CI) it fails
 instead.
 """
@@ -355,12 +356,12 @@ class _Browser:
         while b"\0" not in self._buf:
             left = deadline - time.monotonic()
             if left <= 0 or self.proc.poll() is not None:
-                raise TimeoutError("Chromium did not answer (see _check/chromium.log)")
+                raise TimeoutError("Chromium did not answer (see .site-check/chromium.log)")
             ready, _, _ = select.select([self._r], [], [], min(left, 1.0))
             if ready:
                 chunk = os.read(self._r, 1 << 20)
                 if not chunk:
-                    raise RuntimeError("Chromium closed the pipe (see _check/chromium.log)")
+                    raise RuntimeError("Chromium closed the pipe (see .site-check/chromium.log)")
                 self._buf += chunk
         msg, self._buf = self._buf.split(b"\0", 1)
         return json.loads(msg)
@@ -466,7 +467,8 @@ def test_pages_render_in_headless_chromium(site_dir):
         if os.environ.get("POVLIB_REQUIRE_BROWSER") == "1":
             pytest.fail(message + "; POVLIB_REQUIRE_BROWSER=1 requires it")
         pytest.skip(message)
-    check = site_dir / "_check"
+    # The check's screenshots and log stay beside the folder handed out, not inside it.
+    check = site_dir.parent / f".{site_dir.name}-check"
     check.mkdir(exist_ok=True)
     first, last = _coverage_years()
     start = time.perf_counter()

@@ -1,0 +1,107 @@
+"""Tables for people: what a notebook shows, in its language.
+
+:func:`table` turns a frame into a table a reader can use as it is: named headers with
+their units, no index column, a dash where a value is missing, booleans as words,
+numbers with the decimals their indicator defines, and a caption that says what a row is.
+The notebook chooses the columns, their headers (English and Vietnamese) and the
+decimals; the library names nothing of the data.
+"""
+
+from __future__ import annotations
+
+import numbers
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from .figures import LANGS
+
+DASH = "–"
+WORDS = {"en": {True: "yes", False: "no"}, "vi": {True: "có", False: "không"}}
+STATUS = {
+    "en": {s: s for s in ("approved", "reported", "preliminary", "estimate", "target", "plan")},
+    "vi": {
+        "approved": "đã phê duyệt",
+        "reported": "đã báo cáo",
+        "preliminary": "sơ bộ",
+        "estimate": "ước tính",
+        "target": "mục tiêu",
+        "plan": "kế hoạch",
+    },
+}
+"""The statuses of the schema (``data/datapackage.json``) in both languages."""
+
+
+def status(values: pd.Series, lang: str) -> pd.Series:
+    """Statuses in ``lang``; an unknown one is kept as it is."""
+    return values.map(lambda v: STATUS[lang].get(v, v))
+
+
+class Table:
+    """A formatted table: ``frame`` holds the text shown (headers in the notebook's
+    language), ``data`` the values behind it. Shown as HTML in JupyterLab and on the
+    site, as aligned text in a terminal."""
+
+    def __init__(self, frame: pd.DataFrame, caption: str, data: pd.DataFrame):
+        self.frame, self.caption, self.data = frame, caption, data
+
+    def _repr_html_(self) -> str:
+        html = self.frame.to_html(index=False, escape=True, border=0, classes="povlib-table")
+        head, sep, rest = html.partition(">")
+        return f"{head}{sep}\n  <caption>{escape(self.caption)}</caption>{rest}"
+
+    def __repr__(self) -> str:
+        return self.caption + "\n" + self.frame.to_string(index=False)
+
+
+def number(value, decimals: int, lang: str) -> str:
+    """A number with ``decimals`` decimals, written the way ``lang`` writes it
+    (``1,306.50`` in English, ``1.306,50`` in Vietnamese); a dash where it is missing."""
+    if value is None or pd.isna(value):
+        return DASH
+    text = f"{value:,.{decimals}f}"
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def _cell(value, decimals: int | None, lang: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return DASH
+    if isinstance(value, (bool, np.bool_)):
+        return WORDS[lang][bool(value)]
+    if isinstance(value, numbers.Number):
+        if decimals is None:
+            return f"{value:g}" if lang == "en" else f"{value:g}".replace(".", ",")
+        return number(value, decimals, lang)
+    text = str(value).strip()
+    return text if text else DASH
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: dict,
+    *,
+    lang: str,
+    caption: dict | str,
+    decimals: dict | int | None = None,
+) -> Table:
+    """``frame`` shown as a :class:`Table`.
+
+    ``columns``: column name to its header, a text or ``{"en": ..., "vi": ...}`` (give the
+    unit in the header, e.g. ``"rate, %"``), in the order shown; ``decimals``: one number
+    for every numeric column or a mapping column to decimals (a column not named prints
+    its numbers as they are); ``caption``: what a row is, in both languages.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"columns not in the frame: {', '.join(missing)}")
+    shown = {}
+    for col, head in columns.items():
+        d = decimals if isinstance(decimals, int) else (decimals or {}).get(col)
+        header = head[lang] if isinstance(head, dict) else str(head)
+        shown[header] = [_cell(v, d, lang) for v in frame[col].tolist()]
+    out = pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
+    cap = caption[lang] if isinstance(caption, dict) else str(caption)
+    return Table(out, cap, frame.reset_index(drop=True))
