@@ -144,6 +144,10 @@ class Problem:
         return f"{where}: {self.message}{tail}".translate(_SHOWN)
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Characters no field may hold: C0 and C1 controls (tab included; line ends are the CSV's
+own), DEL, and the bidirectional embeddings, overrides and isolates."""
+
 # Control characters (a terminal's escape sequences) and bidirectional overrides in a value
 # would act on the terminal that shows the message, or disguise it: they are shown escaped.
 _SHOWN = {
@@ -642,6 +646,9 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
     # A text that is NFC as a whole has no field that is not (fields are cut at commas,
     # quotes and line ends, which compose with nothing); only then is no column checked.
     all_nfc = unicodedata.is_normalized("NFC", text)
+    # A control character or a text-direction override would act on the terminal or page
+    # that later shows the value, or disguise it; only then is each column looked at.
+    has_control = _CONTROL.search(text) is not None
     ascii_cols = set(ASCII_COLUMNS.get(name, ()))
     out = pd.DataFrame(index=rows)
     for f in fields:
@@ -652,6 +659,12 @@ def read_table(name: str, data_dir: Path | str = paths.DATA) -> tuple[pd.DataFra
         if not all_nfc:
             bad(_not_nfc(s), col, lambda v: f"text {_quote(v)} is not Unicode NFC")
         bad(~empty & (s != stripped), col, lambda v: f"{_quote(v)} has spaces at its start or end")
+        if has_control:
+            bad(
+                s.str.contains(_CONTROL.pattern, regex=True),
+                col,
+                lambda v: f"{_quote(v)} holds a control character or a text-direction override",
+            )
         if cons.get("required"):
             bad(empty, col, "a value is required")
         if col in ascii_cols or f["type"] != "string":

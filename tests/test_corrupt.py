@@ -415,6 +415,7 @@ CELLS = {
         "unknown indicator": ([(23, "indicator", "gdp")], 23, "unknown indicator code 'gdp'"),
         "unknown place": ([(24, "geo", "hanoi")], 24, "unknown place 'hanoi'"),
         "obs_id with a semicolon": ([(25, "obs_id", "pa;r")], 25, "does not match the pattern"),
+        "a terminal escape in a note": ([(26, "note", "red \x1b[31mtext")], 26, "control character"),
     },
     "geography": {
         "text not NFC": ([(1, "name_vi", unicodedata.normalize("NFD", "Tỉnh Ấn"))], 1, "not Unicode NFC"),
@@ -427,6 +428,11 @@ CELLS = {
         "cycle in the geography": ([(3, "parent", "pb-dong")], 3, "cycle"),
         "own successor": ([(3, "successor", "pb"), (3, "valid_to", "2030-01-01")], 3, "own successor"),
         "self-parent": ([(4, "parent", "pc")], 4, "cycle"),
+        "a text-direction override in a label": (
+            [(5, "label_en", "Huy\u202eện Đông")],
+            5,
+            "text-direction override",
+        ),
         "a successor older than its predecessor": (
             [(1, "valid_to", "2025-08-30")],
             1,
