@@ -274,17 +274,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
+def _only(frame, column: str, value):
+    """Rows whose ``column`` is ``value`` (all rows when it is not given); an unknown value is
+    an error that lists the valid ones, as the option ``--column`` names them."""
+    if not value:
+        return frame
+    valid = sorted(set(frame[column]))
+    if value not in valid:
+        raise OutputError(f"--{column} {value!r}: valid {column}s are {', '.join(valid)}")
+    return frame[frame[column] == value]
+
+
 def _places(args) -> int:
     from .query import describe_place
     from .tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
-    geo = ds.geography
-    if args.level:
-        levels = sorted(set(geo["level"]))
-        if args.level not in levels:
-            raise OutputError(f"--level {args.level!r}: valid levels are {', '.join(levels)}")
-        geo = geo[geo["level"] == args.level]
+    geo = _only(ds.geography, "level", args.level)
     years = _years_covered(ds, "geo_id", "geo")
     table = geo.assign(
         place=[describe_place(ds.geography, g).rsplit(" [", 1)[0] for g in geo["geo_id"]],
@@ -298,12 +304,7 @@ def _indicators(args) -> int:
     from .tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
-    ind = ds.indicators
-    if args.theme:
-        themes = sorted(set(ind["theme"]))
-        if args.theme not in themes:
-            raise OutputError(f"--theme {args.theme!r}: valid themes are {', '.join(themes)}")
-        ind = ind[ind["theme"] == args.theme]
+    ind = _only(ds.indicators, "theme", args.theme)
     years = _years_covered(ds, "code", "indicator")
     table = ind.assign(years=ind["code"].map(years).fillna("–"))[
         ["code", "label_en", "label_vi", "unit", "theme", "years"]

@@ -90,6 +90,13 @@ def _fit(title: str, cols: int, fontsize: float = 9) -> str:
     return "\n".join(textwrap.fill(line, width) for line in lines)
 
 
+def _sources_of(p: Panel, obs_ids: pd.Series) -> pd.Series:
+    """Source ids of the observations named in ``obs_ids`` (``;``-separated ids per row)."""
+    ids = {i for row in obs_ids for i in str(row).split(";") if i}
+    src = p.obs.set_index("obs_id")["source_id"]
+    return src[src.index.isin(ids)]
+
+
 def _places_label(p: Panel, places, lang: str) -> str:
     return ", ".join(p.name(g, lang) for g in places)
 
@@ -489,8 +496,7 @@ def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption
     order = list(dict.fromkeys(FINDINGS["agreement"] + FINDINGS["plausibility"]))
     shown = [f for f in order if (table["finding"] == f).any()]
     ct = pd.crosstab(table["check"], table["finding"]).reindex(columns=shown, fill_value=0)
-    src = p.obs.set_index("obs_id")["source_id"]
-    source_ids = src[src.index.isin({i for ids in table["obs_ids"] for i in ids.split(";")})]
+    source_ids = _sources_of(p, table["obs_ids"])
     colour_of = {
         "agrees": PALETTE[2],
         "plausible": PALETTE[2],
@@ -550,9 +556,7 @@ def scorecard(
 
     places = list(dict.fromkeys(scores["geo"]))
     colours = place_colours(p, places)
-    ids = {i for s in scores["obs_ids"] for i in s.split(";") if i}
-    src = p.obs.set_index("obs_id")["source_id"]
-    source_ids = src[src.index.isin(ids)]
+    source_ids = _sources_of(p, scores["obs_ids"])
 
     def draw(lang):
         n = max(len(places), 1)
