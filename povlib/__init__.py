@@ -23,6 +23,7 @@ _EXPORTS = {
     "Dataset": "tables",
     "reconcile": "reconcile",
     "panel": "panel",
+    "setup": "notebook",
     "series": "query",
     "coverage": "query",
     "QueryError": "query",

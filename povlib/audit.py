@@ -925,7 +925,7 @@ class _Audit:
 
         shares = self.rel["shares"]
         for rate in shares["code"]:
-            m = as_if_merged(self.p.table, self.p.ds.geography, self.p.ds.indicators, rate)
+            m = as_if_merged(self.p, rate)
             m = m[m["value"].notna()]
             if m.empty:
                 continue

@@ -18,11 +18,16 @@ precision of its inputs (:func:`povlib.indicators.propagate`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from . import indicators as ind
 from .reconcile import STATUS_RANK
+
+if TYPE_CHECKING:  # the panel is built from this module's implied levels
+    from .panel import Panel
 
 STATUS_BY_RANK = {0: "approved", 1: "reported", 2: "preliminary", 3: "estimate"}
 _ID = ["geo", "period", "standard", "value", "low", "high", "obs_id", "status", "source_id"]
@@ -297,15 +302,8 @@ def _date_bounds(kind: pd.Series, start: pd.Series, end_date: pd.Series, month_k
     return lo, hi
 
 
-def changes(
-    table: pd.DataFrame,
-    geography: pd.DataFrame,
-    indicator: str,
-    places=None,
-    role: str = "outcome",
-    indicators: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Changes between consecutive levels of one indicator, place by place.
+def changes(p: Panel, indicator: str, places=None, role: str = "outcome") -> pd.DataFrame:
+    """Changes between consecutive levels of one indicator of the panel ``p``, place by place.
 
     One row per pair of consecutive periods of the same place and poverty
     standard: ``earlier``, ``later``, ``change`` (later - earlier, in the
@@ -323,6 +321,7 @@ def changes(
     ``per_year`` and ``annual_growth_pct`` are left empty rather than annualised over a
     length of time that was not printed.
     """
+    table, geography, indicators = p.table, p.ds.geography, p.ds.indicators
     t = table[(table["indicator"] == indicator) & (table["role"] == role) & (table["bound"] == "point")]
     if places is not None:
         t = t[t["geo"].isin(list(places))]
@@ -362,7 +361,7 @@ def changes(
             "poverty standard changed: " + pairs["standard"] + " to " + pairs["to_standard"].astype(str),
         ),
     )
-    stock = indicators is not None and indicators.set_index("code")["kind"].get(indicator, "") == "stock"
+    stock = indicators.set_index("code")["kind"].get(indicator, "") == "stock"
     a_lo, a_hi = _date_bounds(pairs["kind"], pairs["start"], pairs["end_date"], not stock)
     b_lo, b_hi = _date_bounds(pairs["to_kind"], pairs["to_end"], pairs["to_date"], not stock)
     known = (a_lo == a_hi) & (b_lo == b_hi)
@@ -433,7 +432,7 @@ def changes(
 
 
 def ratio(
-    table: pd.DataFrame,
+    p: Panel,
     numerator: str,
     denominator: str,
     scale: float = 1.0,
@@ -452,7 +451,7 @@ def ratio(
     keeps both inputs with their periods, qualifiers and statuses, and whether either was
     derived; ``qualifier`` says which way the ratio can only be read (a "more than"
     numerator over an exact denominator is "more than")."""
-    pts = table[(table["role"] == "outcome") & (table["bound"] == "point")]
+    pts = p.table[(p.table["role"] == "outcome") & (p.table["bound"] == "point")]
     if places is not None:
         pts = pts[pts["geo"].isin(list(places))]
     pts = pts.assign(year=pts["end_date"].dt.year)
@@ -498,9 +497,7 @@ def ratio(
 # --- units formed by merger ------------------------------------------------------------
 
 
-def as_if_merged(
-    table: pd.DataFrame, geography: pd.DataFrame, indicators: pd.DataFrame, rate: str
-) -> pd.DataFrame:
+def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     """The rate a unit formed by merger would have had before it existed: the parts' summed
     numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
     in the indicator metadata), year by year and within one poverty standard.
@@ -513,7 +510,8 @@ def as_if_merged(
     count and a rate), ``status`` (the least settled input) and ``basis`` (the ids used).
     Nothing is summed across two standards; households carry none and join every standard.
     """
-    rel = indicators.set_index("code")
+    table, geography = p.table, p.ds.geography
+    rel = p.ds.indicators.set_index("code")
     num, den = rel.at[rate, "numerator"], rel.at[rate, "denominator"]
     succ = geography.loc[geography["successor"] != "", ["geo_id", "successor"]]
     merged = succ.groupby("successor")["geo_id"].agg(list)

@@ -54,22 +54,22 @@ class Exploration:
     figure: object
 
 
-def explore(indicator: str, places, years=None, *, lang: str = "en", data=None) -> Exploration:
-    """One indicator at ``places`` (ids or names) over ``years`` (``(first, last)`` or None
-    for all), in ``lang``. Raises :class:`povlib.query.QueryError` for an unknown name or
-    an empty choice, with the valid ones."""
+def explore(data, indicator: str, places, years=None, *, lang: str = "en") -> Exploration:
+    """In ``data`` (the Panel or Dataset), one indicator at ``places`` (ids or names) over
+    ``years`` (``(first, last)`` or None for all), in ``lang``. Raises
+    :class:`povlib.query.QueryError` for an unknown name or an empty choice, with the
+    valid ones."""
     import matplotlib.pyplot as plt
 
     from .audit import audit
     from .figures import use_style
-    from .panel import Panel, panel
-    from .query import resolve_indicator, resolve_places, series
+    from .query import as_panel, resolve_indicator, resolve_places, series
 
-    p = data if isinstance(data, Panel) else panel(data) if data is not None else panel()
+    p = as_panel(data)
     code = resolve_indicator(p, indicator)
     geos = resolve_places(p, places)
     span = None if years is None else list(range(int(years[0]), int(years[1]) + 1))
-    s = series(code, places=geos, years=span, data=p)
+    s = series(p, code, places=geos, years=span)
     src = p.ds.sources.set_index("source_id")
     first = s["sources"].str.split(";").str[0]
     s = s.assign(
@@ -111,18 +111,19 @@ def explore(indicator: str, places, years=None, *, lang: str = "en", data=None) 
     return Exploration(s.reset_index(drop=True), shown, found, fig)
 
 
-def controls(lang: str = "en", data=None):
-    """JupyterLab controls (places, indicator, years) that show :func:`explore`'s chart and
-    tables; needs ``ipywidgets`` (``pip install ipywidgets`` in the lab environment)."""
+def controls(data, lang: str = "en"):
+    """For ``data`` (the Panel or Dataset), JupyterLab controls (places, indicator, years)
+    that show :func:`explore`'s chart and tables; needs ``ipywidgets`` (in the lab
+    environment)."""
     try:
         import ipywidgets as w
     except ImportError as exc:  # a clear message, not a traceback
         raise ImportError("controls need ipywidgets: install it in the lab environment") from exc
     from IPython.display import display
 
-    from .panel import panel
+    from .query import as_panel
 
-    p = panel(data) if data is not None else panel()
+    p = as_panel(data)
     inds = sorted(set(p.table["indicator"]))
     geos = sorted(set(p.table["geo"]), key=lambda g: p.name(g, lang))
     years = pd.to_numeric(p.table["end"], errors="coerce").dropna().astype(int)
@@ -139,7 +140,7 @@ def controls(lang: str = "en", data=None):
             if not where.value:
                 return
             try:
-                e = explore(ind.value, list(where.value), span.value, lang=lang, data=p)
+                e = explore(p, ind.value, list(where.value), span.value, lang=lang)
             except KeyError as exc:  # QueryError: nothing for this choice, said plainly
                 print(exc)
                 return

@@ -54,7 +54,8 @@ TEXT = {
     "estimate": {"en": "estimate or preliminary", "vi": "ước tính hoặc sơ bộ"},
     "derived": {"en": "implied by other figures", "vi": "suy ra từ số liệu khác"},
     "standard_break": {"en": "poverty standard changed", "vi": "đổi chuẩn nghèo"},
-    "merger": {"en": "provinces merged (1 July 2025)", "vi": "sáp nhập tỉnh (1/7/2025)"},
+    # the date is the successors' valid_from in the geography table
+    "merger": {"en": "provinces merged ({day} {month} {year})", "vi": "sáp nhập tỉnh ({day}/{m}/{year})"},
     "projection": {"en": "projection", "vi": "dự báo"},
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
     "checks": {"en": "checks", "vi": "số phép kiểm tra"},
