@@ -24,12 +24,11 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
-from .reconcile import STATUS_RANK
+from . import vocabulary
 
 if TYPE_CHECKING:  # the panel is built from this module's implied levels
     from .panel import Panel
 
-STATUS_BY_RANK = {0: "approved", 1: "reported", 2: "preliminary", 3: "estimate"}
 _ID = ["geo", "period", "standard", "value", "low", "high", "obs_id", "status", "source_id"]
 
 
@@ -65,8 +64,8 @@ def relations(indicators: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def worst_status(*statuses: pd.Series) -> pd.Series:
     """The least settled status among inputs (an estimate taints what is derived from it)."""
-    rank = pd.concat([s.map(STATUS_RANK) for s in statuses], axis=1).max(axis=1)
-    return rank.map(STATUS_BY_RANK)
+    rank = pd.concat([s.map(vocabulary.rank()) for s in statuses], axis=1).max(axis=1)
+    return rank.map(vocabulary.outcome_by_rank())
 
 
 def _standard_of(codes: pd.Series, std: pd.Series, indicators: pd.DataFrame) -> pd.Series:
@@ -572,7 +571,7 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     m = m.assign(
         _with=np.where(m["has"], m["part"], ""),
         _without=np.where(m["has"], "", m["part"]),
-        _rank=m["worst"].map(STATUS_RANK),
+        _rank=m["worst"].map(vocabulary.rank()),
     )
 
     def joined(values: pd.Series) -> str:
@@ -592,6 +591,6 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
         )
         .reset_index()
     )
-    out["status"] = out["rank"].map(STATUS_BY_RANK)
+    out["status"] = out["rank"].map(vocabulary.outcome_by_rank())
     value = (out["numerator"] / out["denominator"] * 100).where(out["complete"])
     return out.assign(indicator=rate, period=out["year"].astype(str), value=value)[cols]

@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
 from .figures import LANGS, PALETTE, save_figure, shown_language, t, use_style
 from .figures import show_language as show_language  # notebooks call plots.show_language
 from .panel import Panel
-
-SETTLED = ("approved", "reported")
 
 
 def _image(path):
@@ -151,7 +150,7 @@ def _mark(ax, x, y, status, derived, colour, role="outcome", qualifier=None, mar
         if marks is not None and len(x):
             marks.add("target", _handle(marks.lang, "target", marker="*", ls="", mfc="none", ms=10))
         return
-    settled = np.isin(status, SETTLED)
+    settled = np.isin(status, vocabulary.settled())
     shape = np.array([QUALIFIER_MARKERS.get(q, "o") for q in qual])
     for m in dict.fromkeys(shape):
         on = shape == m
@@ -577,7 +576,7 @@ def scorecard(
                 got = rows[np.isfinite(rows["achieved"].astype(float))]
                 if len(got):
                     r = got.iloc[0]
-                    settled = r["status"] in SETTLED and not r["derived"]
+                    settled = r["status"] in vocabulary.settled() and not r["derived"]
                     key = "achieved" if settled else "achieved_provisional"
                     ax.bar(
                         i - 0.2,

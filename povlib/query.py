@@ -14,6 +14,7 @@ import unicodedata
 
 import pandas as pd
 
+from . import vocabulary
 from .panel import Panel, panel
 from .tables import default_dataset  # noqa: F401  (kept importable from here)
 
@@ -254,7 +255,10 @@ def coverage(
         family=p.obs["indicator"].map(code_fam),
     )
     o = o[
-        o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"]) & o["year"].notna()
+        o["family"].notna()
+        & o["geo"].isin(geos)
+        & ~o["status"].isin(vocabulary.of_role("target"))
+        & o["year"].notna()
     ]
     span: list[int] = (
         ([int(o["year"].min()), int(o["year"].max())] if len(o) else [0, -1])
