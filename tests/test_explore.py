@@ -32,3 +32,20 @@ def test_explore_in_vietnamese_and_bad_choices(ds):
         explore(ds, "poverty_rate", ["Atlantis"])
     with pytest.raises(QueryError, match="no outcome"):
         explore(ds, "poverty_rate", ["backan"], (2030, 2031))
+
+
+def test_controls_show_the_choice_headless(ds):
+    from povlib.explore import Exploration, controls
+
+    box = controls(ds, lang="vi")
+    ind, span = box.children[0].children
+    where = box.children[1]
+    assert box.shown == "Hãy chọn một hay nhiều địa phương."
+    assert ind.description == "chỉ tiêu" and ("Tỷ lệ hộ nghèo", "poverty_rate") in ind.options
+    ind.value = "poverty_rate"
+    span.value = (2020, 2020)
+    where.value = ("backan",)
+    assert isinstance(box.shown, Exploration)
+    assert box.shown.table.frame.iloc[0].tolist()[:4] == ["Bắc Kạn", "2020", "18,50", "đã báo cáo"]
+    where.value = ("thainguyen-2025",)  # a unit formed in 2025 has no figure of 2020: said, not raised
+    assert isinstance(box.shown, str) and box.shown.startswith("Không có số liệu nào cho lựa chọn này")
