@@ -796,8 +796,9 @@ def tested_paths(
                 ax.plot(tm["year"] + dx, tm["value"], "o", ls="none", ms=4.5, color=colour[m], zorder=4)
                 am = ahead[(ahead["series"] == key) & (ahead["method"] == m)]
                 if len(am):
-                    yerr: list | None = [am["value"] - am["low"], am["high"] - am["value"]]
-                    if (pd.concat([am["value"] - am["low"], am["high"] - am["value"]]) < 0).any():
+                    bars = [am["value"] - am["low"], am["high"] - am["value"]]
+                    yerr: list | None = bars
+                    if (pd.concat(bars) < 0).any():
                         # Past errors all of one sign: the range of them misses the projection
                         # itself, so the range is drawn as a bar beside which the point sits.
                         ax.vlines(am["year"] + dx, am["low"], am["high"], color=colour[m], lw=1, zorder=4)
