@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import indicators as ind
 from ._callable import make_callable
-from .derive import relations
+from .implied import relations
 from .panel import Panel, panel
 from .standards import NOT_COMPARABLE, spans_break
 
@@ -179,7 +179,7 @@ def _fmt(x) -> pd.Series:
 
 
 def _ids(*cols) -> pd.Series:
-    from .derive import join_ids
+    from .implied import join_ids
 
     return join_ids(*cols)
 

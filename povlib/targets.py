@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import vocabulary
-from .derive import relations, worst_status
+from .implied import relations, worst_status
 from .panel import Panel
 from .standards import NOT_COMPARABLE, spans_break
 
