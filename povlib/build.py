@@ -174,7 +174,9 @@ def vietnamese_copy(path: Path) -> Path:
 
 
 def _code(nb) -> list[tuple[str, str]]:
-    return [(c.cell_type, c.source) for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    return [
+        (c.cell_type, c.source) for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])
+    ]
 
 
 def copy_is_current(path: Path) -> bool:

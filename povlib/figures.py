@@ -328,7 +328,9 @@ def reused_figure(stem: Path, formats: tuple[str, ...]) -> list[Path] | None:
     found = [stem.with_name(f"{stem.name}.{ext}") for ext in formats]
     missing = [p.name for p in found if not p.exists()]
     if missing:
-        raise ValueError(f"{REUSE_VAR}=1 but {', '.join(missing)} not written yet: run the notebook without it")
+        raise ValueError(
+            f"{REUSE_VAR}=1 but {', '.join(missing)} not written yet: run the notebook without it"
+        )
     return found
 
 
