@@ -45,6 +45,7 @@ def inject(nb, parameters: dict) -> None:
         )
     cell = nbformat.v4.new_code_cell(parameter_cell(parameters))
     cell.metadata["tags"] = ["injected-parameters"]
+    cell.id = "injected-parameters"  # not a random one: an executed copy stays byte-stable
     nb.cells.insert(cells[0] + 1, cell)
 
 
