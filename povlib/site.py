@@ -632,13 +632,14 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, lang: str = "en") -
             "header": header_html(ctx, lang, page, _nav(ctx, nb_info, lang, root)),
         },
         "metadata": {"name": nb_info.path.stem},
-        "language_code": lang,
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     return html if html.endswith("\n") else html + "\n"
 
 
-def make_exporter():
+def make_exporter(lang: str = "en"):
+    """nbconvert's JupyterLab exporter with the site's template; ``lang`` goes into
+    ``<html lang>``."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -650,6 +651,7 @@ def make_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         theme="light",
+        language_code=lang,
     )
 
 
@@ -732,8 +734,8 @@ def _write_site(out: Path, ctx: Context, figures_dir: Path) -> list[str]:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dst)
                 written.append(f"figures/{src.name}")
-    exporter = make_exporter()
     for lang in LANGS:
+        exporter = make_exporter(lang)
         name = _page("index.html", lang)
         _write(out / name, index_html(ctx, lang))
         written.append(name)
