@@ -309,11 +309,12 @@ def _shown(recs: dict[str, dict], lang: str) -> dict:
     return recs.get(lang) or next(iter(recs.values()))
 
 
-def figure_html(base: str, recs: dict[str, dict], lang: str, root: str) -> str:
-    """A figure in ``lang`` with its caption in both languages and links to every file."""
+def figure_html(base: str, recs: dict[str, dict], lang: str, root: str, both: bool = True) -> str:
+    """A figure in ``lang`` with its caption (in both languages unless ``both`` is false:
+    a notebook page keeps to its own) and links to every file."""
     shown = _shown(recs, lang)
     caps = []
-    for lg in [lang, *[x for x in LANGS if x != lang]]:
+    for lg in [lang, *[x for x in LANGS if x != lang and both]]:
         if lg in recs:
             cls = "" if lg == lang else ' class="povlib-other"'
             caps.append(f'<p lang="{lg}"{cls}>{escape(recs[lg]["caption"])}</p>')
@@ -558,7 +559,7 @@ def _source_ids_named(nb, ids: list[str]) -> set[str]:
 
 def _link_figures(nb, name: str, ctx: Context, lang: str, root: str) -> set[str]:
     """Replace each embedded PNG that is a file of ``figures/`` by that file, with its
-    captions in both languages (``lang`` first); returns the figures' source ids."""
+    caption in ``lang`` and links to both languages' files; returns the figures' source ids."""
     used: set[str] = set()
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -569,7 +570,7 @@ def _link_figures(nb, name: str, ctx: Context, lang: str, root: str) -> set[str]
             saved = ctx.by_hash.get(digest)
             if saved is None:
                 continue  # not a saved figure: stays embedded in the page
-            out["data"] = {"text/html": figure_html(saved, ctx.figures[saved], lang, root)}
+            out["data"] = {"text/html": figure_html(saved, ctx.figures[saved], lang, root, both=False)}
             out["metadata"] = {}
             for rec in ctx.figures[saved].values():
                 used |= set(rec["sources"])
