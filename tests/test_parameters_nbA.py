@@ -6,6 +6,7 @@ printed."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -170,3 +171,15 @@ def test_disbursement_on_the_synthetic_dataset(tmp_path, monkeypatch):
     # The table: 40 bn disbursed of a 50 bn plan implied by the two (40 / 0.8).
     html = _html(nb)
     assert "<td>40,0</td>" in html and "<td>50,0</td>" in html and "<td>80,0</td>" in html
+
+
+def test_coverage_chart_of_many_places_lays_itself_out_again(tmp_path, monkeypatch):
+    # Fourteen provinces and two merged units make eighty rows of place and family: more
+    # than half a page holds, so the chart draws one row per place (all families together)
+    # and the table keeps the families apart.
+    region = ["laocai", "langson", "backan", "hagiang", "caobang", "tuyenquang", "dienbien", "laichau"]
+    region += ["sonla", "yenbai", "hoabinh", "thainguyen", "bacgiang", "phutho"]
+    nb = _run(tmp_path, monkeypatch, "01", {"PROVINCES": region})
+    record = json.loads((tmp_path / "figures" / "01_coverage_en.json").read_text(encoding="utf-8"))
+    assert record["caption"].startswith("Number of sources that print a figure of any family")
+    assert "<td>Cao Bằng</td>" in _html(nb)
