@@ -95,3 +95,47 @@ def table(
     out = pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
     cap = caption[lang] if isinstance(caption, dict) else str(caption)
     return Table(out, cap, frame.reset_index(drop=True))
+
+
+NOTHING = {
+    "en": "No table: no figure is printed for the places and years chosen.",
+    "vi": "Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.",
+}
+"""What a notebook shows in place of a table with no row."""
+
+AND = {"en": "and", "vi": "và"}
+
+
+class Note:
+    """A sentence shown in place of a table or chart (italic, as Markdown in JupyterLab
+    and on the site, as plain text in a terminal)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self.text}*"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def table_or_note(frame: pd.DataFrame, columns: dict, *, lang: str, caption: dict | str, **options):
+    """:func:`table`, or where ``frame`` has no row a :class:`Note` saying plainly, in
+    ``lang``, that nothing is printed for the choice (an empty grid of headers says less)."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    if frame.empty:
+        return Note(NOTHING[lang])
+    return table(frame, columns, lang=lang, caption=caption, **options)
+
+
+def join(items, lang: str) -> str:
+    """Words listed as a reader writes them: ``A, B and C`` (``A, B và C``); one alone as
+    it is, none as an empty text."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {AND[lang]} {items[-1]}"

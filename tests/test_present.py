@@ -50,3 +50,26 @@ def test_numbers_statuses_and_errors():
         table(FRAME, {"missing_col": "x"}, lang="en", caption="c")
     with pytest.raises(ValueError, match="language"):
         table(FRAME, COLUMNS, lang="fr", caption="c")
+
+
+def test_an_empty_choice_is_said_plainly():
+    from povlib.present import Note, table_or_note
+
+    empty = FRAME.iloc[0:0]
+    en = table_or_note(empty, COLUMNS, lang="en", caption=CAPTION)
+    vi = table_or_note(empty, COLUMNS, lang="vi", caption=CAPTION)
+    assert isinstance(en, Note) and isinstance(vi, Note)
+    assert en._repr_markdown_() == "*No table: no figure is printed for the places and years chosen.*"
+    assert repr(vi) == "Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn."
+    shown = table_or_note(FRAME, COLUMNS, lang="vi", caption=CAPTION, decimals={"rate": 2})
+    assert shown.frame.iloc[0, 1] == "8,20"
+    with pytest.raises(ValueError, match="language"):
+        table_or_note(empty, COLUMNS, lang="fr", caption="c")
+
+
+def test_words_listed_as_a_reader_writes_them():
+    from povlib.present import join
+
+    assert join([], "en") == "" and join(["Lào Cai"], "vi") == "Lào Cai"
+    assert join(["Lào Cai", "Bắc Kạn"], "en") == "Lào Cai and Bắc Kạn"
+    assert join(["Lào Cai", "Lạng Sơn", "Bắc Kạn"], "vi") == "Lào Cai, Lạng Sơn và Bắc Kạn"
