@@ -139,3 +139,44 @@ def join(items, lang: str) -> str:
     if len(items) < 2:
         return "".join(items)
     return f"{', '.join(items[:-1])} {AND[lang]} {items[-1]}"
+
+
+def plain(value, lang: str, max_decimals: int = 3) -> str:
+    """A number with no indicator's decimals to follow (a target's bound as printed, an
+    audit's tolerance), as it is: thousands separated, at most ``max_decimals`` decimals,
+    trailing zeros dropped, written the way ``lang`` writes it; a dash where it is missing.
+    ``plain(1972767.0, "vi")`` is ``1.972.767``, ``plain(0.015, "en")`` is ``0.015``."""
+    if value is None or pd.isna(value):
+        return DASH
+    text = f"{value:,.{max_decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def within(periods: pd.Series, years) -> pd.Series:
+    """Whether each period (``2023``, ``2022-2023``, ``2023-10``) lies inside ``years``, a
+    (first, last) pair of years: its first and its last year both do. An unreadable period
+    does not."""
+    from .periods import parse
+
+    lo, hi = years
+    p = parse(periods)
+    return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
+
+
+NOTHING = {
+    "en": "No table: nothing is printed for the places and years chosen.",
+    "vi": "Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.",
+}
+
+
+def table_or_nothing(frame: pd.DataFrame, columns: dict, *, lang: str, caption: dict | str, decimals=None):
+    """:func:`table` of ``frame``, or, where it has no row, a sentence saying plainly that
+    nothing is printed for the choice (an empty table of headers says less)."""
+    if len(frame):
+        return table(frame, columns, lang=lang, caption=caption, decimals=decimals)
+    from IPython.display import Markdown
+
+    return Markdown(f"*{NOTHING[lang]}*")

@@ -73,3 +73,28 @@ def test_words_listed_as_a_reader_writes_them():
     assert join([], "en") == "" and join(["Lào Cai"], "vi") == "Lào Cai"
     assert join(["Lào Cai", "Bắc Kạn"], "en") == "Lào Cai and Bắc Kạn"
     assert join(["Lào Cai", "Lạng Sơn", "Bắc Kạn"], "vi") == "Lào Cai, Lạng Sơn và Bắc Kạn"
+
+
+def test_plain_numbers_keep_what_is_printed():
+    from povlib.present import plain
+
+    assert plain(1972767.0, "en") == "1,972,767" and plain(1972767.0, "vi") == "1.972.767"
+    assert plain(0.015, "en") == "0.015" and plain(7.705, "vi") == "7,705"
+    assert plain(3.0, "en") == "3" and plain(2.7, "en") == "2.7" and plain(-0.0001, "en") == "0"
+    assert plain(0.12345, "en", max_decimals=2) == "0.12" and plain(float("nan"), "vi") == "–"
+
+
+def test_periods_within_years():
+    from povlib.present import within
+
+    periods = pd.Series(["2016", "2015-2016", "2016-2020", "2025-10", "2026", ""])
+    assert within(periods, (2016, 2025)).tolist() == [True, False, True, True, False, False]
+
+
+def test_an_empty_table_says_so():
+    from povlib.present import Table, table_or_nothing
+
+    none = table_or_nothing(FRAME.iloc[:0], COLUMNS, lang="vi", caption=CAPTION)
+    assert none.data == "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
+    some = table_or_nothing(FRAME, COLUMNS, lang="en", caption=CAPTION, decimals=2)
+    assert isinstance(some, Table) and some.frame.iloc[0, 1] == "8.20"
