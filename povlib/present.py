@@ -164,19 +164,3 @@ def within(periods: pd.Series, years) -> pd.Series:
     lo, hi = years
     p = parse(periods)
     return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
-
-
-NOTHING = {
-    "en": "No table: nothing is printed for the places and years chosen.",
-    "vi": "Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.",
-}
-
-
-def table_or_nothing(frame: pd.DataFrame, columns: dict, *, lang: str, caption: dict | str, decimals=None):
-    """:func:`table` of ``frame``, or, where it has no row, a sentence saying plainly that
-    nothing is printed for the choice (an empty table of headers says less)."""
-    if len(frame):
-        return table(frame, columns, lang=lang, caption=caption, decimals=decimals)
-    from IPython.display import Markdown
-
-    return Markdown(f"*{NOTHING[lang]}*")

@@ -92,9 +92,9 @@ def test_periods_within_years():
 
 
 def test_an_empty_table_says_so():
-    from povlib.present import Table, table_or_nothing
+    from povlib.present import Table, table_or_note
 
-    none = table_or_nothing(FRAME.iloc[:0], COLUMNS, lang="vi", caption=CAPTION)
-    assert none.data == "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
-    some = table_or_nothing(FRAME, COLUMNS, lang="en", caption=CAPTION, decimals=2)
+    none = table_or_note(FRAME.iloc[:0], COLUMNS, lang="vi", caption=CAPTION)
+    assert none._repr_markdown_() == "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
+    some = table_or_note(FRAME, COLUMNS, lang="en", caption=CAPTION, decimals=2)
     assert isinstance(some, Table) and some.frame.iloc[0, 1] == "8.20"
