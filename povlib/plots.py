@@ -368,20 +368,25 @@ def over_time(
     by: str | None = None,
     labels=None,
     ylabel=None,
+    years: tuple[int, int] | None = None,
 ):
     """An indicator measured at dates (a stock such as outstanding credit, or a
     cumulative ratio), one colour per place on a time axis; points are marked by status
     and qualifier, gaps of more than a year are dotted.  ``by``: a column of the panel
     (such as ``plan_period``) whose values each get their own line, never joined; with
-    ``labels`` (``{lang: {value: text}}``) they are written at the end of each line."""
+    ``labels`` (``{lang: {value: text}}``) they are written at the end of each line.
+    ``years``: (first, last) calendar years of the dates drawn (default: all)."""
     import matplotlib.pyplot as plt
 
-    s = p.table[
-        (p.table["indicator"] == indicator)
-        & p.table["geo"].isin(places)
-        & (p.table["bound"] == "point")
-        & (p.table["role"] == "outcome")
-        & p.table["end_date"].notna()
+    t = p.table
+    in_span = pd.to_numeric(t["end"], errors="coerce").between(*years) if years else True
+    s = t[
+        (t["indicator"] == indicator)
+        & t["geo"].isin(places)
+        & (t["bound"] == "point")
+        & (t["role"] == "outcome")
+        & t["end_date"].notna()
+        & in_span
     ]
     # A figure dated by its year alone may stand for any month of it: drawn at mid-year,
     # with a bar across the year.
