@@ -60,9 +60,7 @@ def _cell(value, decimals: int | None, lang: str) -> str:
     if isinstance(value, (bool, np.bool_)):
         return WORDS[lang][bool(value)]
     if isinstance(value, numbers.Number):
-        if decimals is None:
-            return f"{value:g}" if lang == "en" else f"{value:g}".replace(".", ",")
-        return number(value, decimals, lang)
+        return plain(value, lang) if decimals is None else number(value, decimals, lang)
     text = str(value).strip()
     return text if text else DASH
 
