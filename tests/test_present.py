@@ -95,7 +95,8 @@ def test_an_empty_table_says_so():
     from povlib.present import Table, table_or_note
 
     none = table_or_note(FRAME.iloc[:0], COLUMNS, lang="vi", caption=CAPTION)
-    assert none._repr_markdown_() == "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
+    said = "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
+    assert none._repr_markdown_() == said
     some = table_or_note(FRAME, COLUMNS, lang="en", caption=CAPTION, decimals=2)
     assert isinstance(some, Table) and some.frame.iloc[0, 1] == "8.20"
 
@@ -103,5 +104,6 @@ def test_an_empty_table_says_so():
 def test_a_number_with_no_decimals_given_is_written_plainly():
     from povlib.present import table
 
-    t = table(pd.DataFrame({"n": [1972767.0, 0.015]}), {"n": {"en": "n", "vi": "n"}}, lang="vi", caption=CAPTION)
+    frame = pd.DataFrame({"n": [1972767.0, 0.015]})
+    t = table(frame, {"n": {"en": "n", "vi": "n"}}, lang="vi", caption=CAPTION)
     assert t.frame["n"].tolist() == ["1.972.767", "0,015"]  # never 1.97277e+06
