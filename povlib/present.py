@@ -105,3 +105,36 @@ def table(
     out = pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
     cap = caption[lang] if isinstance(caption, dict) else str(caption)
     return Table(out, cap, frame.reset_index(drop=True))
+
+
+QUALIFIER = {
+    "en": {
+        "exact": "exact",
+        "more than": "more than",
+        "nearly": "nearly",
+        "about": "about",
+        "under": "under",
+        "at least": "at least",
+        "range low": "low end of a range",
+        "range high": "high end of a range",
+        "derived": "not printed: implied",
+    },
+    "vi": {
+        "exact": "chính xác",
+        "more than": "hơn",
+        "nearly": "gần",
+        "about": "khoảng",
+        "under": "dưới",
+        "at least": "ít nhất",
+        "range low": "mức thấp của khoảng",
+        "range high": "mức cao của khoảng",
+        "derived": "không đăng: suy ra",
+    },
+}
+"""How a figure was printed (the qualifiers of the schema, and ``derived`` for a value the
+project implies from others) in both languages."""
+
+
+def qualifier(values: pd.Series, lang: str) -> pd.Series:
+    """Qualifiers in ``lang``; an unknown one is kept as it is."""
+    return values.map(lambda v: QUALIFIER[lang].get(v, v))

@@ -60,8 +60,6 @@ PROSE_EN_ONLY = {
     "05_targets",
     "06_forecasts",
     "07_agreement_between_sources",
-    "08_case_study_laocai_communes",
-    "09_provinces_in_their_region",
 }
 
 
