@@ -15,27 +15,17 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
 from .figures import LANGS
 
 DASH = "–"
 WORDS = {"en": {True: "yes", False: "no"}, "vi": {True: "có", False: "không"}}
-STATUS = {
-    "en": {s: s for s in ("approved", "reported", "preliminary", "estimate", "target", "plan")},
-    "vi": {
-        "approved": "đã phê duyệt",
-        "reported": "đã báo cáo",
-        "preliminary": "sơ bộ",
-        "estimate": "ước tính",
-        "target": "mục tiêu",
-        "plan": "kế hoạch",
-    },
-}
-"""The statuses of the schema (``data/datapackage.json``) in both languages."""
 
 
 def status(values: pd.Series, lang: str) -> pd.Series:
     """Statuses in ``lang``; an unknown one is kept as it is."""
-    return values.map(lambda v: STATUS[lang].get(v, v))
+    labels = vocabulary.labels(lang)
+    return values.map(lambda v: labels.get(v, v))
 
 
 class Table:

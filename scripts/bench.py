@@ -109,7 +109,7 @@ def stages(rows: int) -> dict:
     checks = povlib.audit(p)
     out["audit"] = (time.perf_counter() - t0, peak_mb())
     t0 = time.perf_counter()
-    text = series("poverty_rate", data=p).to_csv(index=False)
+    text = series(p, "poverty_rate").to_csv(index=False)
     out["export"] = (time.perf_counter() - t0, peak_mb())
     out["checks"], out["export_bytes"] = len(checks), len(text)
     return out
