@@ -162,3 +162,36 @@ def within(periods: pd.Series, years) -> pd.Series:
     lo, hi = years
     p = parse(periods)
     return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
+
+
+QUALIFIER = {
+    "en": {
+        "exact": "exact",
+        "more than": "more than",
+        "nearly": "nearly",
+        "about": "about",
+        "under": "under",
+        "at least": "at least",
+        "range low": "low end of a range",
+        "range high": "high end of a range",
+        "derived": "not printed: implied",
+    },
+    "vi": {
+        "exact": "chính xác",
+        "more than": "hơn",
+        "nearly": "gần",
+        "about": "khoảng",
+        "under": "dưới",
+        "at least": "ít nhất",
+        "range low": "mức thấp của khoảng",
+        "range high": "mức cao của khoảng",
+        "derived": "không đăng: suy ra",
+    },
+}
+"""How a figure was printed (the qualifiers of the schema, and ``derived`` for a value the
+project implies from others) in both languages."""
+
+
+def qualifier(values: pd.Series, lang: str) -> pd.Series:
+    """Qualifiers in ``lang``; an unknown one is kept as it is."""
+    return values.map(lambda v: QUALIFIER[lang].get(v, v))

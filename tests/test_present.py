@@ -107,3 +107,26 @@ def test_a_number_with_no_decimals_given_is_written_plainly():
     frame = pd.DataFrame({"n": [1972767.0, 0.015]})
     t = table(frame, {"n": {"en": "n", "vi": "n"}}, lang="vi", caption=CAPTION)
     assert t.frame["n"].tolist() == ["1.972.767", "0,015"]  # never 1.97277e+06
+
+
+def test_qualifiers_in_both_languages():
+    # Every qualifier the schema allows has a word in each language; an unknown one is kept.
+    import json
+
+    from povlib import paths
+    from povlib.present import QUALIFIER, qualifier
+
+    fields = json.loads((paths.DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    enum = next(
+        f["constraints"]["enum"] for r in fields for f in r["schema"]["fields"] if f["name"] == "qualifier"
+    )
+    assert set(enum) <= set(QUALIFIER["en"]) and set(QUALIFIER["en"]) == set(QUALIFIER["vi"])
+    shown = qualifier(pd.Series(["at least", "derived", "range low", "odd"]), "vi").tolist()
+    assert shown == ["ít nhất", "không đăng: suy ra", "mức thấp của khoảng", "odd"]
+    t = table(
+        pd.DataFrame({"q": qualifier(pd.Series(["more than", None]), "en")}),
+        {"q": "printed as"},
+        lang="en",
+        caption="c",
+    )
+    assert t.frame["printed as"].tolist() == ["more than", "–"]

@@ -38,10 +38,6 @@ from povlib import build, cli, paths, site
 from povlib.build import notebooks
 
 NOTEBOOKS = notebooks()
-# Notebooks whose prose is still English only (their Vietnamese pages show English prose
-# around Vietnamese outputs); the same list marks the notebooks' own prose test.
-from test_notebooks import PROSE_EN_ONLY  # noqa: E402
-
 FIGURE_NAMES = sorted(json.loads(p.read_text(encoding="utf-8"))["name"] for p in paths.FIGURES.glob("*.json"))
 
 
@@ -129,15 +125,7 @@ def _plain(markdown: str) -> str:
     return " ".join(re.sub(r"^#+\s*|[*_`]", "", text).split())
 
 
-VI_PARAMS = [
-    pytest.param(
-        p, marks=pytest.mark.xfail(p.stem in PROSE_EN_ONLY, reason="no Vietnamese prose yet", strict=True)
-    )
-    for p in NOTEBOOKS
-]
-
-
-@pytest.mark.parametrize("nb_path", VI_PARAMS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_every_notebook_has_a_page_and_a_title_in_each_language(site_dir, nb_path):
     info = site.read_notebook(nb_path)
     assert set(info.titles) == set(site.LANGS), nb_path.name
