@@ -137,7 +137,7 @@ def test_every_notebook_has_a_page_and_a_title_in_each_language(site_dir, nb_pat
         assert f"<title>{info.number}. {escape(info.title(lang))}" in page.read_text("utf-8"), page
 
 
-@pytest.mark.parametrize("nb_path", VI_PARAMS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_each_page_shows_only_its_languages_prose(site_dir, nb_path):
     """The English page carries every line of the cells tagged ``en`` and none of those
     tagged ``vi``; the Vietnamese page the reverse."""
