@@ -60,7 +60,10 @@ def _cell(value, decimals: int | None, lang: str) -> str:
     if isinstance(value, (bool, np.bool_)):
         return WORDS[lang][bool(value)]
     if isinstance(value, numbers.Number):
-        return plain(value, lang) if decimals is None else number(value, decimals, lang)
+        if decimals is not None:
+            return number(value, decimals, lang)
+        # a whole number (a year, a count) as it is; any other written plainly, never 1.97e+06
+        return str(value) if isinstance(value, (int, np.integer)) else plain(value, lang)
     text = str(value).strip()
     return text if text else DASH
 

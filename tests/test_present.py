@@ -107,6 +107,10 @@ def test_a_number_with_no_decimals_given_is_written_plainly():
     frame = pd.DataFrame({"n": [1972767.0, 0.015]})
     t = table(frame, {"n": {"en": "n", "vi": "n"}}, lang="vi", caption=CAPTION)
     assert t.frame["n"].tolist() == ["1.972.767", "0,015"]  # never 1.97277e+06
+    years = table(
+        pd.DataFrame({"y": [2016, 2024]}), {"y": {"en": "year", "vi": "năm"}}, lang="en", caption=CAPTION
+    )
+    assert years.frame["year"].tolist() == ["2016", "2024"]  # a whole number as it is
 
 
 def test_qualifiers_in_both_languages():
