@@ -741,6 +741,9 @@ def _fast_form(n: Notation) -> tuple[str, dict[str, str]]:
     unit is named by parse_figure itself, so both give identical results.  ASCII
     digits only, as in :func:`parse_number`: "1１%" must go to parse_figure.
     """
+    odd = [w for w in [*n.qualifiers, *n.common_units] if re.search(r"[0-9.,]", w)]
+    if odd:  # the vectorised pass finds the number by trimming the words off
+        raise ValueError(f"notation {n.lang!r}: qualifiers and common units hold no digit, '.' or ',': {odd}")
     units = {u: parse_figure("1" + u, lang=n.lang).unit for u in n.common_units}
 
     def alt(words) -> str:
@@ -756,16 +759,23 @@ def _fast_form(n: Notation) -> tuple[str, dict[str, str]]:
 
 
 _FAST = {lang: _fast_form(n) for lang, n in NOTATIONS.items()}
+# What is trimmed off a common form to leave its number: the characters of its
+# qualifiers and units (none a digit or a mark: _fast_form checks it).
+_FAST_TRIM = {lang: "".join(sorted(set(" ".join([*n.qualifiers, *n.common_units])))) for lang, n in NOTATIONS.items()}
 
 
 def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The rows of ``keys`` (text, money, lang) in notation ``lang`` that :func:`_fast_form`
     reads, with the :class:`Figure` fields and ``error``; the rest are left to parse_figure.
 
-    All in Arrow's compute functions over the whole column at once, RE2 for the regex,
-    rather than string by string.  The same matches as Python's ``re``: its ``$`` also
-    matches before one final line break, which RE2's does not, so ``\n?`` is added.  Arrow
-    casts decimal text to the nearest double, as parse_figure's ``float(Decimal)`` does.
+    All in Arrow's compute functions over the whole column at once rather than string
+    by string: RE2 only says which rows have a common form (capturing its groups cost
+    five times as much); the qualifier is then the prefix and the unit the suffix that
+    the row starts and ends with (longest first, as the regex reads them), and the
+    number what is left when both are trimmed, since neither holds a digit or a mark.
+    Python's ``$`` also matches before one final line break, which RE2's does not, so
+    ``\n?`` is added.  Arrow casts decimal text to the nearest double, as parse_figure's
+    ``float(Decimal)`` does.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -773,78 +783,93 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     mine = keys[keys["lang"] == lang]
     pattern, units = _FAST[lang]
     n = NOTATIONS[lang]
-    found = pc.extract_regex(pa.array(mine["text"]), pattern.removesuffix("$") + "\n?$")
-    unit = pa.array(list(units.values())).take(pc.index_in(pc.struct_field(found, "u"), pa.array(list(units))))
-    money = pc.or_(pc.not_equal(unit, MONEY_UNIT), pc.equal(pa.array(mine["money"]), MONEY_UNIT))
-    fast = pc.fill_null(pc.and_(pc.is_valid(unit), money), False)
-    found, unit = found.filter(fast), unit.filter(fast)
-    quals = pc.index_in(pc.struct_field(found, "q"), pa.array(list(n.qualifiers)))
-    qualifier = pc.fill_null(pa.array(list(n.qualifiers.values())).take(quals), "exact")
-    whole = pc.replace_substring(pc.struct_field(found, "n"), n.thousands, "")
-    frac = pc.struct_field(found, "f")  # RE2 gives "" for a group that took no part
-    dec = pc.utf8_length(frac).to_numpy(zero_copy_only=False)
-    digits = pc.if_else(pa.array(dec > 0), pc.binary_join_element_wise(whole, frac, pa.scalar(".", whole.type)), whole)
-    zeros = pc.subtract(pc.utf8_length(whole), pc.utf8_length(pc.utf8_rtrim(whole, characters="0")))
-    int_step = np.where(
-        pc.cast(whole, pa.float64()).to_numpy(zero_copy_only=False) < 100,
-        1.0,
-        10.0 ** zeros.to_numpy(zero_copy_only=False),
-    )
+    text = pa.array(mine["text"])
+    ok = pc.match_substring_regex(text, pattern.removesuffix("$") + "\n?$")
+    money = pc.not_equal(pa.array(mine["money"]), MONEY_UNIT)
+    text = pc.utf8_rtrim(text.filter(ok), characters="\n")
+    money = money.filter(ok)
+    unit = pa.nulls(len(text), pa.large_string())
+    for word in sorted(units, key=len, reverse=True):
+        unit = pc.if_else(pc.and_(pc.is_null(unit), pc.ends_with(text, word)), units[word], unit)
+    qualifier = pa.nulls(len(text), pa.large_string())
+    for word in sorted(n.qualifiers, key=len, reverse=True):
+        hit = pc.and_(pc.is_null(qualifier), pc.starts_with(text, word + " "))
+        qualifier = pc.if_else(hit, n.qualifiers[word], qualifier)
+    qualifier = pc.fill_null(qualifier, "exact")
+    fast = pc.invert(pc.and_(pc.equal(unit, MONEY_UNIT), money))
+    text, unit, qualifier = text.filter(fast), unit.filter(fast), qualifier.filter(fast)
+    digits = pc.utf8_trim(text, characters=_FAST_TRIM[lang])
+    digits = pc.replace_substring(pc.replace_substring(digits, n.thousands, ""), n.decimal, ".")
+    mark = pc.find_substring(digits, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    dec = np.where(mark >= 0, length - mark - 1, 0).astype("int64")
+    value = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+    zeros = length - pc.utf8_length(pc.utf8_rtrim(digits, characters="0")).to_numpy(zero_copy_only=False)
+    int_step = np.where(value < 100, 1.0, 10.0 ** zeros)
+    rows = np.flatnonzero(ok.to_numpy(zero_copy_only=False))[fast.to_numpy(zero_copy_only=False)]
     return pd.DataFrame(
         {
-            "value": pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False),
+            "value": value,
             "unit": pd.array(unit, dtype="str"),
             "qualifier": pd.array(qualifier, dtype="str"),
-            "decimals": dec.astype("int64"),
+            "decimals": dec,
             "step": np.where(dec > 0, 10.0 ** -dec.astype(float), int_step),
             "low": np.nan,
             "high": np.nan,
             "denominator": np.nan,
             "error": "",
         },
-        index=mine.index[fast.to_numpy(zero_copy_only=False)],
+        index=mine.index[rows],
     )
 
 
 def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
-    """One row per key (text, money unit, language), in the keys' order, with the
-    :class:`Figure` fields and ``error``: the common forms in one vectorised pass per
-    language, every other key through :func:`parse_figure`."""
+    """One row per key (text, money unit, language), in the keys' order (their index is
+    0, 1, ...), with the :class:`Figure` fields and ``error``: the common forms in one
+    vectorised pass per language, every other key through :func:`parse_figure`."""
     quick = [_read_fast(keys, lang) for lang in LANGUAGES if (keys["lang"] == lang).any()]
-    done = pd.Index([]).append([q.index for q in quick]) if quick else pd.Index([])
+    done = np.zeros(len(keys), dtype=bool)
+    for q in quick:
+        done[q.index.to_numpy()] = True
     slow_rows = []
-    for i, (text, mu, lg) in keys.loc[~keys.index.isin(done), ["text", "money", "lang"]].iterrows():
+    for i, (text, mu, lg) in keys.loc[~done, ["text", "money", "lang"]].iterrows():
         try:
             fig = parse_figure(text, money_unit=mu, lang=lg)
             slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
         except FigureError as exc:
             slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
-    slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i")
-    table = pd.concat([*quick, slow]) if quick else slow
     types = {c: "float64" for c in _FLOATS} | {c: "str" for c in _STRINGS} | {"decimals": "int64"}
-    return table.astype(types).sort_index()[[*FIELDS, "error"]]
+    slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i").astype(types)
+    parts = [q for q in quick if len(q)] + ([slow] if len(slow) or not quick else [])
+    table = parts[0] if len(parts) == 1 else pd.concat(parts).sort_index()
+    return table[[*FIELDS, "error"]]
 
 
 def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
     """``table.take(codes)`` with ``index``, column by column: a column that holds one
     value (no range, no error) is filled rather than gathered, and strings are gathered
-    by Arrow; on a million rows either costs a fraction of the DataFrame-wide take."""
+    by Arrow; on a million rows either costs a fraction of the DataFrame-wide take.
+    All-distinct texts (``codes`` 0, 1, ...) need no gathering at all."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     n = len(codes)
+    if len(table) == n and (codes == np.arange(n)).all():
+        return table.set_axis(index, copy=False) if n else table.set_axis(index)
     cols: dict[str, object] = {}
     for name, col in table.items():
-        values = col.to_numpy(dtype=object if col.dtype == "str" else None)
-        one = len(values) > 0 and bool((values == values[0]).all() or pd.isna(values).all())
         if col.dtype == "str":
-            if one and isinstance(values[0], str):
-                word = values[0].encode("utf-8")
+            arr = pa.array(col)
+            if len(arr) and pc.all(pc.equal(arr, arr[0])).as_py():
+                word = arr[0].as_py().encode("utf-8")
                 offsets = pa.py_buffer(np.arange(n + 1, dtype=np.int64) * len(word))
                 arr = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(word * n))
             else:
-                arr = pa.array(values, type=pa.large_string()).take(pa.array(codes))
+                arr = arr.take(pa.array(codes))
             cols[name] = pd.array(arr, dtype="str")
         else:
+            values = col.to_numpy()
+            one = len(values) > 0 and bool((values == values[0]).all() or pd.isna(values).all())
             cols[name] = np.full(n, values[0], dtype=values.dtype) if one else values.take(codes)
     return pd.DataFrame(cols, index=index, copy=False)
 
