@@ -387,7 +387,6 @@ def unit_kind(unit: str) -> str:
     return "count"
 
 
-
 def parse_number(token: str, *, text: str | None = None, lang: str = "vi") -> tuple[Decimal, int]:
     """Read one number in the notation of ``lang``; return it and its count of decimal places.
 
@@ -441,9 +440,7 @@ def _step(number: Decimal, decimals: int) -> Decimal:
     return Decimal(10) ** zeros
 
 
-def _money(
-    text: str, end: int, scale: str, money_unit: str, rd: _Reader
-) -> tuple[str, Decimal, int, int]:
+def _money(text: str, end: int, scale: str, money_unit: str, rd: _Reader) -> tuple[str, Decimal, int, int]:
     """Money of printed ``scale`` ending at ``end``, with an optional per-word after it."""
     per = ""
     p = rd.per.match(text, end)
@@ -761,7 +758,9 @@ def _fast_form(n: Notation) -> tuple[str, dict[str, str]]:
 _FAST = {lang: _fast_form(n) for lang, n in NOTATIONS.items()}
 # What is trimmed off a common form to leave its number: the characters of its
 # qualifiers and units (none a digit or a mark: _fast_form checks it).
-_FAST_TRIM = {lang: "".join(sorted(set(" ".join([*n.qualifiers, *n.common_units])))) for lang, n in NOTATIONS.items()}
+_FAST_TRIM = {
+    lang: "".join(sorted(set(" ".join([*n.qualifiers, *n.common_units])))) for lang, n in NOTATIONS.items()
+}
 
 
 def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -805,7 +804,7 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     dec = np.where(mark >= 0, length - mark - 1, 0).astype("int64")
     value = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
     zeros = length - pc.utf8_length(pc.utf8_rtrim(digits, characters="0")).to_numpy(zero_copy_only=False)
-    int_step = np.where(value < 100, 1.0, 10.0 ** zeros)
+    int_step = np.where(value < 100, 1.0, 10.0**zeros)
     rows = np.flatnonzero(ok.to_numpy(zero_copy_only=False))[fast.to_numpy(zero_copy_only=False)]
     return pd.DataFrame(
         {
@@ -855,7 +854,7 @@ def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataF
 
     n = len(codes)
     if len(table) == n and (codes == np.arange(n)).all():
-        return table.set_axis(index, copy=False) if n else table.set_axis(index)
+        return table.set_axis(index)
     cols: dict[str, object] = {}
     for name, col in table.items():
         if col.dtype == "str":
@@ -900,7 +899,11 @@ def parse_many(
     if money_units is None and (langs is None or isinstance(langs, str)):
         codes, uniques = pd.factorize(texts, use_na_sentinel=False)
         keys = pd.DataFrame(
-            {"text": pd.Series(uniques, dtype="str"), "money": MONEY_UNIT, "lang": "vi" if langs is None else langs}
+            {
+                "text": pd.Series(uniques, dtype="str"),
+                "money": MONEY_UNIT,
+                "lang": "vi" if langs is None else langs,
+            }
         )
     else:
         money = pd.Series(MONEY_UNIT if money_units is None else money_units, index=texts.index, dtype="str")
