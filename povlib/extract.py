@@ -248,15 +248,11 @@ def _check_rules(frame: pd.DataFrame, fname: str) -> list:
                     fname, row, "unit", f"{r['unit']!r} is not a unit a figure is read in: {sorted(units)}"
                 )
             )
-        if r["rule"] != "indicator" and (r["unit"] or r["indicator"] or r["place"] != "local"):
-            problems.append(
-                Problem(
-                    fname,
-                    row,
-                    "rule",
-                    f"a {r['rule']} row names no unit and no indicator, and looks in local",
-                )
-            )
+        if r["rule"] in ("rise", "fall") and (r["unit"] or r["indicator"] or r["place"] != "local"):
+            message = f"a {r['rule']} row names no unit and no indicator, and looks in local"
+            problems.append(Problem(fname, row, "rule", message))
+        if r["rule"] == "denominator" and (r["unit"] or not r["indicator"]):
+            problems.append(Problem(fname, row, "rule", "a denominator row names an indicator and no unit"))
         if r["place"] == "nearest" and (r["also_place"] or r["unless_place"]):
             problems.append(Problem(fname, row, "place", "a nearest row has no other condition"))
     return problems
@@ -333,6 +329,7 @@ def guess_indicator(
     per_year: bool,
     tail: str = "",
     rules: tuple[_Rule, ...] | None = None,
+    kind: str = "indicator",
 ) -> tuple[str, str]:
     """Indicator code and the cue that decided it; ``("", reason)`` when no rule fits.
 
@@ -340,7 +337,8 @@ def guess_indicator(
     to the figure, ``after`` the rest of the clause after it and ``tail`` the rest
     of the sentence (all lower case).  The rules are the rows of the cue table
     (:func:`indicator_rules`, ``data/indicator_cues.csv``) for the figure's unit,
-    tried in order; the first that fits wins.
+    tried in order; the first that fits wins.  ``kind="denominator"``: the rules for
+    the second figure of a share printed ``16.664 hộ/17.497 hộ`` instead.
     """
     rules = indicator_rules() if rules is None else rules
     changes = {"rise": _change("rise", local, rules), "fall": _change("fall", local, rules), "": True}
@@ -352,9 +350,10 @@ def guess_indicator(
         "sentence_after": sentence + after,
         "near_sentence": after + " " + local + sentence,
         "tail": tail,
+        "sentence_tail": sentence + tail,
         "unit": unit,
     }
-    mine = [r for r in rules if r.rule == "indicator" and r.unit == _unit_key(unit)]
+    mine = [r for r in rules if r.rule == kind and r.unit in (_unit_key(unit), "")]
     i = 0
     while i < len(mine):
         r = mine[i]
@@ -562,10 +561,7 @@ def extract_text(
                 loc = local + (" trên tổng số" if part == "denominator" else "")
                 code, cue = guess_indicator(f.unit, loc, sentence, after, f.unit.endswith("/year"), rest)
                 if part == "denominator":
-                    code = (
-                        "households_em" if "trên tổng số hộ dân tộc" in sentence + rest else "poor_households"
-                    )
-                    cue = "denominator of a share"
+                    code, cue = guess_indicator(f.unit, loc, sentence, after, False, rest, kind="denominator")
                 unit = _unit_for(code, f.unit)
                 is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
                 period = guess_period(sentence, rest, is_change, doc_year)
