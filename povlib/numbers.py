@@ -705,7 +705,7 @@ def format_number(value: float, decimals: int = 0, lang: str = "vi") -> str:
     n = NOTATIONS.get(lang) if isinstance(lang, str) else None
     if n is None:
         raise ValueError(f"unknown language {lang!r}; use one of {list(LANGUAGES)}")
-    return sign + text.translate(str.maketrans({",": n.thousands, ".": n.decimal}))
+    return sign + text.translate(str.maketrans(",.", n.thousands + n.decimal))
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
