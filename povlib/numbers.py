@@ -779,7 +779,8 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    mine = keys[keys["lang"] == lang]
+    here = keys["lang"] == lang
+    mine = keys if here.all() else keys[here]
     pattern, units = _FAST[lang]
     n = NOTATIONS[lang]
     text = pa.array(mine["text"])
@@ -791,7 +792,8 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     for word in sorted(units, key=len, reverse=True):
         unit = pc.if_else(pc.and_(pc.is_null(unit), pc.ends_with(text, word)), units[word], unit)
     qualifier = pa.nulls(len(text), pa.large_string())
-    for word in sorted(n.qualifiers, key=len, reverse=True):
+    qualified = pc.any(pc.invert(pc.match_substring_regex(text, "^[0-9]"))).as_py()
+    for word in sorted(n.qualifiers, key=len, reverse=True) if qualified else ():
         hit = pc.and_(pc.is_null(qualifier), pc.starts_with(text, word + " "))
         qualifier = pc.if_else(hit, n.qualifiers[word], qualifier)
     qualifier = pc.fill_null(qualifier, "exact")
