@@ -563,7 +563,7 @@ def extract_text(
                 if part == "denominator":
                     code, cue = guess_indicator(f.unit, loc, sentence, after, False, rest, kind="denominator")
                 unit = _unit_for(code, f.unit)
-                is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
+                is_change = _indicator_kinds().get(code, "") in CHANGE_KINDS
                 period = guess_period(sentence, rest, is_change, doc_year)
                 status = guess_status(sentence)
                 ends: list[tuple[str, float]] = (
@@ -605,13 +605,27 @@ def _unit_for(code: str, parsed_unit: str) -> str:
 
 
 _UNITS: dict[str, str] = {}
+_KINDS: dict[str, str] = {}
+
+CHANGE_KINDS = ("change", "pace", "growth")
+"""Indicator kinds (``indicators.csv``) measured between two years: their period is ``base-final``."""
+
+
+def _read_indicators() -> None:
+    if not _UNITS:
+        ind = pd.read_csv(paths.DATA / "indicators.csv", dtype=str, keep_default_na=False)
+        _KINDS.update(dict(zip(ind["code"], ind["kind"], strict=True)))
+        _UNITS.update(dict(zip(ind["code"], ind["unit"], strict=True)))
 
 
 def _indicator_units() -> dict[str, str]:
-    if not _UNITS:
-        ind = pd.read_csv(paths.DATA / "indicators.csv", dtype=str, keep_default_na=False)
-        _UNITS.update(dict(zip(ind["code"], ind["unit"], strict=True)))
+    _read_indicators()
     return _UNITS
+
+
+def _indicator_kinds() -> dict[str, str]:
+    _read_indicators()
+    return _KINDS
 
 
 def _value(value: float, parsed_unit: str, unit: str) -> float:
