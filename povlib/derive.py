@@ -326,3 +326,31 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     out["status"] = out["rank"].map(vocabulary.outcome_by_rank())
     value = (out["numerator"] / out["denominator"] * 100).where(out["complete"])
     return out.assign(indicator=rate, period=out["year"].astype(str), value=value)[cols]
+
+
+# --- a ratio beside its parts ----------------------------------------------------------
+
+
+def with_parts(p: Panel, ratio: str, places=None) -> pd.DataFrame:
+    """A ratio indicator beside its numerator and denominator (``numerator`` and
+    ``denominator`` in the indicator metadata), one row per place, plan period and period
+    at which any of the three is known (printed or implied): ``ratio`` (the ratio's unit,
+    such as per cent), ``numerator`` and ``denominator`` (their units, such as billion
+    dong), and ``implied`` (one of them was implied by the other two).  A value missing
+    for that place, plan period and period is NaN."""
+    meta = p.ds.indicators.set_index("code")
+    num, den = meta.at[ratio, "numerator"], meta.at[ratio, "denominator"]
+    t = p.points()
+    t = t[t["indicator"].isin([ratio, num, den])]
+    if places is not None:
+        t = t[t["geo"].isin(list(places))]
+    keys = ["geo", "plan_period", "period"]
+    wide = (
+        t.pivot_table(index=keys, columns="indicator", values="value", aggfunc="first")
+        .reindex(columns=[ratio, num, den])
+        .rename(columns={ratio: "ratio", num: "numerator", den: "denominator"})
+    )
+    implied = t.groupby(keys)["derived"].any().rename("implied")
+    out = wide.join(implied).reset_index().assign(indicator=ratio)
+    out.columns.name = None
+    return out[["geo", "indicator", "plan_period", "period", "ratio", "numerator", "denominator", "implied"]]

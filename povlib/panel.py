@@ -97,6 +97,10 @@ class Panel:
         """Display names of many places at once."""
         return geos.map(self.places[f"label_{_lang(lang)}"])
 
+    def labels(self, codes: pd.Series, lang: str = "en") -> pd.Series:
+        """Display labels of many indicators at once."""
+        return codes.map(self.indicators[f"label_{_lang(lang)}"])
+
     def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows in the data's display order: place, indicator, then time."""
         order = frame.assign(

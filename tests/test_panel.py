@@ -211,3 +211,20 @@ def test_ratio_same_period_qualifier_and_dropped_denominators(synth_panel):
         drop=pd.DataFrame({"geo": ["pc"], "year": [2023]}),
     )
     assert dropped[dropped["period"] == "2023"].empty
+
+
+def test_a_ratio_beside_its_parts(synth_panel):
+    # 40 bn disbursed at 80% of the plan: the plan of 50 bn is implied, and the row says so.
+    t = derive.with_parts(synth_panel, "disbursement_ratio", places=["pc"])
+    assert t[["period", "ratio", "numerator", "denominator", "implied"]].to_numpy().tolist() == [
+        ["2023", 80.0, 40.0, 50.0, True]
+    ]
+    assert derive.with_parts(synth_panel, "disbursement_ratio", places=["pa"]).empty
+
+
+def test_labels_of_many_indicators(synth_panel):
+    codes = pd.Series(["poverty_rate", "households"])
+    assert synth_panel.labels(codes, "vi").tolist() == [
+        synth_panel.label("poverty_rate", "vi"),
+        synth_panel.label("households", "vi"),
+    ]
