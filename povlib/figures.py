@@ -317,6 +317,22 @@ def _taller(fig) -> None:
     fig.set_layout_engine("constrained", rect=(0, 0.09, 1, 0.91))
 
 
+def _lay_out(fig) -> None:
+    """Run the layout engine and place every text, as a draw does, without painting a
+    pixel: the guard needs positions and extents, not an image."""
+    fig.draw_without_rendering()
+
+
+def _freeze(fig) -> None:
+    """Keep the layout just checked for every format written. No engine at all, not
+    ``"none"``: that leaves a placeholder engine, and with any engine savefig lays the
+    figure out once more (a full pass without painting) before each format."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
 def save_figure(
     fig,
     name: str,
@@ -348,7 +364,7 @@ def save_figure(
     # Constrained layout keeps titles, figure legends and tick labels apart; the footer
     # gets the bottom strip to itself.
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
-    fig.canvas.draw()
+    _lay_out(fig)
     problems = layout_problems(fig)
     # A layout made for several panels may not fit another choice of places (one panel
     # with a wide legend, say): the figure lays itself out again rather than fail.
@@ -356,14 +372,12 @@ def save_figure(
         if not problems:
             break
         relayout(fig)
-        fig.canvas.draw()
+        _lay_out(fig)
         problems = layout_problems(fig)
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
-    # The layout just checked is the one written: freezing it spares each format a second
-    # layout pass (savefig re-runs an active layout engine before it renders).
-    fig.set_layout_engine("none")
+    _freeze(fig)
     written = []
     meta = {
         "png": {"Software": None},
