@@ -11,6 +11,12 @@ Three environment variables serve a check that only needs the figures drawn, suc
 the formats written, ``POVLIB_FIGURES_DIR`` sends them elsewhere and ``POVLIB_PNG_DPI``
 lowers the PNG resolution (a preview).  The layout guard runs either way.  ``povlib
 build`` clears all three, so ``figures/`` always gets every format at 300 dpi.
+
+A figure is always drawn, laid out, checked and written as SVG; its PNG and PDF are
+rendered again only when that SVG, matplotlib, the style or the resolution changed, or
+the file on disk is not the one rendered (records under the ignored ``build/``).  A
+rebuild with nothing changed therefore writes the same bytes at a fraction of the cost;
+``POVLIB_FIGURE_CACHE=0`` renders every format regardless.
 """
 
 from __future__ import annotations
@@ -37,6 +43,9 @@ CHECK_VARS = (FORMATS_VAR, DIR_VAR, DPI_VAR)
 # Set by ``povlib build`` for a notebook's second run, in Vietnamese: the English run has
 # just written every figure in both languages, so this run draws and writes none.
 REUSE_VAR = "POVLIB_FIGURES_REUSE"
+
+
+CACHE_VAR = "POVLIB_FIGURE_CACHE"
 
 TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
@@ -335,6 +344,109 @@ def reused_figure(stem: Path, formats: tuple[str, ...]) -> list[Path] | None:
     return found
 
 
+def _lay_out(fig) -> None:
+    """Run the layout engine and place every text, as a draw does, without painting a
+    pixel: the guard needs positions and extents, not an image."""
+    fig.draw_without_rendering()
+
+
+def _freeze(fig) -> None:
+    """Keep the layout just checked for every format written. No engine at all, not
+    ``"none"``: that leaves a placeholder engine, and with any engine savefig lays the
+    figure out once more (a full pass without painting) before each format."""
+    import matplotlib as mpl
+
+    with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+
+
+_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+}
+
+
+def _render(fig, ext: str, dpi: int | None) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=ext, metadata=_METADATA[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
+    return buf.getvalue()
+
+
+def _sha(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _write_formats(fig, out: Path, name: str, formats: tuple[str, ...], dpi: int | None) -> list[Path]:
+    """Write ``name`` in each format. A figure whose SVG (every mark, text and colour of
+    it) is the one a file on disk was rendered from, with the same matplotlib, style and
+    resolution, is not rendered again in PNG and PDF: the file is already what a render
+    would write (see :func:`_cache_key`). Without SVG among the formats, or with
+    ``$POVLIB_FIGURE_CACHE=0``, every format is rendered."""
+    paths_out = [out / f"{name}.{ext}" for ext in formats]
+    if "svg" not in formats or os.environ.get(CACHE_VAR, "").strip() == "0":
+        for path, ext in zip(paths_out, formats, strict=True):
+            path.write_bytes(_render(fig, ext, dpi))
+        return paths_out
+    svg = _render(fig, "svg", dpi)
+    key = _cache_key(svg, dpi)
+    record = _cache_dir(out) / f"{name}.json"
+    try:
+        seen = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        seen = {}
+    done = {}
+    for path, ext in zip(paths_out, formats, strict=True):
+        old = seen.get(ext, {}) if isinstance(seen, dict) else {}
+        if ext != "svg" and isinstance(old, dict) and old.get("key") == key and _unchanged(path, old):
+            done[ext] = old
+            continue
+        data = svg if ext == "svg" else _render(fig, ext, dpi)
+        path.write_bytes(data)
+        done[ext] = {"key": key, "sha": _sha(data)}
+    record.parent.mkdir(parents=True, exist_ok=True)
+    tmp = record.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(done, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(record)  # atomic: a build stopped half-way leaves the old record or the new
+    return paths_out
+
+
+def _unchanged(path: Path, old: dict) -> bool:
+    """The file is there and is, byte for byte, the one recorded as rendered."""
+    return path.exists() and _sha(path.read_bytes()) == old.get("sha")
+
+
+def _cache_key(svg: bytes, dpi: int | None) -> str:
+    """What a PNG or PDF of a figure is a function of: its SVG (text is kept as text there,
+    so the fonts' files are named by matplotlib's version), matplotlib's and its
+    renderers' versions, every style setting, and the PNG resolution."""
+    import matplotlib as mpl
+    import PIL
+
+    settings = repr(sorted((k, repr(v)) for k, v in mpl.rcParams.items()))
+    parts = [mpl.__version__, PIL.__version__, _fonttools_version(), settings, str(dpi)]
+    return _sha(svg + "\0".join(parts).encode("utf-8"))
+
+
+def _fonttools_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fonttools")
+    except PackageNotFoundError:
+        return ""
+
+
+def _cache_dir(out: Path) -> Path:
+    """Records of what was rendered into ``out``: under the project's ignored ``build/``,
+    one folder per output folder."""
+    return paths.ROOT / "build" / "figure-cache" / _sha(str(out.resolve()).encode("utf-8"))[:16]
+
+
 def save_figure(
     fig,
     name: str,
@@ -370,7 +482,7 @@ def save_figure(
     # Constrained layout keeps titles, figure legends and tick labels apart; the footer
     # gets the bottom strip to itself.
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
-    fig.canvas.draw()
+    _lay_out(fig)
     problems = layout_problems(fig)
     # A layout made for several panels may not fit another choice of places (one panel
     # with a wide legend, say): the figure lays itself out again rather than fail.
@@ -378,24 +490,13 @@ def save_figure(
         if not problems:
             break
         relayout(fig)
-        fig.canvas.draw()
+        _lay_out(fig)
         problems = layout_problems(fig)
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
-    # The layout just checked is the one written: freezing it spares each format a second
-    # layout pass (savefig re-runs an active layout engine before it renders).
-    fig.set_layout_engine("none")
-    written = []
-    meta = {
-        "png": {"Software": None},
-        "svg": {"Date": None, "Creator": None},
-        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-    }
-    for ext in formats:
-        path = out / f"{name}.{ext}"
-        fig.savefig(path, format=ext, metadata=meta[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
-        written.append(path)
+    _freeze(fig)
+    written = _write_formats(fig, out, name, formats, dpi)
     heading = fig._suptitle.get_text() if fig._suptitle is not None else ""
     if not heading:  # a single chart titles its axes, not the figure
         heading = next((ax.get_title() for ax in fig.axes if ax.get_title()), "")

@@ -82,6 +82,46 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     assert "- `backan-2023`: TN&MT, “Bắc Kạn" in index
 
 
+def test_unchanged_figure_is_not_rendered_again(ds, tmp_path, monkeypatch):
+    from povlib import figures
+
+    monkeypatch.delenv("POVLIB_FIGURE_FORMATS", raising=False)
+    monkeypatch.delenv("POVLIB_FIGURE_CACHE", raising=False)
+    monkeypatch.setattr(figures, "_cache_dir", lambda out: tmp_path / "cache")
+    rendered = []
+    real = figures._render
+    monkeypatch.setattr(figures, "_render", lambda fig, ext, dpi: rendered.append(ext) or real(fig, ext, dpi))
+    out = tmp_path / "out"
+
+    def save(title=None):
+        fig = _draw()
+        if title:
+            fig.axes[0].set_title(title)
+        rendered.clear()
+        paths = save_figure(
+            fig,
+            "demo",
+            source_ids=["backan-2023"],
+            sources=ds.sources,
+            caption="c",
+            notebook="n",
+            out_dir=out,
+        )
+        return {p.suffix: p.read_bytes() for p in paths}
+
+    first = save()
+    assert rendered == ["svg", "png", "pdf"]
+    assert save() == first and rendered == ["svg"]  # same SVG: PNG and PDF are already on disk
+    (out / "demo.png").write_bytes(b"edited by hand")
+    assert save() == first and rendered == ["svg", "png"]  # a file not as rendered is rendered again
+    (tmp_path / "cache" / "demo.json").write_text("{not json")
+    assert save() == first and rendered == ["svg", "png", "pdf"]  # a broken record is no record
+    other = save("Another title")
+    assert rendered == ["svg", "png", "pdf"] and all(other[k] != first[k] for k in first)
+    monkeypatch.setenv("POVLIB_FIGURE_CACHE", "0")
+    assert save("Another title") == other and rendered == ["png", "svg", "pdf"]  # each, in turn
+
+
 # 16 x 11 cm at 300 dpi is 1889 x 1299 pixels; the 100-dpi preview of a check run, 629 x 433.
 @pytest.mark.parametrize("setting, dpi", [(None, 300), ("100", 100)])
 def test_png_resolution(setting, dpi, ds, tmp_path, monkeypatch):
