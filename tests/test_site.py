@@ -403,14 +403,12 @@ def _files(root: Path) -> list[str]:
 
 
 def test_a_second_build_is_byte_identical(site_dir, tmp_path):
-    start = time.perf_counter()
+    # (how long a build takes is measured by make bench, not asserted here)
     again = tmp_path / "again"
     site.build_site(again)
-    seconds = time.perf_counter() - start
     assert _files(again) == _files(site_dir)
     _, mismatch, errors = filecmp.cmpfiles(site_dir, again, _files(site_dir), shallow=False)
     assert not mismatch and not errors, f"differ between two builds: {mismatch + errors}"
-    assert seconds < 60, f"the site took {seconds:.0f} s to build"
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
