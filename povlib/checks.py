@@ -20,7 +20,7 @@ from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
 from .numbers import _quote, unit_kind
 from .problems import Problem, rows_where
-from .reading import Dataset, parse_csv, parse_raw, read_table
+from .reading import Dataset, parse_csv, parse_raw, read_table, unit_kinds
 
 SUB_PROVINCE_LEVELS = ("district", "commune", "commune group")
 """Levels that lie inside a province (a higher level, if any, may name itself)."""
@@ -707,7 +707,7 @@ def _impossible(
     if not use.any():
         return problems
     o = obs.loc[use]
-    whole_count = o["unit"].map(unit_kind).eq("count").to_numpy()
+    whole_count = unit_kinds(o["unit"]).eq("count").to_numpy()
     low, high = bounds(
         o["value"].to_numpy(dtype=float),
         o["qualifier"].to_numpy(),

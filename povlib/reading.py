@@ -184,6 +184,12 @@ def source_paragraphs(sources: pd.DataFrame, sources_dir: Path) -> dict[str, lis
     return out
 
 
+def unit_kinds(units: pd.Series) -> pd.Series:
+    """:func:`povlib.numbers.unit_kind` of each unit, each distinct unit judged once."""
+    distinct = pd.unique(units.to_numpy())
+    return units.map(dict(zip(distinct, map(unit_kind, distinct), strict=True)))
+
+
 def money_units(units: pd.Series) -> pd.Series:
     """The money scale each unit reads money in (``million VND/month`` -> million VND)."""
     scale = units.str.partition("/")[0]
@@ -230,7 +236,7 @@ def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None, languages
 
     fig = parse_raw(obs, languages) if parsed is None or len(parsed) != len(obs) else parsed
     out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(), step=fig["step"].to_numpy())
-    whole = out["unit"].map(unit_kind).eq("count").to_numpy()
+    whole = unit_kinds(out["unit"]).eq("count").to_numpy()
     low, high = bounds(
         out["value"].to_numpy(dtype=float),
         out["qualifier"].to_numpy(),
