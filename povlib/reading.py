@@ -65,7 +65,10 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
     if table.column_names != header:
         return None
     frame = pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
-    if any(frame[h].str.contains("[\r\n]", regex=True).any() for h in header):
+    # Lines and rows one for one (header included) leave no line break inside a field; only
+    # where they differ (a blank line, or a quoted line break) is every field looked at.
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines != len(frame) + 1 and any(frame[h].str.contains("[\r\n]", regex=True).any() for h in header):
         return None  # a line break inside a field: the row-by-row reader names it
     return frame
 
