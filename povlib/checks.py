@@ -20,7 +20,7 @@ from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
 from .numbers import _quote, unit_kind
 from .problems import Problem, rows_where
-from .reading import Dataset, parse_csv, parse_raw, read_table, unit_kinds
+from .reading import Dataset, compact, parse_csv, parse_raw, read_table, unit_kinds
 
 SUB_PROVINCE_LEVELS = ("district", "commune", "commune group")
 """Levels that lie inside a province (a higher level, if any, may name itself)."""
@@ -370,7 +370,7 @@ class _Observations:
         """The parse of each ``raw`` (:func:`povlib.reading.parse_raw`), kept on the dataset
         for the panel to reuse."""
         fig = parse_raw(self.obs, self.ds.sources)
-        self.ds._parsed = fig.reset_index(drop=True)
+        self.ds._parsed = compact(fig.reset_index(drop=True))
         return fig
 
     @cached_property
