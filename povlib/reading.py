@@ -194,9 +194,13 @@ def unit_kinds(units: pd.Series) -> pd.Series:
 
 
 def money_units(units: pd.Series) -> pd.Series:
-    """The money scale each unit reads money in (``million VND/month`` -> million VND)."""
-    scale = units.str.partition("/")[0]
-    return scale.where(scale.isin(list(MONEY_SCALES)), MONEY_UNIT)
+    """The money scale each unit reads money in (``million VND/month`` -> million VND);
+    each distinct unit is read once."""
+    scales = {}
+    for unit in pd.unique(units.to_numpy()):
+        scale = str(unit).partition("/")[0]
+        scales[unit] = scale if scale in MONEY_SCALES else MONEY_UNIT
+    return units.map(scales).astype("str")
 
 
 def raw_languages(obs: pd.DataFrame, languages=None) -> pd.Series:
