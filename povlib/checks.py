@@ -7,6 +7,7 @@ small folders (:func:`second_opinion`)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
-from . import paths
+from . import paths, periods
 from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
+from .indicators import bounds
 from .numbers import _quote, unit_kind
 from .problems import Problem, rows_where
 from .reading import Dataset, compact, parse_csv, parse_raw, read_table, unit_kinds
@@ -299,8 +303,6 @@ def check_standards(std: pd.DataFrame, sources: pd.DataFrame, fname: str) -> lis
 
 def check_sources(src: pd.DataFrame, fname: str, sources_dir: Path | None) -> list[Problem]:
     """A source is a kept file (with its sha256) or a web page (with URL and date accessed)."""
-    import hashlib
-
     problems = []
     has_file, has_url = src["file"] != "", src["url"] != ""
     problems += rows_where(
@@ -361,8 +363,6 @@ class _Observations:
 
     @cached_property
     def period(self) -> pd.DataFrame:
-        from . import periods
-
         return periods.parse(self.obs["period"])
 
     @cached_property
@@ -683,8 +683,6 @@ def _impossible(
     the intervals their printed precision allows do not meet (see
     :func:`povlib.indicators.bounds`): "more than" a part against "about" a whole is not
     provably impossible, so it is left to the audit."""
-    from .indicators import bounds
-
     problems: list[Problem] = []
     value = obs["value"].astype(float)
     problems += rows_where(
@@ -774,9 +772,6 @@ def _key_frame(
     fname = rel(data_dir / Path(res["path"]).name)
     problems: list[Problem] = []
     if loaded:
-        import pyarrow as pa
-        import pyarrow.csv as pacsv
-
         try:  # the file was read strictly a moment ago: Arrow reads its key columns only
             table = pacsv.read_csv(
                 data_dir / res["path"],

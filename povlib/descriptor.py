@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import paths
 from .files import inside, refuse_special, rel
@@ -479,9 +481,6 @@ def fullmatch(s: pd.Series, pattern: str) -> pd.Series:
     not take (a look-ahead, a back-reference) or one naming white space (whose class RE2
     and Python draw differently: the vertical tab) is run by Python's ``re``, value by value."""
     if not re.search(r"\\[sS]", pattern):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         try:
             hit = pc.fill_null(pc.match_substring_regex(pa.array(s.array), f"^(?:{pattern})$"), False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

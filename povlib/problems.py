@@ -4,6 +4,7 @@ at most :data:`CAP` per file listed, the rest counted, all raised together in on
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from dataclasses import replace as _replace
 
@@ -86,8 +87,6 @@ def rows_where(mask: pd.Series, fname: str, column: str | None, message) -> list
     extra = max(len(hit) - CAP, 0)
     hit = hit[:CAP]
     if callable(message):
-        import inspect
-
         message = message(hit) if inspect.signature(message).parameters else message()
     if isinstance(message, pd.Series):
         out = [Problem(fname, int(r), column, str(message[r])) for r in hit]

@@ -13,10 +13,13 @@ from dataclasses import replace as _replace
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from . import paths
 from .descriptor import check_fields, descriptor, resource
 from .files import decode, inside, refuse_special, rel
+from .indicators import bounds
 from .numbers import MONEY_SCALES, MONEY_UNIT, parse_many, unit_kind
 from .problems import CAP, Problem
 
@@ -42,9 +45,6 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
     """Arrow's strict reader, when the file is well formed (every row the header's width,
     every quote closed, no line break inside a field); None sends the text to the row-by-row
     reader, which names what is wrong."""
-
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     header = next(csv.reader(io.StringIO(text)), [])
     if not header or len(set(header)) != len(header):
@@ -246,8 +246,6 @@ def with_bounds(obs: pd.DataFrame, parsed: pd.DataFrame | None = None, languages
     otherwise ``raw`` is parsed in its source's language, from ``languages``
     (the sources table, or a map source_id -> language; see :func:`raw_languages`).
     """
-    from .indicators import bounds
-
     fig = parse_raw(obs, languages) if parsed is None or len(parsed) != len(obs) else parsed
     out = obs.reset_index(drop=True).assign(decimals=fig["decimals"].to_numpy(), step=fig["step"].to_numpy())
     whole = unit_kinds(out["unit"]).eq("count").to_numpy()
