@@ -84,7 +84,7 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     chosen = ranked[first].set_index(KEY)
     n_obs = groups["obs_id"].size()
     # Lists are built only for the few keys printed more than once.
-    multi = ranked[ranked.groupby(KEY, dropna=False)["obs_id"].transform("size") > 1]
+    multi = ranked[groups["obs_id"].transform("size") > 1]
     alts = _joined(multi[~first.loc[multi.index]], multi["obs_id"])
     chosen = chosen.assign(n_obs=n_obs, alternatives=alts.reindex(chosen.index).fillna(""))
     chosen = chosen.drop(columns=["_status", "_qual", "_date"]).reset_index()
