@@ -30,7 +30,7 @@ import pandas as pd
 
 from . import indicators as ind
 from ._callable import make_callable
-from .derive import relations
+from .implied import relations
 from .panel import Panel, panel
 from .standards import NOT_COMPARABLE, spans_break
 
@@ -179,7 +179,7 @@ def _fmt(x) -> pd.Series:
 
 
 def _ids(*cols) -> pd.Series:
-    from .derive import join_ids
+    from .implied import join_ids
 
     return join_ids(*cols)
 
@@ -925,7 +925,7 @@ class _Audit:
 
         shares = self.rel["shares"]
         for rate in shares["code"]:
-            m = as_if_merged(self.p.table, self.p.ds.geography, self.p.ds.indicators, rate)
+            m = as_if_merged(self.p, rate)
             m = m[m["value"].notna()]
             if m.empty:
                 continue

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import paths, periods
+from . import paths, periods, vocabulary
 from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
 from .indicators import bounds
@@ -476,12 +476,14 @@ def _periods(c: _Observations) -> list[Problem]:
 
 
 def _future(c: _Observations) -> list[Problem]:
-    """A settled figure is not about a time after its source was published."""
+    """A review's count (see :func:`povlib.vocabulary.counted`) is not about a time after its
+    source was published."""
     obs = c.obs
     published = pd.to_datetime(obs["source_id"].map(c.src["date_published"]), errors="coerce")
-    settled = obs["status"].isin(["approved", "reported", "preliminary"])
+    # A review's count cannot be printed before its period ends; an estimate can.
+    counted = obs["status"].isin(vocabulary.counted())
     return c.where(
-        settled & (c.period["start"] > published.dt.year),
+        counted & (c.period["start"] > published.dt.year),
         "period",
         lambda: (
             "'" + obs["period"] + "' begins after its source was published;"
@@ -720,7 +722,7 @@ def _impossible(
             "geo": o["geo"],
             "period": o["period"],
             "standard": o["standard"],
-            "role": np.where(o["status"].isin(["target", "plan"]), "target", "outcome"),
+            "role": np.where(o["status"].isin(vocabulary.of_role("target")), "target", "outcome"),
             "unit": o["unit"],
             "indicator": o["indicator"],
             "obs_id": o["obs_id"],

@@ -39,6 +39,7 @@ __all__ = [
     "check_package",
     "count",
     "default_dataset",
+    "descriptor",
     "load_dataset",
     "parse_raw",
     "raw_languages",
