@@ -42,6 +42,13 @@ def _bound(qualifier: pd.Series) -> pd.Series:
     return qualifier.map({"range low": "low", "range high": "high"}).fillna("point")
 
 
+def _joined(rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
+    """``texts`` of ``rows`` joined with ``;`` per key, in the rows' order.  A string sum per
+    group runs in the group-by's own loop; ``agg(";".join)`` would call Python once per key."""
+    texts = texts.reindex(rows.index).astype("str") + ";"
+    return rows[KEY].assign(_t=texts).groupby(KEY, sort=True, dropna=False)["_t"].sum().str[:-1]
+
+
 def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(chosen, conflicts)``.
 
@@ -77,14 +84,16 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     chosen = ranked[first].set_index(KEY)
     n_obs = groups["obs_id"].size()
     # Lists are built only for the few keys printed more than once.
-    multi = ranked[ranked.groupby(KEY, dropna=False)["obs_id"].transform("size") > 1]
-    alts = multi[~first.loc[multi.index]].groupby(KEY, dropna=False)["obs_id"].agg(";".join)
+    multi = ranked[groups["obs_id"].transform("size") > 1]
+    alts = _joined(multi[~first.loc[multi.index]], multi["obs_id"])
     chosen = chosen.assign(n_obs=n_obs, alternatives=alts.reindex(chosen.index).fillna(""))
     chosen = chosen.drop(columns=["_status", "_qual", "_date"]).reset_index()
     mg = multi.groupby(KEY, sort=True, dropna=False)
     summary = mg.agg(n_obs=("obs_id", "size"), vmin=("value", "min"), vmax=("value", "max"))
-    summary["ids"] = mg["obs_id"].agg(";".join)
-    summary["values"] = mg["value"].agg(lambda v: ";".join(f"{x:g}" for x in v))
+    summary["ids"] = _joined(multi, multi["obs_id"])
+    summary["values"] = _joined(
+        multi, pd.Series([f"{x:g}" for x in multi["value"].to_numpy(float)], index=multi.index)
+    )
     conflicts = summary[summary["vmax"] > summary["vmin"]]
     conflicts = (
         conflicts.assign(

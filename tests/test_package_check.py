@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from povlib import tables
+from povlib import checks
 
 # (file, 1-based data row, column, new value, what is broken); each in its own row, and none
 # touches a key that other rows refer to, so that one broken cell is one problem.
@@ -40,19 +40,19 @@ def _places(problems) -> set[tuple[str, int | None]]:
 
 
 def test_real_data_passes_both(data_copy):
-    assert tables.check_package(data_copy, loaded=()) == []
-    assert tables._frictionless(data_copy) == []
+    assert checks.check_package(data_copy, loaded=()) == []
+    assert checks._frictionless(data_copy) == []
 
 
 def test_both_reject_the_same_corrupted_cells(data_copy):
     _corrupt(data_copy)
     expected = {(table, row) for table, row, *_ in CORRUPTIONS}
-    ours = tables.check_package(data_copy, loaded=())
-    theirs = tables._frictionless(data_copy)
+    ours = checks.check_package(data_copy, loaded=())
+    theirs = checks._frictionless(data_copy)
     assert _places(ours) == expected
     assert _places(theirs) == expected
     # The second opinion of `povlib check`: the vectorised pass speaks first, and alone.
-    assert _places(tables.second_opinion(data_copy)) <= expected
+    assert _places(checks.second_opinion(data_copy)) <= expected
     messages = {(Path(p.file).stem, p.row): p.message for p in ours}
     assert "is duplicated" in messages[("tiles", 3)]
     assert "'nowhere' is not a value of geography.geo_id" in messages[("tiles", 5)]
@@ -63,9 +63,9 @@ def test_both_reject_the_same_corrupted_cells(data_copy):
 def test_large_folders_skip_frictionless_unless_asked(data_copy, monkeypatch):
     _corrupt(data_copy)
     # Only what load_dataset does not read is checked again: the small tables and the keys.
-    monkeypatch.setattr(tables, "FRICTIONLESS_MAX_BYTES", 0)
+    monkeypatch.setattr(checks, "FRICTIONLESS_MAX_BYTES", 0)
     monkeypatch.delenv("POVLIB_FRICTIONLESS", raising=False)
-    ours = tables.second_opinion(data_copy)
+    ours = checks.second_opinion(data_copy)
     assert all("(Frictionless)" not in p.message for p in ours)
     # The small tables in full, and the loaded tables' keys (read again, key columns only).
     assert {

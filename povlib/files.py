@@ -1,0 +1,100 @@
+"""Files read safely: a name that stays inside its folder, no device, pipe or hard link, text
+that is UTF-8 with LF or CRLF line ends; and a file's name as messages show it."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from . import paths
+from .problems import Problem
+
+
+def inside(folder: Path, name: str) -> str:
+    """Why ``name`` is not a file of ``folder`` (empty if it is): an absolute path, a
+    climb out with ``..``, or a symbolic link leading outside."""
+    if "\x00" in name:
+        return "holds a NUL character"
+    pure = Path(name)
+    if pure.is_absolute() or name.startswith(("/", "\\")) or ":" in name:
+        return "is absolute: it must name a file inside the folder"
+    if ".." in pure.parts:
+        return "climbs out of the folder with '..'"
+    try:
+        resolved = (folder / pure).resolve()
+        base = folder.resolve()
+    except (OSError, RuntimeError) as exc:
+        return f"cannot be resolved ({exc})"
+    if resolved != base and base not in resolved.parents:
+        return f"leads outside the folder (a symbolic link to {resolved})"
+    return ""
+
+
+def refuse_special(path: Path) -> str:
+    """Why ``path`` may not be read (empty if it may): a device, pipe or socket (which
+    could block or never end), a folder, or a hard link shared with another file (which
+    may be any file on the disk)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""  # the caller says "missing"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a device, pipe or socket): refused"
+    if st.st_nlink > 1:
+        return f"is a hard link ({st.st_nlink} names for one file): refused; copy the file instead"
+    return ""
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(paths.ROOT))
+    except ValueError:
+        return str(path)
+
+
+def decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem naming the line where it stops being UTF-8."""
+    refused = refuse_special(path)
+    if refused:
+        return None, [Problem(fname, None, None, refused)]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(fname, None, None, f"cannot be read: {exc.strerror or exc}")]
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
+        return None, [Problem(fname, None, None, "file is empty: a header row is required")]
+    if b"\x00" in data:
+        return None, [Problem(fname, None, None, "file holds NUL bytes: binary, or UTF-16; save it as UTF-8")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                fname,
+                line - 1 if line > 1 else None,
+                None,
+                f"line {line} is not UTF-8 (byte {data[exc.start]:#04x}): the file"
+                " looks like another encoding (cp1258, latin-1?); save it as UTF-8",
+            )
+        ]
+    text = text.removeprefix("\ufeff")
+    lone_cr = re.search(r"\r(?!\n)", text)
+    if lone_cr:
+        line = text.count("\n", 0, lone_cr.start()) + 1
+        return None, [
+            Problem(
+                fname,
+                line if line > 1 else None,
+                None,
+                f"line {line} ends with a bare carriage return (CR, old Mac line endings):"
+                " save the file with LF or CRLF line endings",
+            )
+        ]
+    return text, []
