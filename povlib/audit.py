@@ -156,7 +156,7 @@ def assumptions_of(assumptions: Assumptions | None = None, **changes) -> Assumpt
 
 
 def audit(
-    data=None, as_of: int | None = None, assumptions: Assumptions | None = None, **changes
+    data=None, as_of: int | None = None, *, assumptions: Assumptions | None = None, **changes
 ) -> pd.DataFrame:
     """Run every check on a loaded dataset (or panel); one row per check, in a stable order.
 
@@ -208,7 +208,9 @@ def families(geography: pd.DataFrame) -> pd.Series:
     return succ.where(succ != "", succ.index.to_series())
 
 
-def audit_by_province(ds, pieces: int = 2, assumptions: Assumptions | None = None, **changes) -> pd.DataFrame:
+def audit_by_province(
+    ds, pieces: int = 2, *, assumptions: Assumptions | None = None, **changes
+) -> pd.DataFrame:
     """:func:`audit` run on ``pieces`` parts of the observations cut by province (see
     :func:`families`; whole families in turn, in a stable order), then put together and
     numbered again: the same table as ``audit(ds)`` with the same assumptions.  What a

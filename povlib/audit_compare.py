@@ -151,14 +151,21 @@ def reading_limit(val, rlo, rhi, imp, lo, hi, slip_units: float) -> np.ndarray:
     return truncated | inputs_truncated | slip
 
 
+def _per_row(x, index: pd.Index) -> pd.Series:
+    """``x`` (a column, or one value for every row) as a Series on ``index``; a column
+    keeps its dtype, so that mapping it stays fast."""
+    if isinstance(x, pd.Series):
+        return x.set_axis(index)
+    return pd.Series(np.broadcast_to(np.asarray(x, dtype=object), (len(index),)), index=index)
+
+
 def _relation(c: Comparison, units: pd.Series | None) -> np.ndarray:
     """The relation in words, with the unit of the reported side in brackets."""
     index = c.where.index
     rel = pd.Series(c.relation, index=index).astype(str)
     if units is None or c.reported.indicator is None:
         return rel.to_numpy()
-    codes = np.broadcast_to(np.asarray(c.reported.indicator, dtype=object), (len(index),))
-    unit = pd.Series(codes, index=index).map(units).fillna("")
+    unit = _per_row(c.reported.indicator, index).map(units).fillna("")
     return (rel + np.where(unit != "", " [" + unit.astype(str) + "]", "")).to_numpy()
 
 
@@ -179,7 +186,7 @@ def rows(check: str, klass: str, c: Comparison, units: pd.Series | None, slip_un
         return _frame(check, klass, c, units, val, imp, c.difference, np.nan, v, v, c.note)
     crosses = m["crosses"].fillna(False).to_numpy(bool) if "crosses" in m else np.zeros(n, bool)
     imp = np.where(crosses, np.nan, imp)
-    one = pd.Series(np.broadcast_to(np.asarray(r.qualifier, dtype=object), (n,))).isin(ONE_SIDED).to_numpy()
+    one = _per_row(r.qualifier, m.index).isin(ONE_SIDED).to_numpy()
     v = np.where(crosses, NOT_COMPARABLE, verdicts(val, rlo, rhi, imp, lo, hi, one, c.op))
     limit = (v == "inconsistent") & reading_limit(val, rlo, rhi, imp, lo, hi, slip_units)
     note = np.where(crosses, CROSSES_NOTE, pd.Series(c.note, index=m.index).to_numpy())
