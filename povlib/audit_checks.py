@@ -747,20 +747,7 @@ def households_plausible(ctx: Context) -> Iterator[Comparison]:
     m = ctx.join_level(m, "_r", "code_s", "b", "standard")
     if m.empty:
         return
-    # Households at the start: printed, or implied by the count and rate at the start.
-    start_columns = [
-        "geo",
-        "indicator",
-        "period",
-        "value",
-        "low",
-        "high",
-        "obs_id",
-        "derived",
-        "basis",
-        "qualifier",
-    ]
-    start = ctx.p.points()[start_columns].add_suffix("_h").rename(columns={"geo_h": "geo"})
+    start = _households_at_start(ctx)
     m = m.merge(start, left_on=["geo", "denominator", "a"], right_on=["geo", "indicator_h", "period_h"])
     if m.empty:
         return
@@ -773,16 +760,11 @@ def households_plausible(ctx: Context) -> Iterator[Comparison]:
     implied = end_households(*(m[f"value{k}"].to_numpy(float) for k in ("_c", "", "_r")))
     g = (1 + growth) ** m["years"].to_numpy(float)
     start_v = m["value_h"].to_numpy(float)
-    change = (implied / start_v - 1) * 100
-    note = (
-        "assumption: households change by at most " + f"{growth * 100:g}% a year; the reported fall implies "
-        + fmt(implied).to_numpy() + " " + m["denominator"] + " in " + m["b"] + ", "
-        + pd.Series(change).map(lambda v: f"{v:+.1f}%").to_numpy() + " on " + fmt(start_v).to_numpy()
-        + " in " + m["a"] + np.where(m["derived_h"], " (itself implied: " + m["basis_h"] + ")", "")
-    )  # fmt: skip
+    note = _plausibility_note(m, implied, start_v, growth)
     yield Comparison(
         m,
-        # The start, widened by the assumed change over the span's years.
+        # The start, widened by the assumed change over the span's years; read as "about"
+        # (one-sided): only the implied end need fall inside.
         Figures(start_v, m["low_h"] / g, m["high_h"] * g, "about", m["denominator"]),
         implied,
         ind.propagate(end_households, *box),
@@ -791,3 +773,32 @@ def households_plausible(ctx: Context) -> Iterator[Comparison]:
         ids(m["obs_id"], m["obs_id_c"], m["obs_id_r"], m["obs_id_h"]),
         note,
     )  # fmt: skip
+
+
+def _households_at_start(ctx: Context) -> pd.DataFrame:
+    """Households of each place and period, printed or implied by a count and its rate,
+    with their bounds, columns suffixed ``_h`` (but ``geo``)."""
+    columns = [
+        "geo",
+        "indicator",
+        "period",
+        "value",
+        "low",
+        "high",
+        "obs_id",
+        "derived",
+        "basis",
+        "qualifier",
+    ]
+    return ctx.p.points()[columns].add_suffix("_h").rename(columns={"geo_h": "geo"})
+
+
+def _plausibility_note(m: pd.DataFrame, implied, start_v, growth: float) -> np.ndarray:
+    """The assumption, and the households the fall implies against those at the start."""
+    change = pd.Series((implied / start_v - 1) * 100).map(lambda v: f"{v:+.1f}%").to_numpy()
+    return (
+        "assumption: households change by at most " + f"{growth * 100:g}% a year; the reported fall implies "
+        + fmt(implied).to_numpy() + " " + m["denominator"] + " in " + m["b"] + ", "
+        + change + " on " + fmt(start_v).to_numpy()
+        + " in " + m["a"] + np.where(m["derived_h"], " (itself implied: " + m["basis_h"] + ")", "")
+    ).to_numpy()  # fmt: skip
