@@ -54,6 +54,7 @@ __all__ = [
     "Assumptions",
     "audit",
     "audit_by_province",
+    "checks",
     "families",
     "implausible_years",
     "label",
@@ -144,6 +145,16 @@ def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
 def label(check: str, lang: str = "en") -> str:
     """Readable name of a check in English or Vietnamese."""
     return LABELS[check][0 if lang == "en" else 1]
+
+
+def checks() -> pd.DataFrame:
+    """The registered checks, in the order they run: ``check``, ``label_en``, ``label_vi``,
+    ``class`` and the ``assumptions`` (fields of :class:`Assumptions`, ``;``-separated)
+    each rests on."""
+    return pd.DataFrame(
+        [(c.name, *c.label, c.klass, ";".join(c.assumptions)) for c in CHECKS.values()],
+        columns=["check", "label_en", "label_vi", "class", "assumptions"],
+    )
 
 
 def assumptions_of(assumptions: Assumptions | None = None, **changes) -> Assumptions:

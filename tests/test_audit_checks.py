@@ -10,7 +10,15 @@ import pytest
 
 import povlib
 from povlib import audit_checks
-from povlib.audit import LABELS, LIMIT, Assumptions, audit, audit_by_province, implausible_years
+from povlib.audit import (
+    LABELS,
+    LIMIT,
+    Assumptions,
+    audit,
+    audit_by_province,
+    checks,
+    implausible_years,
+)
 from povlib.audit_compare import Comparison, Figures, rows
 from povlib.panel import panel
 
@@ -28,6 +36,14 @@ def test_every_check_is_registered_with_label_class_and_assumptions():
     assert audit_checks.CHECKS["households_plausible"].assumptions == ("household_growth_max",)
     assert audit_checks.CHECKS["households_plausible"].klass == "plausibility"
     assert audit_checks.CHECKS["target_scored"].klass == "target"
+    table = checks().set_index("check")
+    assert list(table.index) == list(LABELS)
+    assert table.loc["households_plausible", ["class", "assumptions"]].tolist() == [
+        "plausibility",
+        "household_growth_max",
+    ]
+    assert table.loc["target_scored", "assumptions"] == ""
+    assert table.loc["restatement", "label_vi"] == "Cùng một số liệu đăng hai lần"
 
 
 def _compare(imp, lo, hi, slip):
