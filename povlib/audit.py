@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ._callable import make_callable
-from .audit_checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context
+from .audit_checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
 from .audit_compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
 from .panel import Panel, panel
 from .standards import NOT_COMPARABLE
@@ -187,8 +187,7 @@ def audit(
     ctx = Context(p, as_of, chosen)
     frames = [
         rows(c.name, c.klass, comparison, ctx.units, chosen.last_digit_slip)
-        for c in CHECKS.values()
-        for comparison in c.run(ctx)
+        for c, comparison in comparisons(ctx)
     ]
     frames = [f for f in frames if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS[1:])

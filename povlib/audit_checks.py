@@ -140,13 +140,16 @@ class Context:
 class Check:
     """A registered check: its ``name`` (the ``check`` column), ``label`` (English,
     Vietnamese), ``klass`` (the ``class`` column), the :class:`Assumptions` fields it
-    rests on, and the function that yields its comparisons."""
+    rests on, the function that yields its comparisons, and the joins of the
+    :class:`Context` it ``reads`` (computed once, dropped after the last check that
+    reads them, so that a large panel does not hold them through the whole audit)."""
 
     name: str
     label: tuple[str, str]
     klass: str
     assumptions: tuple[str, ...]
     run: Callable[[Context], Iterator[Comparison]]
+    reads: tuple[str, ...] = ()
 
 
 CHECKS: dict[str, Check] = {}
@@ -155,18 +158,30 @@ CHECKS: dict[str, Check] = {}
 AGREEMENT_ASSUMPTIONS = ("last_digit_slip",)
 
 
-def check(name: str, en: str, vi: str, klass: str = "agreement", assumptions=AGREEMENT_ASSUMPTIONS):
-    """Register the decorated function as the check ``name`` with its labels, class and
-    assumptions."""
+def check(name: str, en: str, vi: str, klass: str = "agreement", assumptions=AGREEMENT_ASSUMPTIONS, reads=()):
+    """Register the decorated function as the check ``name`` with its labels, class,
+    assumptions and the shared joins it reads."""
 
     def register(func: Callable[[Context], Iterator[Comparison]]):
         unknown = set(assumptions) - set(ASSUMPTION_NAMES)
         if unknown:
             raise ValueError(f"check {name}: unknown assumptions {sorted(unknown)}")
-        CHECKS[name] = Check(name, (en, vi), klass, tuple(assumptions), func)
+        CHECKS[name] = Check(name, (en, vi), klass, tuple(assumptions), func, tuple(reads))
         return func
 
     return register
+
+
+def comparisons(ctx: Context) -> Iterator[tuple[Check, Comparison]]:
+    """Every registered check's comparisons, in order, with the check; a shared join is
+    dropped from ``ctx`` once no later check reads it."""
+    order = list(CHECKS.values())
+    for i, c in enumerate(order):
+        for comparison in c.run(ctx):
+            yield c, comparison
+        later = {r for d in order[i + 1 :] for r in d.reads}
+        for name in set(c.reads) - later:
+            ctx.__dict__.pop(name, None)  # a cached_property lives in the instance's dict
 
 
 # --- levels and changes ----------------------------------------------------------------
@@ -290,7 +305,12 @@ def pace_vs_counts(ctx: Context) -> Iterator[Comparison]:
 # --- shares, counts and totals ------------------------------------------------------------
 
 
-@check("total_vs_count_rate", "A total against its count and rate", "Tổng số so với số lượng và tỷ lệ")
+@check(
+    "total_vs_count_rate",
+    "A total against its count and rate",
+    "Tổng số so với số lượng và tỷ lệ",
+    reads=("share_joins",),
+)
 def total_vs_count_rate(ctx: Context) -> Iterator[Comparison]:
     """A printed denominator (households) against the one its printed count and rate imply."""
     m = ctx.share_joins
@@ -317,6 +337,7 @@ def total_vs_count_rate(ctx: Context) -> Iterator[Comparison]:
     "totals_from_two_counts",
     "Two counts and rates imply the same total",
     "Hai cặp số lượng, tỷ lệ cho cùng một tổng",
+    reads=("share_joins",),
 )
 def totals_from_two_counts(ctx: Context) -> Iterator[Comparison]:
     """Two (count, rate) pairs that share a denominator must imply the same total: the
@@ -351,7 +372,12 @@ def totals_from_two_counts(ctx: Context) -> Iterator[Comparison]:
     )
 
 
-@check("share_vs_parts", "A rate against its numerator and denominator", "Tỷ lệ so với tử số và mẫu số")
+@check(
+    "share_vs_parts",
+    "A rate against its numerator and denominator",
+    "Tỷ lệ so với tử số và mẫu số",
+    reads=("share_joins",),
+)
 def share_vs_parts(ctx: Context) -> Iterator[Comparison]:
     """A printed rate against its printed numerator over denominator; where only one of
     them is printed, not checkable, and the note says what the printed figures imply for
@@ -739,7 +765,7 @@ def households_plausible(ctx: Context) -> Iterator[Comparison]:
     fall = rel[(rel["ind_kind"] == "change")].merge(
         sh, left_on="level_of", right_on="numerator", suffixes=("", "_s")
     )
-    o = ctx.outcomes[ctx.outcomes["pkind"] == "span"]
+    o = ctx.obs[(ctx.obs["pkind"] == "span") & ~ctx.obs["status"].isin(SETTLED_OUT)]
     m = o.merge(
         fall[["code", "level_of", "code_s", "denominator", "sign"]], left_on="indicator", right_on="code"
     )
