@@ -70,7 +70,7 @@ nbval: $(STAMP) ## Re-run every notebook and compare with its stored outputs
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png POVLIB_PNG_DPI=100 $(YIELD) $(VENV)/bin/pytest notebooks -q \
-	$(XDIST) $(if $(XDIST),--dist loadfile) --nbval --nbval-current-env \
+	$(XDIST) $(if $(XDIST),--dist loadfile) --ignore=notebooks/vi --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks

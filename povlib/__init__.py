@@ -23,6 +23,7 @@ _EXPORTS = {
     "Dataset": "tables",
     "reconcile": "reconcile",
     "panel": "panel",
+    "setup": "notebook",
     "series": "query",
     "coverage": "query",
     "QueryError": "query",
@@ -30,6 +31,8 @@ _EXPORTS = {
     "save_figure": "figures",
     "extract": "extract",
 }
+
+_SUBMODULES = {"vocabulary", "present", "plots", "derive", "targets", "standards", "query", "explore"}
 
 __all__ = sorted(_EXPORTS)
 
@@ -40,6 +43,10 @@ def __getattr__(name: str):
         value = getattr(module, name)
         globals()[name] = value
         return value
+    if name in _SUBMODULES:  # povlib.vocabulary etc. without an import line of their own
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'povlib' has no attribute {name!r}")
 
 

@@ -33,6 +33,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
 from ._callable import make_callable
 from .audit_checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
 from .audit_compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
@@ -120,7 +121,9 @@ ORDER = ["check", "geo", "period", "relation", "obs_ids"]
 
 def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
     """The finding of each row (see :data:`FINDINGS`); a target's is its verdict."""
-    provisional = set(obs.loc[obs["status"].isin(["estimate", "preliminary"]), "obs_id"])
+    # Outcomes that are not final (preliminary, estimate): replaced later by the final figure.
+    unsettled = sorted(set(vocabulary.of_role("outcome")) - set(vocabulary.settled()))
+    provisional = set(obs.loc[obs["status"].isin(unsettled), "obs_id"])
     ids = out["obs_ids"].str.split(";").explode()
     has_prov = ids.isin(provisional).groupby(level=0).any().reindex(out.index, fill_value=False)
     v = out["verdict"]
@@ -242,7 +245,7 @@ def audit_by_province(
     years = []
     for part in parts:
         lv = targets._levels(panel(part))
-        settled = lv[lv["status"].isin(["approved", "reported"]) & ~lv["derived"]]
+        settled = lv[lv["status"].isin(vocabulary.settled()) & ~lv["derived"]]
         years.append(int(settled["year"].max()) if len(settled) else 0)
     as_of = max(years)
     out = pd.concat([audit(part, as_of=as_of, assumptions=chosen) for part in parts], ignore_index=True)

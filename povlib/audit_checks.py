@@ -24,14 +24,15 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
+from . import vocabulary
 from .audit_compare import Comparison, Figures, fmt, ids
-from .derive import relations
+from .implied import relations
 from .panel import Panel
 from .standards import spans_break
 
-SETTLED_OUT = ("target", "plan")
-"""Statuses that are aims, not outcomes: scored once by ``target_scored``, never checked
-for agreement."""
+SETTLED_OUT = tuple(vocabulary.of_role("target"))
+"""Statuses that are aims, not outcomes (target, plan): scored once by ``target_scored``,
+never checked for agreement."""
 
 
 @dataclass(frozen=True)
@@ -608,7 +609,7 @@ def merged_vs_parts(ctx: Context) -> Iterator[Comparison]:
     from .derive import as_if_merged
 
     for rate in ctx.rel["shares"]["code"]:
-        m = as_if_merged(ctx.p.table, ctx.p.ds.geography, ctx.p.ds.indicators, rate)
+        m = as_if_merged(ctx.p, rate)
         m = m[m["value"].notna()]
         if m.empty:
             continue

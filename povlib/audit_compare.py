@@ -130,8 +130,8 @@ def fmt(x) -> pd.Series:
 
 
 def ids(*cols) -> pd.Series:
-    """The ids of a comparison's figures, ``;``-joined (see :func:`povlib.derive.join_ids`)."""
-    from .derive import join_ids
+    """The ids of a comparison's figures, ``;``-joined (see :func:`povlib.implied.join_ids`)."""
+    from .implied import join_ids
 
     return join_ids(*cols)
 

@@ -120,13 +120,13 @@ def _export(args) -> int:
 
     ds = load_dataset(args.data, args.sources)
     table = series(
+        ds,
         args.indicator,
         places=args.place or None,
         years=args.year or None,
         standard=args.standard,
         role=args.role,
         derived=not args.printed_only,
-        data=ds,
     )
     from .panel import panel
     from .query import related_indicators, resolve_indicator
@@ -156,7 +156,7 @@ def _coverage(args) -> int:
     ds = load_dataset(args.data, args.sources)
     cov = coverage(ds, themes=args.theme, places=args.place, years=years)
     if args.format == "markdown":
-        sys.stdout.write(coverage_markdown(cov, ds))
+        sys.stdout.write(coverage_markdown(ds, cov))
     else:
         sys.stdout.write(neutralise(cov.reset_index()).to_csv(index=False, lineterminator="\n"))
     return 0

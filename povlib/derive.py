@@ -1,19 +1,13 @@
-"""Every value the project derives from printed figures, in one place, each with its basis.
+"""Values derived over the reconciled panel, each with its basis: changes along a series,
+ratios of two indicators, and the rates of units formed by merger as if they had existed.
 
-Relations between indicators are read from the indicator metadata
-(``data/indicators.csv``): a rate's ``numerator`` and ``denominator``, the
-``level_of`` a change, pace or growth and its ``direction``.  Nothing here
-names an indicator or a place of the data.
-
-- :func:`implied_levels`: totals behind a rate, plans behind a disbursement
-  ratio, earlier (or later) levels behind a reported change or growth; added to
-  the panel only where nothing was printed for the key.
 - :func:`changes`: the change between consecutive levels of one series, never
   across a change of poverty standard or of administrative unit (a ``break``
   row says where a series stops).
+- :func:`ratio`: one indicator over another, same place and year (or period).
+- :func:`as_if_merged`: a merged unit's rate from its parts' summed counts.
 
-Intervals: every derived value carries ``low``/``high`` from the printed
-precision of its inputs (:func:`povlib.indicators.propagate`).
+Nothing here names an indicator or a place of the data.
 """
 
 from __future__ import annotations
@@ -22,267 +16,9 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
-from .reconcile import STATUS_RANK
-
-STATUS_BY_RANK = {0: "approved", 1: "reported", 2: "preliminary", 3: "estimate"}
-_ID = ["geo", "period", "standard", "value", "low", "high", "obs_id", "status", "source_id"]
-
-
-def relations(indicators: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The relations the metadata declares, as tables.
-
-    ``shares``: code, numerator, denominator; ``changes``: code, level_of, ind_kind,
-    sign (+1 where the change is earlier minus later, a fall; -1 for a rise);
-    ``sums``: whole, part (one row per part); ``part_of``: part, whole.
-    """
-    i = indicators
-    shares = i.loc[i["numerator"] != "", ["code", "numerator", "denominator"]]
-    ch = i.loc[i["level_of"] != "", ["code", "level_of", "kind", "direction"]].rename(
-        columns={"kind": "ind_kind"}
-    )
-    ch = ch.assign(sign=np.where(ch["direction"] == "fall", 1, -1))
-    sums = (
-        i.loc[i["parts"] != "", ["code", "parts"]]
-        .assign(part=lambda d: d["parts"].str.split(";"))
-        .explode("part")
-        .rename(columns={"code": "whole"})[["whole", "part"]]
-    )
-    part_of = i.loc[i["part_of"] != "", ["code", "part_of"]].rename(
-        columns={"code": "part", "part_of": "whole"}
-    )
-    return {
-        "shares": shares.reset_index(drop=True),
-        "changes": ch.reset_index(drop=True),
-        "sums": sums.reset_index(drop=True),
-        "part_of": part_of.reset_index(drop=True),
-    }
-
-
-def worst_status(*statuses: pd.Series) -> pd.Series:
-    """The least settled status among inputs (an estimate taints what is derived from it)."""
-    rank = pd.concat([s.map(STATUS_RANK) for s in statuses], axis=1).max(axis=1)
-    return rank.map(STATUS_BY_RANK)
-
-
-def _standard_of(codes: pd.Series, std: pd.Series, indicators: pd.DataFrame) -> pd.Series:
-    """The standard a derived value of ``codes`` carries: its inputs' where the indicator
-    is measured under one, none otherwise."""
-    needs = codes.map(indicators.set_index("code")["standard"]).eq("yes")
-    return std.where(needs, "")
-
-
-def _rows(geo, code, period, standard, value, bounds, status, sources, basis) -> pd.DataFrame:
-    lo, hi = bounds
-    return pd.DataFrame(
-        {
-            "geo": geo,
-            "indicator": code,
-            "period": period,
-            "standard": standard,
-            "role": "outcome",
-            "bound": "point",
-            "value": np.asarray(value, float),
-            "low": np.asarray(lo, float),
-            "high": np.asarray(hi, float),
-            "qualifier": "derived",
-            "status": status,
-            "source_id": sources,
-            "obs_id": "",
-            "alternatives": "",
-            "n_obs": 0,
-            "derived": True,
-            "basis": basis,
-        }
-    )
-
-
-def join_ids(*cols) -> pd.Series:
-    """Ids of the inputs, ``;``-separated, in order, empty ones left out and a repeat of
-    the one before dropped.  Vectorised: string concatenation, no row loop."""
-    series = [pd.Series(c).fillna("").astype(str).reset_index(drop=True) for c in cols]
-    out = series[0]
-    last = series[0]
-    for c in series[1:]:
-        skip = (c == "") | (c == last)
-        out = out.where(skip, np.where(out == "", c, out + ";" + c))
-        last = c.where(c != "", last)
-    return out
-
-
-def _from_shares(pts: pd.DataFrame, indicators: pd.DataFrame) -> list[pd.DataFrame]:
-    """Denominator = numerator / rate * 100, and numerator = denominator * rate / 100."""
-    sh = relations(indicators)["shares"]
-    rate = pts.merge(sh, left_on="indicator", right_on="code")
-    if rate.empty:
-        return []
-    rate = rate.assign(
-        num_std=_standard_of(rate["numerator"], rate["standard"], indicators),
-        den_std=_standard_of(rate["denominator"], rate["standard"], indicators),
-    )
-    side = pts[["indicator", *_ID]]
-    out = []
-    for have, want, have_std, func, word in (
-        ("numerator", "denominator", "num_std", ind.implied_total, "/"),
-        ("denominator", "numerator", "den_std", ind.implied_count, "*"),
-    ):
-        m = rate.merge(
-            side,
-            left_on=["geo", have, "period", have_std],
-            right_on=["geo", "indicator", "period", "standard"],
-            suffixes=("", "_x"),
-        )
-        if m.empty:
-            continue
-        value = func(m["value_x"], m["value"])
-        bounds = ind.propagate(func, (m["low_x"], m["high_x"]), (m["low"], m["high"]))
-        basis = (
-            m[have]
-            + f" {word} "
-            + m["code"]
-            + (" * 100" if word == "/" else " / 100")
-            + " ["
-            + join_ids(m["obs_id_x"], m["obs_id"])
-            + "]"
-        )
-        out.append(
-            _rows(
-                m["geo"],
-                m[want],
-                m["period"],
-                _standard_of(m[want], m["standard"], indicators),
-                value,
-                bounds,
-                worst_status(m["status"], m["status_x"]),
-                join_ids(m["source_id_x"], m["source_id"]),
-                basis,
-            )
-        )
-    return out
-
-
-def _from_changes(
-    pts: pd.DataFrame, indicators: pd.DataFrame, standards: pd.DataFrame | None = None
-) -> list[pd.DataFrame]:
-    """The level at one end of a reported change (or growth) from the level at the other.
-
-    A change whose span runs from a review under one poverty standard to a review
-    under another (:func:`povlib.standards.spans_break`) implies nothing: its start
-    was counted under a different standard from its end."""
-    from . import periods
-    from .standards import spans_break
-
-    rel = relations(indicators)["changes"]
-    rel = rel[rel["ind_kind"].isin(["change", "growth"])]
-    ch = pts.merge(rel, left_on="indicator", right_on="code")
-    per = periods.parse(ch["period"])
-    span = (per["kind"] == "span").to_numpy().copy()
-    if standards is not None and span.any():
-        span &= ~spans_break(standards, per["start"], per["end"]).to_numpy()
-    ch = ch[span].assign(a=per["start"][span].astype(str), b=per["end"][span].astype(str))
-    if ch.empty:
-        return []
-    side = pts[["indicator", *_ID]]
-    out = []
-    for have, want in (("b", "a"), ("a", "b")):
-        m = ch.merge(
-            side,
-            left_on=["geo", "level_of", have, "standard"],
-            right_on=["geo", "indicator", "period", "standard"],
-            suffixes=("", "_x"),
-        )
-        if m.empty:
-            continue
-        growth = (m["ind_kind"] == "growth").to_numpy()
-        s = m["sign"].to_numpy() * (1 if have == "b" else -1)
-
-        def f(level, change, s=s, growth=growth, have=have):
-            if have == "b":
-                g = level / (1 + change / 100)
-            else:
-                g = level * (1 + change / 100)
-            return np.where(growth, g, level + s * change)
-
-        value = f(m["value_x"].to_numpy(float), m["value"].to_numpy(float))
-        bounds = ind.propagate(
-            f,
-            (m["low_x"].to_numpy(float), m["high_x"].to_numpy(float)),
-            (m["low"].to_numpy(float), m["high"].to_numpy(float)),
-        )
-        basis = (
-            "level "
-            + m[have]
-            + " and reported "
-            + m["code"]
-            + " "
-            + m["period"]
-            + " ["
-            + join_ids(m["obs_id_x"], m["obs_id"])
-            + "]"
-        )
-        out.append(
-            _rows(
-                m["geo"],
-                m["level_of"],
-                m[want],
-                m["standard"],
-                value,
-                bounds,
-                worst_status(m["status"], m["status_x"]),
-                join_ids(m["source_id_x"], m["source_id"]),
-                basis,
-            )
-        )
-    return out
-
-
-def implied_levels(
-    chosen: pd.DataFrame, indicators: pd.DataFrame, standards: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Values implied by printed outcome points, for keys where nothing was printed.
-
-    Where two relations imply the same key, the narrower interval is kept (its
-    basis names the figures used).  Nothing is implied from a change that spans a
-    change of poverty standard (``standards``: the standards table).  Units: those of
-    the derived indicator.
-    """
-    pts = chosen[(chosen["role"] == "outcome") & (chosen["bound"] == "point")]
-    parts = _from_shares(pts, indicators) + _from_changes(pts, indicators, standards)
-    cols = [
-        "geo",
-        "indicator",
-        "period",
-        "standard",
-        "role",
-        "bound",
-        "value",
-        "low",
-        "high",
-        "qualifier",
-        "status",
-        "source_id",
-        "obs_id",
-        "alternatives",
-        "n_obs",
-        "derived",
-        "basis",
-    ]
-    if not parts:
-        return pd.DataFrame(columns=[*cols, "unit"])
-    d = pd.concat(parts, ignore_index=True)
-    d = d[np.isfinite(d["value"])]
-    key = ["geo", "indicator", "period", "standard"]
-    printed = chosen[(chosen["role"] == "outcome")][key].drop_duplicates()
-    d = d.merge(printed, on=key, how="left", indicator=True)
-    d = d[d["_merge"] == "left_only"].drop(columns="_merge")
-    d = (
-        d.assign(_w=d["high"] - d["low"])
-        .sort_values([*key, "_w", "basis"], kind="stable")
-        .drop_duplicates(key)
-        .drop(columns="_w")
-    )
-    units = indicators.set_index("code")["unit"]
-    return d.assign(unit=d["indicator"].map(units))[[*cols, "unit"]].reset_index(drop=True)
-
+from . import vocabulary
+from .implied import join_ids, worst_status
+from .panel import Panel
 
 # --- changes along a series -----------------------------------------------------------
 
@@ -297,15 +33,8 @@ def _date_bounds(kind: pd.Series, start: pd.Series, end_date: pd.Series, month_k
     return lo, hi
 
 
-def changes(
-    table: pd.DataFrame,
-    geography: pd.DataFrame,
-    indicator: str,
-    places=None,
-    role: str = "outcome",
-    indicators: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Changes between consecutive levels of one indicator, place by place.
+def changes(p: Panel, indicator: str, places=None, role: str = "outcome") -> pd.DataFrame:
+    """Changes between consecutive levels of one indicator of the panel ``p``, place by place.
 
     One row per pair of consecutive periods of the same place and poverty
     standard: ``earlier``, ``later``, ``change`` (later - earlier, in the
@@ -323,6 +52,7 @@ def changes(
     ``per_year`` and ``annual_growth_pct`` are left empty rather than annualised over a
     length of time that was not printed.
     """
+    table, geography, indicators = p.table, p.ds.geography, p.ds.indicators
     t = table[(table["indicator"] == indicator) & (table["role"] == role) & (table["bound"] == "point")]
     if places is not None:
         t = t[t["geo"].isin(list(places))]
@@ -362,7 +92,7 @@ def changes(
             "poverty standard changed: " + pairs["standard"] + " to " + pairs["to_standard"].astype(str),
         ),
     )
-    stock = indicators is not None and indicators.set_index("code")["kind"].get(indicator, "") == "stock"
+    stock = indicators.set_index("code")["kind"].get(indicator, "") == "stock"
     a_lo, a_hi = _date_bounds(pairs["kind"], pairs["start"], pairs["end_date"], not stock)
     b_lo, b_hi = _date_bounds(pairs["to_kind"], pairs["to_end"], pairs["to_date"], not stock)
     known = (a_lo == a_hi) & (b_lo == b_hi)
@@ -433,7 +163,7 @@ def changes(
 
 
 def ratio(
-    table: pd.DataFrame,
+    p: Panel,
     numerator: str,
     denominator: str,
     scale: float = 1.0,
@@ -452,7 +182,7 @@ def ratio(
     keeps both inputs with their periods, qualifiers and statuses, and whether either was
     derived; ``qualifier`` says which way the ratio can only be read (a "more than"
     numerator over an exact denominator is "more than")."""
-    pts = table[(table["role"] == "outcome") & (table["bound"] == "point")]
+    pts = p.table[(p.table["role"] == "outcome") & (p.table["bound"] == "point")]
     if places is not None:
         pts = pts[pts["geo"].isin(list(places))]
     pts = pts.assign(year=pts["end_date"].dt.year)
@@ -498,9 +228,7 @@ def ratio(
 # --- units formed by merger ------------------------------------------------------------
 
 
-def as_if_merged(
-    table: pd.DataFrame, geography: pd.DataFrame, indicators: pd.DataFrame, rate: str
-) -> pd.DataFrame:
+def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     """The rate a unit formed by merger would have had before it existed: the parts' summed
     numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
     in the indicator metadata), year by year and within one poverty standard.
@@ -513,7 +241,8 @@ def as_if_merged(
     count and a rate), ``status`` (the least settled input) and ``basis`` (the ids used).
     Nothing is summed across two standards; households carry none and join every standard.
     """
-    rel = indicators.set_index("code")
+    table, geography = p.table, p.ds.geography
+    rel = p.ds.indicators.set_index("code")
     num, den = rel.at[rate, "numerator"], rel.at[rate, "denominator"]
     succ = geography.loc[geography["successor"] != "", ["geo_id", "successor"]]
     merged = succ.groupby("successor")["geo_id"].agg(list)
@@ -574,7 +303,7 @@ def as_if_merged(
     m = m.assign(
         _with=np.where(m["has"], m["part"], ""),
         _without=np.where(m["has"], "", m["part"]),
-        _rank=m["worst"].map(STATUS_RANK),
+        _rank=m["worst"].map(vocabulary.rank()),
     )
 
     def joined(values: pd.Series) -> str:
@@ -594,6 +323,34 @@ def as_if_merged(
         )
         .reset_index()
     )
-    out["status"] = out["rank"].map(STATUS_BY_RANK)
+    out["status"] = out["rank"].map(vocabulary.outcome_by_rank())
     value = (out["numerator"] / out["denominator"] * 100).where(out["complete"])
     return out.assign(indicator=rate, period=out["year"].astype(str), value=value)[cols]
+
+
+# --- a ratio beside its parts ----------------------------------------------------------
+
+
+def with_parts(p: Panel, ratio: str, places=None) -> pd.DataFrame:
+    """A ratio indicator beside its numerator and denominator (``numerator`` and
+    ``denominator`` in the indicator metadata), one row per place, plan period and period
+    at which any of the three is known (printed or implied): ``ratio`` (the ratio's unit,
+    such as per cent), ``numerator`` and ``denominator`` (their units, such as billion
+    dong), and ``implied`` (one of them was implied by the other two).  A value missing
+    for that place, plan period and period is NaN."""
+    meta = p.ds.indicators.set_index("code")
+    num, den = meta.at[ratio, "numerator"], meta.at[ratio, "denominator"]
+    t = p.points()
+    t = t[t["indicator"].isin([ratio, num, den])]
+    if places is not None:
+        t = t[t["geo"].isin(list(places))]
+    keys = ["geo", "plan_period", "period"]
+    wide = (
+        t.pivot_table(index=keys, columns="indicator", values="value", aggfunc="first")
+        .reindex(columns=[ratio, num, den])
+        .rename(columns={ratio: "ratio", num: "numerator", den: "denominator"})
+    )
+    implied = t.groupby(keys)["derived"].any().rename("implied")
+    out = wide.join(implied).reset_index().assign(indicator=ratio)
+    out.columns.name = None
+    return out[["geo", "indicator", "plan_period", "period", "ratio", "numerator", "denominator", "implied"]]

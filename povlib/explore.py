@@ -54,22 +54,22 @@ class Exploration:
     figure: object
 
 
-def explore(indicator: str, places, years=None, *, lang: str = "en", data=None) -> Exploration:
-    """One indicator at ``places`` (ids or names) over ``years`` (``(first, last)`` or None
-    for all), in ``lang``. Raises :class:`povlib.query.QueryError` for an unknown name or
-    an empty choice, with the valid ones."""
+def explore(data, indicator: str, places, years=None, *, lang: str = "en") -> Exploration:
+    """In ``data`` (the Panel or Dataset), one indicator at ``places`` (ids or names) over
+    ``years`` (``(first, last)`` or None for all), in ``lang``. Raises
+    :class:`povlib.query.QueryError` for an unknown name or an empty choice, with the
+    valid ones."""
     import matplotlib.pyplot as plt
 
     from .audit import audit
     from .figures import use_style
-    from .panel import Panel, panel
-    from .query import resolve_indicator, resolve_places, series
+    from .query import as_panel, resolve_indicator, resolve_places, series
 
-    p = data if isinstance(data, Panel) else panel(data) if data is not None else panel()
+    p = as_panel(data)
     code = resolve_indicator(p, indicator)
     geos = resolve_places(p, places)
     span = None if years is None else list(range(int(years[0]), int(years[1]) + 1))
-    s = series(code, places=geos, years=span, data=p)
+    s = series(p, code, places=geos, years=span)
     src = p.ds.sources.set_index("source_id")
     first = s["sources"].str.split(";").str[0]
     s = s.assign(
@@ -111,40 +111,68 @@ def explore(indicator: str, places, years=None, *, lang: str = "en", data=None) 
     return Exploration(s.reset_index(drop=True), shown, found, fig)
 
 
-def controls(lang: str = "en", data=None):
-    """JupyterLab controls (places, indicator, years) that show :func:`explore`'s chart and
-    tables; needs ``ipywidgets`` (``pip install ipywidgets`` in the lab environment)."""
+def controls(data, lang: str = "en"):
+    """For ``data`` (the Panel or Dataset), JupyterLab controls (indicator, years, places)
+    that show :func:`explore`'s chart and tables below them; needs ``ipywidgets`` (in the
+    lab and test environments).  Returns the widget box; its ``shown`` attribute holds the
+    last :class:`Exploration` (or the message said for an empty choice), so that the same
+    path is tested headless."""
     try:
         import ipywidgets as w
     except ImportError as exc:  # a clear message, not a traceback
         raise ImportError("controls need ipywidgets: install it in the lab environment") from exc
     from IPython.display import display
 
-    from .panel import panel
+    from .query import QueryError, as_panel
 
-    p = panel(data) if data is not None else panel()
-    inds = sorted(set(p.table["indicator"]))
+    p = as_panel(data)
+    inds = sorted(set(p.table["indicator"]), key=lambda c: p.label(c, lang))
     geos = sorted(set(p.table["geo"]), key=lambda g: p.name(g, lang))
     years = pd.to_numeric(p.table["end"], errors="coerce").dropna().astype(int)
-    ind = w.Dropdown(options=[(p.label(c, lang), c) for c in inds], description="")
-    where = w.SelectMultiple(options=[(p.name(g, lang), g) for g in geos], rows=8)
-    span = w.IntRangeSlider(
-        min=int(years.min()), max=int(years.max()), value=(int(years.min()), int(years.max()))
+    words = LABELS[lang]
+    ind = w.Dropdown(options=[(p.label(c, lang), c) for c in inds], description=words["indicator"])
+    where = w.SelectMultiple(
+        options=[(p.name(g, lang), g) for g in geos], rows=8, description=words["places"]
     )
+    lo, hi = int(years.min()), int(years.max())
+    span = w.IntRangeSlider(min=lo, max=hi, value=(lo, hi), description=words["years"])
     out = w.Output()
+    box = w.VBox([w.HBox([ind, span]), where, out])
 
     def show(_=None):
         out.clear_output()
-        with out:
-            if not where.value:
-                return
+        if not where.value:
+            box.shown = words["choose"]
+        else:
             try:
-                e = explore(ind.value, list(where.value), span.value, lang=lang, data=p)
-            except KeyError as exc:  # QueryError: nothing for this choice, said plainly
-                print(exc)
-                return
-            display(e.figure, e.table, e.findings)
+                box.shown = explore(p, ind.value, list(where.value), span.value, lang=lang)
+            except QueryError as exc:  # nothing for this choice: said plainly
+                box.shown = f"{words['nothing']} ({exc})"
+        with out:
+            if isinstance(box.shown, Exploration):
+                display(box.shown.figure, box.shown.table, box.shown.findings)
+            else:
+                print(box.shown)
 
     for c in (ind, where, span):
         c.observe(show, names="value")
-    display(w.VBox([w.HBox([ind, span]), where, out]))
+    show()
+    return box
+
+
+LABELS = {
+    "en": {
+        "indicator": "indicator",
+        "places": "places",
+        "years": "years",
+        "choose": "Choose one or more places.",
+        "nothing": "Nothing is printed for this choice",
+    },
+    "vi": {
+        "indicator": "chỉ tiêu",
+        "places": "địa phương",
+        "years": "năm",
+        "choose": "Hãy chọn một hay nhiều địa phương.",
+        "nothing": "Không có số liệu nào cho lựa chọn này",
+    },
+}

@@ -198,127 +198,185 @@ class _MentionIndex:
 # --- indicators ----------------------------------------------------------------
 
 
-def _has(text: str, *words: str) -> bool:
-    return any(w in text for w in words)
+CUES = "indicator_cues"
+"""The resource (in ``data/datapackage.json``) holding the rules of :func:`guess_indicator`."""
+
+# The places a rule looks in, nearest first for the rows whose place is "nearest".
+_NEAREST = ("after", "local", "sentence", "tail")
 
 
-_FALL = re.compile(r"(?<!\w)giảm(?!\w)")
-_RISE = re.compile(r"(?<!\w)tăng(?!\w)")
+@dataclass(frozen=True)
+class _Rule:
+    """One row of the cue table: each condition holds when its words (any of them) occur
+    in its place; an empty place asks nothing."""
+
+    rule: str
+    unit: str
+    place: str
+    cues: tuple[str, ...]
+    also_place: str
+    also: tuple[str, ...]
+    unless_place: str
+    unless: tuple[str, ...]
+    change: str
+    per_year: bool
+    indicator: str
+    note: str
+
+
+def _words(cell: str) -> tuple[str, ...]:
+    return tuple(w for w in cell.split("|") if w)
+
+
+def _check_rules(frame: pd.DataFrame, fname: str) -> list:
+    """Rows the schema allows but the reader cannot use, each named by file, row and column."""
+    from .numbers import COUNT_WORDS
+    from .tables import Problem
+
+    units = {"percent", "money", "km2", "ha", *COUNT_WORDS.values()}
+    problems = []
+    for row, r in frame.iterrows():
+        for place, words in (("place", "cues"), ("also_place", "also"), ("unless_place", "unless")):
+            if bool(r[place]) != bool(_words(r[words])):
+                missing = words if r[place] else place
+                problems.append(
+                    Problem(fname, row, missing, f"{place} and {words} go together; {missing} is empty")
+                )
+        if r["rule"] == "indicator" and r["unit"] not in units:
+            problems.append(
+                Problem(
+                    fname, row, "unit", f"{r['unit']!r} is not a unit a figure is read in: {sorted(units)}"
+                )
+            )
+        if r["rule"] in ("rise", "fall") and (r["unit"] or r["indicator"] or r["place"] != "local"):
+            message = f"a {r['rule']} row names no unit and no indicator, and looks in local"
+            problems.append(Problem(fname, row, "rule", message))
+        if r["rule"] == "denominator" and (r["unit"] or not r["indicator"]):
+            problems.append(Problem(fname, row, "rule", "a denominator row names an indicator and no unit"))
+        if r["place"] == "nearest" and (r["also_place"] or r["unless_place"]):
+            problems.append(Problem(fname, row, "place", "a nearest row has no other condition"))
+    return problems
+
+
+_RULES: dict[Path, tuple[_Rule, ...]] = {}
+
+
+def indicator_rules(data_dir: Path | str = paths.DATA) -> tuple[_Rule, ...]:
+    """The cue table of ``data_dir``, read and checked once; a bad row raises
+    :class:`~povlib.tables.DataError` naming its file, row and column."""
+    from .tables import DataError, read_table
+
+    data_dir = Path(data_dir)
+    if data_dir not in _RULES:
+        frame, problems = read_table(CUES, data_dir)
+        fname = f"{data_dir.name}/{CUES}.csv"
+        problems = problems or _check_rules(frame, fname)
+        if problems:
+            raise DataError(problems)
+        _RULES[data_dir] = tuple(
+            _Rule(
+                r["rule"],
+                r["unit"],
+                r["place"],
+                _words(r["cues"]),
+                r["also_place"],
+                _words(r["also"]),
+                r["unless_place"],
+                _words(r["unless"]),
+                r["change"],
+                r["per_year"] == "yes",
+                r["indicator"],
+                r["note"],
+            )
+            for _, r in frame.iterrows()
+        )
+    return _RULES[data_dir]
+
+
+def _unit_key(unit: str) -> str:
+    """The cue table's name for a parsed unit: any percentage is ``percent``, any amount
+    of dong ``money``, a count its own unit."""
+    if unit.startswith("%"):
+        return "percent"
+    return "money" if "VND" in unit else unit
+
+
+def _found(words: tuple[str, ...], place: str, texts: dict[str, str]) -> str | None:
+    """The first of ``words`` in ``place``; ``next`` and ``unit`` need the word at their
+    start and end."""
+    text = texts[place]
+    for w in words:
+        if text.startswith(w) if place == "next" else text.endswith(w) if place == "unit" else w in text:
+            return w
+    return None
+
+
+def _change(kind: str, local: str, rules: tuple[_Rule, ...]) -> bool:
+    """Whether ``local`` describes a rise or a fall: a whole cue word, none of the rule's others."""
+    return any(
+        any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", local) for w in r.cues)
+        and not any(w in local for w in r.unless)
+        for r in rules
+        if r.rule == kind
+    )
 
 
 def guess_indicator(
-    unit: str, local: str, sentence: str, after: str, per_year: bool, tail: str = ""
+    unit: str,
+    local: str,
+    sentence: str,
+    after: str,
+    per_year: bool,
+    tail: str = "",
+    rules: tuple[_Rule, ...] | None = None,
+    kind: str = "indicator",
 ) -> tuple[str, str]:
     """Indicator code and the cue that decided it; ``("", reason)`` when no rule fits.
 
     ``local`` is the text since the previous figure, ``sentence`` the sentence up
     to the figure, ``after`` the rest of the clause after it and ``tail`` the rest
-    of the sentence (all lower case).
-    Cues after the figure are tried first, then the nearest words, then the
-    sentence.
+    of the sentence (all lower case).  The rules are the rows of the cue table
+    (:func:`indicator_rules`, ``data/indicator_cues.csv``) for the figure's unit,
+    tried in order; the first that fits wins.  ``kind="denominator"``: the rules for
+    the second figure of a share printed ``16.664 hộ/17.497 hộ`` instead.
     """
-    change_fall = bool(_FALL.search(local)) and not _has(local, "xuống", "từ")
-    change_rise = bool(_RISE.search(local)) and not _has(local, "lên")
-    s, near = sentence, after + " " + local
-    if unit.startswith("%"):
-        if after.lstrip().startswith("kế hoạch") and not _has(s, "giải ngân"):
-            return "poverty_plan_achievement", "'% kế hoạch'"
-        if _has(s, "giải ngân", "kế hoạch giao"):
-            return "disbursement_ratio", "'giải ngân'"
-        if _has(s, "dư nợ"):
-            return ("credit_growth", "'dư nợ' + 'tăng'") if change_rise else ("", "credit share?")
-        if _has(after, "viễn thông"):
-            return "telecom_access", "'viễn thông'"
-        if _has(after, "chính sách"):
-            return "policies_delivered", "'chính sách'"
-        if _has(s, "nghèo, cận nghèo", "nghèo, hộ cận nghèo"):
-            return "poor_near_poor_rate", "'hộ nghèo, cận nghèo'"
-        if _has(s, "cận nghèo"):
-            return (
-                ("near_poor_rate_rise_pp", "'cận nghèo' + 'tăng'")
-                if change_rise
-                else ("near_poor_rate", "'cận nghèo'")
-            )
-        if _has(s + after, "dân tộc thiểu số") and _has(s + after, "nghèo"):
-            if _has(s + after, "trên tổng số hộ nghèo"):
-                return (
-                    "poor_em_share_rise_pp" if change_rise else "poor_em_share",
-                    "'trên tổng số hộ nghèo'",
-                )
-            return (
-                "poverty_rate_em_fall_pp" if change_fall else "poverty_rate_em",
-                "'hộ nghèo dân tộc thiểu số'",
-            )
-        if _has(after, "dân tộc", "đồng bào") and not _has(after, "nghèo"):
-            return ("mong_population_share" if "mông" in after else "em_population_share", "'dân tộc'")
-        if _has(local, "giảm nghèo") or change_fall:
-            code = "poverty_rate_fall_pp_per_year" if per_year else "poverty_rate_fall_pp"
-            return code, "'giảm' before a rate"
-        if _has(s + after, "nghèo"):
-            return "poverty_rate", "'tỷ lệ hộ nghèo'"
-        return "", "a percentage with no poverty word"
-    if unit == "households":
-        if _has(local, "cận nghèo"):
-            return "near_poor_households", "'cận nghèo'"
-        if change_fall or _has(local, "giảm được"):
-            return "poor_households_fall", "'giảm'"
-        if _has(near + s, "dân tộc thiểu số"):
-            return "poor_households_em", "'dân tộc thiểu số'"
-        if _has(near + s, "nghèo"):
-            return "poor_households", "'hộ nghèo'"
-        return "households", "'hộ' with no poverty word"
-    if "VND" in unit:
-        if unit.endswith("/person/year"):
-            return "income_per_capita", "'đồng/người/năm'"
-        if unit.endswith("/month"):
-            return "worker_monthly_income", "'đồng/tháng'"
-        for word, code in (
-            ("dư nợ", "credit_balance"),
-            ("giải ngân", "disbursed"),
-            ("xã hội hóa", "socialised_funding"),
-            ("trung ương", "central_funding"),
-            ("sản xuất", "production_projects_funding"),
-        ):
-            if word in s:
-                return code, f"'{word}'"
-        return "", "money with no cue"
-    rules = {
-        "projects": [("chuỗi", "value_chain_projects"), ("cộng đồng", "community_projects")],
-        "works": [
-            ("chuẩn bị đầu tư", "works_prepared"),
-            ("thêm", "works_additional"),
-            ("239", "works_assigned_plan239"),
-        ],
-        "houses": [("sửa chữa", "houses_repaired")],
-        "people": [("nước ngoài", "overseas_workers"), ("đào tạo nghề", "vocational_trainees")],
-        "workers": [("việc làm", "jobs_created")],
-        "officials": [("luân chuyển", "officials_rotated"), ("điều động", "officials_rotated")],
-        "districts": [("ưu tiên", "priority_districts"), ("tập trung", "priority_districts")],
-        "units": [("cấp huyện", "district_level_units"), ("cấp xã", "communes")],
+    rules = indicator_rules() if rules is None else rules
+    changes = {"rise": _change("rise", local, rules), "fall": _change("fall", local, rules), "": True}
+    texts = {
+        "after": after,
+        "next": after.lstrip(),
+        "local": local,
+        "sentence": sentence,
+        "sentence_after": sentence + after,
+        "near_sentence": after + " " + local + sentence,
+        "tail": tail,
+        "sentence_tail": sentence + tail,
+        "unit": unit,
     }
-    default = {
-        "projects": "production_projects",
-        "works": "works_assigned",
-        "houses": "houses_replaced",
-        "people": "population",
-        "workers": "migrant_workers",
-        "officials": "leaders_assigned",
-        "person-times": "official_training_turns",
-        "documents": "directive_documents",
-        "tasks": "policy_tasks",
-        "districts": "districts",
-        "communes": "communes",
-        "villages": "villages",
-        "cities": "cities",
-        "ethnic groups": "ethnic_groups",
-        "km2": "area",
-    }
-    for where in (after, local, s, tail):
-        for word, code in rules.get(unit, []):
-            if word in where:
-                return code, f"'{word}'"
-    if unit in default:
-        return default[unit], f"unit '{unit}'"
+    mine = [r for r in rules if r.rule == kind and r.unit in (_unit_key(unit), "")]
+    i = 0
+    while i < len(mine):
+        r = mine[i]
+        if r.place == "nearest":  # a run of such rows: the nearer place wins, then the order
+            run = [r]
+            while i + len(run) < len(mine) and mine[i + len(run)].place == "nearest":
+                run.append(mine[i + len(run)])
+            for place in _NEAREST:
+                for q in run:
+                    word = _found(q.cues, place, texts)
+                    if word:
+                        return q.indicator, q.note or f"'{word}'"
+            i += len(run)
+            continue
+        i += 1
+        word = _found(r.cues, r.place, texts) if r.place else ""
+        if word is None or not changes[r.change] or (r.per_year and not per_year):
+            continue
+        if r.also_place and _found(r.also, r.also_place, texts) is None:
+            continue
+        if r.unless_place and _found(r.unless, r.unless_place, texts) is not None:
+            continue
+        return r.indicator, r.note or (f"'{word}'" if word else f"unit '{unit}'")
     return "", f"no rule for unit {unit or 'none'!r}"
 
 
@@ -503,12 +561,9 @@ def extract_text(
                 loc = local + (" trên tổng số" if part == "denominator" else "")
                 code, cue = guess_indicator(f.unit, loc, sentence, after, f.unit.endswith("/year"), rest)
                 if part == "denominator":
-                    code = (
-                        "households_em" if "trên tổng số hộ dân tộc" in sentence + rest else "poor_households"
-                    )
-                    cue = "denominator of a share"
+                    code, cue = guess_indicator(f.unit, loc, sentence, after, False, rest, kind="denominator")
                 unit = _unit_for(code, f.unit)
-                is_change = code.endswith(("_pp", "_fall", "_growth", "_pp_per_year"))
+                is_change = _indicator_kinds().get(code, "") in CHANGE_KINDS
                 period = guess_period(sentence, rest, is_change, doc_year)
                 status = guess_status(sentence)
                 ends: list[tuple[str, float]] = (
@@ -550,13 +605,27 @@ def _unit_for(code: str, parsed_unit: str) -> str:
 
 
 _UNITS: dict[str, str] = {}
+_KINDS: dict[str, str] = {}
+
+CHANGE_KINDS = ("change", "pace", "growth")
+"""Indicator kinds (``indicators.csv``) measured between two years: their period is ``base-final``."""
+
+
+def _read_indicators() -> None:
+    if not _UNITS:
+        ind = pd.read_csv(paths.DATA / "indicators.csv", dtype=str, keep_default_na=False)
+        _KINDS.update(dict(zip(ind["code"], ind["kind"], strict=True)))
+        _UNITS.update(dict(zip(ind["code"], ind["unit"], strict=True)))
 
 
 def _indicator_units() -> dict[str, str]:
-    if not _UNITS:
-        ind = pd.read_csv(paths.DATA / "indicators.csv", dtype=str, keep_default_na=False)
-        _UNITS.update(dict(zip(ind["code"], ind["unit"], strict=True)))
+    _read_indicators()
     return _UNITS
+
+
+def _indicator_kinds() -> dict[str, str]:
+    _read_indicators()
+    return _KINDS
 
 
 def _value(value: float, parsed_unit: str, unit: str) -> float:

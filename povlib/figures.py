@@ -34,6 +34,9 @@ FORMATS_VAR = "POVLIB_FIGURE_FORMATS"
 DIR_VAR = "POVLIB_FIGURES_DIR"
 DPI_VAR = "POVLIB_PNG_DPI"
 CHECK_VARS = (FORMATS_VAR, DIR_VAR, DPI_VAR)
+# Set by ``povlib build`` for a notebook's second run, in Vietnamese: the English run has
+# just written every figure in both languages, so this run draws and writes none.
+REUSE_VAR = "POVLIB_FIGURES_REUSE"
 
 TEXT = {
     "source": {"en": "Source", "vi": "Nguồn"},
@@ -54,7 +57,8 @@ TEXT = {
     "estimate": {"en": "estimate or preliminary", "vi": "ước tính hoặc sơ bộ"},
     "derived": {"en": "implied by other figures", "vi": "suy ra từ số liệu khác"},
     "standard_break": {"en": "poverty standard changed", "vi": "đổi chuẩn nghèo"},
-    "merger": {"en": "provinces merged (1 July 2025)", "vi": "sáp nhập tỉnh (1/7/2025)"},
+    # the date is the successors' valid_from in the geography table
+    "merger": {"en": "provinces merged ({day} {month} {year})", "vi": "sáp nhập tỉnh ({day}/{m}/{year})"},
     "projection": {"en": "projection", "vi": "dự báo"},
     "interval": {"en": "95% prediction interval", "vi": "khoảng dự báo 95%"},
     "checks": {"en": "checks", "vi": "số phép kiểm tra"},
@@ -317,6 +321,20 @@ def _taller(fig) -> None:
     fig.set_layout_engine("constrained", rect=(0, 0.09, 1, 0.91))
 
 
+def reused_figure(stem: Path, formats: tuple[str, ...]) -> list[Path] | None:
+    """With ``$POVLIB_FIGURES_REUSE=1``, the files a previous run of the same notebook wrote
+    (``stem`` plus each format), to show instead of drawing again; None otherwise."""
+    if os.environ.get(REUSE_VAR, "").strip() != "1":
+        return None
+    found = [stem.with_name(f"{stem.name}.{ext}") for ext in formats]
+    missing = [p.name for p in found if not p.exists()]
+    if missing:
+        raise ValueError(
+            f"{REUSE_VAR}=1 but {', '.join(missing)} not written yet: run the notebook without it"
+        )
+    return found
+
+
 def save_figure(
     fig,
     name: str,
@@ -342,6 +360,10 @@ def save_figure(
         raise ValueError(f"figure name {name!r} must be letters, digits, '-' or '_'")
     formats, dpi = figure_formats(), png_dpi()
     out = Path(out_dir) if out_dir is not None else figures_dir()
+    reused = reused_figure(out / name, formats)
+    if reused is not None:
+        plt.close(fig)
+        return reused
     out.mkdir(parents=True, exist_ok=True)
     text = footer_text(source_ids, sources, lang)
     fig.text(0.01, 0.01, text, fontsize=6.5, color="#444444", ha="left", va="bottom", wrap=True)

@@ -1,5 +1,9 @@
 """Parse figures as Vietnamese articles print them, and as English pages print them.
 
+One reader serves every language; what differs between them is data, a
+:class:`Notation` in :data:`NOTATIONS`: the thousands and decimal marks, the
+qualifier words, the unit words and the scale words.
+
 Vietnamese uses ``.`` to group thousands and ``,`` as the decimal mark:
 ``1.306`` is 1306, ``8.310,09`` is 8310.09 and ``4,4`` is 4.4.  A figure is a
 number (or a range ``2-2,5`` or a fraction ``106/231``) with an optional
@@ -24,9 +28,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -42,76 +45,211 @@ MONEY_SCALES: dict[str, Decimal] = {
     "trillion VND": Decimal(10) ** 12,
 }
 
-# Longest first, so that "nghìn tỷ" wins over "tỷ".
-_MONEY_WORDS: list[tuple[str, str]] = [
-    ("nghìn tỷ đồng", "trillion VND"),
-    ("ngàn tỷ đồng", "trillion VND"),
-    ("nghìn tỷ", "trillion VND"),
-    ("ngàn tỷ", "trillion VND"),
-    ("tỷ đồng", "bn VND"),
-    ("tỷ", "bn VND"),
-    # "tỉ" is the other accepted spelling of "tỷ" (billion).
-    ("nghìn tỉ đồng", "trillion VND"),
-    ("ngàn tỉ đồng", "trillion VND"),
-    ("nghìn tỉ", "trillion VND"),
-    ("ngàn tỉ", "trillion VND"),
-    ("tỉ đồng", "bn VND"),
-    ("tỉ", "bn VND"),
-    ("triệu đồng", "million VND"),
-    ("nghìn đồng", "thousand VND"),
-    ("ngàn đồng", "thousand VND"),
-    ("đồng", "VND"),
-]
 
-# Count nouns that follow a number, longest first; value is the English unit.
-COUNT_WORDS: dict[str, str] = {
-    "đơn vị hành chính": "units",
-    "danh mục dự án": "projects",
-    "danh mục công trình": "works",
-    "hạng mục công trình": "works",
-    "hạng mục": "works",
-    "danh mục": "items",
-    "công trình": "works",
-    "dự án": "projects",
-    "nhân khẩu": "people",
-    "lao động": "workers",
-    "người": "people",
-    "hộ": "households",
-    "lượt": "person-times",
-    "nhà tạm": "houses",
-    "nhà": "houses",
-    "văn bản": "documents",
-    "cán bộ": "officials",
-    "đồng chí": "officials",
-    "nhiệm vụ": "tasks",
-    "dân tộc": "ethnic groups",
-    "thành phố": "cities",
-    "huyện": "districts",
-    "xã": "communes",
-    "thôn": "villages",
-}
-COUNT_WORDS = dict(sorted(COUNT_WORDS.items(), key=lambda kv: -len(kv[0])))
+@dataclass(frozen=True)
+class Notation:
+    """How one language prints a figure: the whole of what the reader knows about it.
 
-_PER_WORDS: list[tuple[str, str]] = [
-    ("/người/năm", "/person/year"),
-    ("/người/tháng", "/person/month"),
-    ("/hộ/năm", "/household/year"),
-    ("/tháng", "/month"),
-    ("/năm", "/year"),
-    ("/người", "/person"),
-    ("/hộ", "/household"),
-]
+    Word tables map a printed word to its meaning: a qualifier to one of
+    :data:`QUALIFIER_CODES`, a count noun to its English unit, a money word to
+    a key of :data:`MONEY_SCALES`, a per-word to a ``/...`` suffix, a scale
+    word to its power of ten.  Matching ignores case and prefers the longest
+    word.
+    """
 
-QUALIFIERS: dict[str, str] = {
-    "xấp xỉ": "about",
-    "khoảng": "about",
-    "tối thiểu": "at least",
-    "ít nhất": "at least",
-    "hơn": "more than",
-    "trên": "more than",
-    "gần": "nearly",
-    "dưới": "under",
-}
+    lang: str
+    name: str
+    """The language's English name, for messages."""
+    thousands: str
+    """The mark that groups thousands in threes."""
+    decimal: str
+    """The decimal mark."""
+    qualifiers: dict[str, str]
+    count_words: dict[str, str]
+    count_scales: dict[str, int]
+    """Scale words that multiply a count noun after them (``86 nghìn hộ``)."""
+    money_words: dict[str, str]
+    """Money words after the number, to their scale."""
+    per_words: dict[str, str]
+    """What may follow a percentage or an amount: ``/năm`` is ``/year``."""
+    bare_scales: dict[str, str]
+    """Scale words that are refused with no noun after them, to their English gloss."""
+    bare_hint: str
+    """The end of the message refusing a bare scale word; ``{word}`` is the word as printed."""
+    percent_words: tuple[str, ...] = ()
+    """Words for per cent besides ``%`` (after a space)."""
+    currency_first: dict[str, str] = field(default_factory=dict)
+    """A currency printed before the number (``VND4,565``), to its scale."""
+    prefixed_scales: dict[str, str] = field(default_factory=dict)
+    """Scale words after a number whose currency came first (``VND4,565 billion``)."""
+    noun_may_touch: bool = False
+    """Whether a count noun may follow the number with no space (``106/231công trình``)."""
+    per_whole_words: bool = False
+    """Whether a per-word must end at a word's end and may be in any case."""
+    common_units: tuple[str, ...] = ()
+    """Units as printed after the number (with their space) in the forms so common that
+    :func:`parse_many` reads them in one vectorised pass; any other goes to :func:`parse_figure`."""
+
+
+# "tỉ" is the other accepted spelling of "tỷ" (billion); "ngàn" of "nghìn" (thousand).
+VIETNAMESE = Notation(
+    lang="vi",
+    name="Vietnamese",
+    thousands=".",
+    decimal=",",
+    qualifiers={
+        "xấp xỉ": "about",
+        "khoảng": "about",
+        "tối thiểu": "at least",
+        "ít nhất": "at least",
+        "hơn": "more than",
+        "trên": "more than",
+        "gần": "nearly",
+        "dưới": "under",
+    },
+    count_words={
+        "đơn vị hành chính": "units",
+        "danh mục dự án": "projects",
+        "danh mục công trình": "works",
+        "hạng mục công trình": "works",
+        "hạng mục": "works",
+        "danh mục": "items",
+        "công trình": "works",
+        "dự án": "projects",
+        "nhân khẩu": "people",
+        "lao động": "workers",
+        "người": "people",
+        "hộ": "households",
+        "lượt": "person-times",
+        "nhà tạm": "houses",
+        "nhà": "houses",
+        "văn bản": "documents",
+        "cán bộ": "officials",
+        "đồng chí": "officials",
+        "nhiệm vụ": "tasks",
+        "dân tộc": "ethnic groups",
+        "thành phố": "cities",
+        "huyện": "districts",
+        "xã": "communes",
+        "thôn": "villages",
+    },
+    count_scales={"nghìn": 3, "ngàn": 3, "triệu": 6},
+    money_words={
+        "nghìn tỷ đồng": "trillion VND",
+        "ngàn tỷ đồng": "trillion VND",
+        "nghìn tỷ": "trillion VND",
+        "ngàn tỷ": "trillion VND",
+        "tỷ đồng": "bn VND",
+        "tỷ": "bn VND",
+        "nghìn tỉ đồng": "trillion VND",
+        "ngàn tỉ đồng": "trillion VND",
+        "nghìn tỉ": "trillion VND",
+        "ngàn tỉ": "trillion VND",
+        "tỉ đồng": "bn VND",
+        "tỉ": "bn VND",
+        "triệu đồng": "million VND",
+        "nghìn đồng": "thousand VND",
+        "ngàn đồng": "thousand VND",
+        "đồng": "VND",
+    },
+    per_words={
+        "/người/năm": "/person/year",
+        "/người/tháng": "/person/month",
+        "/hộ/năm": "/household/year",
+        "/tháng": "/month",
+        "/năm": "/year",
+        "/người": "/person",
+        "/hộ": "/household",
+    },
+    # A multiplier with no noun after it: thousand or million of what? ("triệu" is money
+    # as often as people.)  Press usage writes "2 nghìn" for 2,000 of anything.
+    bare_scales={"nghìn": "thousand", "ngàn": "thousand", "triệu": "million"},
+    bare_hint="'{word} đồng' is money, '{word} hộ' households",
+    noun_may_touch=True,
+    common_units=("%", "%/năm", " hộ", " tỷ đồng"),
+)
+
+ENGLISH = Notation(
+    lang="en",
+    name="English",
+    thousands=",",
+    decimal=".",
+    qualifiers={
+        "more than": "more than",
+        "over": "more than",
+        "nearly": "nearly",
+        "almost": "nearly",
+        "about": "about",
+        "around": "about",
+        "under": "under",
+        "below": "under",
+        "at least": "at least",
+    },
+    count_words={
+        "near-poor households": "households",
+        "near poor households": "households",
+        "poor households": "households",
+        "households": "households",
+        "household": "households",
+        "people": "people",
+        "persons": "people",
+    },
+    count_scales={"thousand": 3, "million": 6},
+    money_words={
+        "trillion VND": "trillion VND",
+        "trillion dong": "trillion VND",
+        "billion VND": "bn VND",
+        "billion dong": "bn VND",
+        "million VND": "million VND",
+        "million dong": "million VND",
+        "thousand VND": "thousand VND",
+        "thousand dong": "thousand VND",
+        "VND": "VND",
+        "dong": "VND",
+    },
+    per_words={
+        "/person/year": "/person/year",
+        "/person/month": "/person/month",
+        "/household/year": "/household/year",
+        "/month": "/month",
+        "/year": "/year",
+        "/person": "/person",
+        "/household": "/household",
+        " per person per year": "/person/year",
+        " per person per month": "/person/month",
+        " per household per year": "/household/year",
+        " per year": "/year",
+        " a year": "/year",
+        " per month": "/month",
+        " a month": "/month",
+        " per person": "/person",
+        " per household": "/household",
+    },
+    bare_scales={"thousand": "thousand", "million": "million", "billion": "billion", "trillion": "trillion"},
+    bare_hint="'billion VND' is money, 'thousand households' a count",
+    percent_words=("percentage points", "percentage point", "per cent", "percent"),
+    currency_first={"VND": "VND"},
+    prefixed_scales={
+        "trillion": "trillion VND",
+        "billion": "bn VND",
+        "million": "million VND",
+        "thousand": "thousand VND",
+    },
+    per_whole_words=True,
+    common_units=("%", " percent", " per cent", " households"),
+)
+
+NOTATIONS: dict[str, Notation] = {n.lang: n for n in (VIETNAMESE, ENGLISH)}
+"""Every notation a figure can be printed in, by language code."""
+
+LANGUAGES = tuple(NOTATIONS)
+"""The notations a figure can be printed in: Vietnamese (the default) and English."""
+
+# The word tables under the names other modules and tests use.
+QUALIFIERS = VIETNAMESE.qualifiers
+QUALIFIERS_EN = ENGLISH.qualifiers
+COUNT_WORDS = dict(sorted(VIETNAMESE.count_words.items(), key=lambda kv: -len(kv[0])))
+COUNT_WORDS_EN = ENGLISH.count_words
 QUALIFIER_CODES = ("exact", "more than", "nearly", "about", "under", "at least", "range low", "range high")
 
 MAX_DIGITS = 30
@@ -125,9 +263,9 @@ _RANGE_RE = re.compile(_DASH + "(" + _NUM + ")")
 _FRACTION_RE = re.compile(r"/\s*(" + _NUM + ")")
 _WORD_END = r"(?![\wÀ-ỹ])"
 _QUOTE_LIMIT = 120
-
-# Scale words that multiply a count noun: "86 nghìn hộ" is 86,000 households.
-_COUNT_SCALES: dict[str, int] = {"nghìn": 3, "ngàn": 3, "triệu": 6}
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_AREA_RE = re.compile(rf"\s*(km2|km²|ha){_WORD_END}")
+_YEAR_RE = re.compile(r"(19|20)[0-9][0-9]")
 
 
 def _alternatives(words) -> tuple[str, list[str]]:
@@ -148,114 +286,51 @@ def _which(m: re.Match, words: list[str], first_group: int = 1) -> str:
     return next(w for i, w in enumerate(words) if m.group(first_group + i) is not None)
 
 
-# Patterns matched at a position with re.I, instead of lower-casing the rest of the
-# text: that copy cost a whole paragraph per figure (quadratic in extract).
-_QUAL_ALT, _QUAL_WORDS = _alternatives(QUALIFIERS)
-_COUNT_ALT, _COUNT_NOUNS = _alternatives(COUNT_WORDS)
-_SCALE_ALT, _SCALE_WORDS = _alternatives(_COUNT_SCALES)
-_MONEY_ALT, _MONEY_NAMES = _alternatives(w for w, _ in _MONEY_WORDS)
-_PER_ALT, _PER_NAMES = _alternatives(w for w, _ in _PER_WORDS)
-_QUALIFIER_RE = re.compile(rf"{_QUAL_ALT}\s+", re.IGNORECASE)
-_COUNT_RE = re.compile(rf"\s*{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
-_SCALED_COUNT_RE = re.compile(rf"\s*{_SCALE_ALT}\s+{_COUNT_ALT}{_WORD_END}", re.IGNORECASE)
-_MONEY_RE = re.compile(rf"\s*{_MONEY_ALT}{_WORD_END}", re.IGNORECASE)
-# A multiplier with no noun after it: thousand or million of what? ("triệu" is money as
-# often as people); the same rule for both.
-_BARE_THOUSAND_RE = re.compile(rf"\s*(nghìn|ngàn|triệu){_WORD_END}", re.IGNORECASE)
-_BARE_NAMES = {"nghìn": "thousand", "ngàn": "thousand", "triệu": "million"}
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_AREA_RE = re.compile(rf"\s*(km2|km²|ha){_WORD_END}")
-_PERCENT_RE = re.compile(r"\s*%")
-_PER_RE = re.compile(_PER_ALT)
-_MONEY_SCALE_OF = dict(_MONEY_WORDS)
-_PER_NAME = dict(_PER_WORDS)
-_YEAR_RE = re.compile(r"(19|20)[0-9][0-9]")
-_GROUPED = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
-_PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
+class _Reader:
+    """A :class:`Notation` compiled into the patterns the reader matches at a position.
+
+    Patterns are matched in place with re.I, instead of lower-casing the rest of the
+    text: that copy cost a whole paragraph per figure (quadratic in extract).
+    """
+
+    def __init__(self, n: Notation):
+        self.n = n
+        qual, self.qual_words = _alternatives(n.qualifiers)
+        count, self.nouns = _alternatives(n.count_words)
+        scale, self.scale_words = _alternatives(n.count_scales)
+        money, self.money_names = _alternatives(n.money_words)
+        per, self.per_names = _alternatives(n.per_words)
+        bare, _ = _alternatives(n.bare_scales)
+        gap = r"\s*" if n.noun_may_touch else r"\s+"
+        i = re.IGNORECASE
+        self.qualifier = re.compile(rf"{qual}\s+", i)
+        self.count = re.compile(rf"{gap}{count}{_WORD_END}", i)
+        self.scaled_count = re.compile(rf"{gap}{scale}\s+{count}{_WORD_END}", i)
+        self.money = re.compile(rf"\s*{money}{_WORD_END}", i)
+        self.bare = re.compile(rf"\s*({bare}){_WORD_END}", i)
+        self.per = re.compile(rf"{per}{_WORD_END}", i) if n.per_whole_words else re.compile(per)
+        words = "|".join(re.escape(w) for w in n.percent_words)
+        self.percent = re.compile(rf"(?:\s*%|\s+(?:{words}){_WORD_END})" if words else r"\s*%", i)
+        self.currency: re.Pattern | None = None
+        if n.currency_first:
+            cur, self.currency_names = _alternatives(n.currency_first)
+            prefixed, self.prefixed_names = _alternatives(n.prefixed_scales)
+            self.currency = re.compile(rf"{cur}\s*(?=[0-9])", i)
+            self.prefixed = re.compile(rf"\s*{prefixed}{_WORD_END}", i)
+        th, dec = re.escape(n.thousands), re.escape(n.decimal)
+        self.grouped = re.compile(rf"[0-9]{{1,3}}(?:{th}[0-9]{{3}})+(?:{dec}[0-9]+)?")
+        self.plain = re.compile(rf"[0-9]+(?:{dec}[0-9]+)?")
 
 
-LANGUAGES = ("vi", "en")
-"""The notations a figure can be printed in: Vietnamese (the default) and English."""
+_READERS = {lang: _Reader(n) for lang, n in NOTATIONS.items()}
 
-# --- English notation: "," groups thousands, "." marks decimals ----------------------
-QUALIFIERS_EN: dict[str, str] = {
-    "more than": "more than",
-    "over": "more than",
-    "nearly": "nearly",
-    "almost": "nearly",
-    "about": "about",
-    "around": "about",
-    "under": "under",
-    "below": "under",
-    "at least": "at least",
-}
-# Money after the number ("1,782 billion VND"); with the currency first ("VND4,565
-# billion") only the scale word follows.
-_MONEY_WORDS_EN: list[tuple[str, str]] = [
-    ("trillion VND", "trillion VND"),
-    ("trillion dong", "trillion VND"),
-    ("billion VND", "bn VND"),
-    ("billion dong", "bn VND"),
-    ("million VND", "million VND"),
-    ("million dong", "million VND"),
-    ("thousand VND", "thousand VND"),
-    ("thousand dong", "thousand VND"),
-    ("VND", "VND"),
-    ("dong", "VND"),
-]
-_PREFIXED_SCALES_EN = {
-    "trillion": "trillion VND",
-    "billion": "bn VND",
-    "million": "million VND",
-    "thousand": "thousand VND",
-}
-COUNT_WORDS_EN: dict[str, str] = {
-    "near-poor households": "households",
-    "near poor households": "households",
-    "poor households": "households",
-    "households": "households",
-    "household": "households",
-    "people": "people",
-    "persons": "people",
-}
-_COUNT_SCALES_EN: dict[str, int] = {"thousand": 3, "million": 6}
-_PER_WORDS_EN: list[tuple[str, str]] = [
-    ("/person/year", "/person/year"),
-    ("/person/month", "/person/month"),
-    ("/household/year", "/household/year"),
-    ("/month", "/month"),
-    ("/year", "/year"),
-    ("/person", "/person"),
-    ("/household", "/household"),
-    (" per person per year", "/person/year"),
-    (" per person per month", "/person/month"),
-    (" per household per year", "/household/year"),
-    (" per year", "/year"),
-    (" a year", "/year"),
-    (" per month", "/month"),
-    (" a month", "/month"),
-    (" per person", "/person"),
-    (" per household", "/household"),
-]
-_QUAL_ALT_EN, _QUAL_WORDS_EN = _alternatives(QUALIFIERS_EN)
-_COUNT_ALT_EN, _COUNT_NOUNS_EN = _alternatives(COUNT_WORDS_EN)
-_SCALE_ALT_EN, _SCALE_WORDS_EN = _alternatives(_COUNT_SCALES_EN)
-_MONEY_ALT_EN, _MONEY_NAMES_EN = _alternatives(w for w, _ in _MONEY_WORDS_EN)
-_PREFIXED_ALT_EN, _PREFIXED_NAMES_EN = _alternatives(_PREFIXED_SCALES_EN)
-_PER_ALT_EN, _PER_NAMES_EN = _alternatives(w for w, _ in _PER_WORDS_EN)
-_QUALIFIER_EN_RE = re.compile(rf"{_QUAL_ALT_EN}\s+", re.IGNORECASE)
-_VND_PREFIX_RE = re.compile(r"VND\s*(?=[0-9])", re.IGNORECASE)
-_PERCENT_EN_RE = re.compile(rf"(?:\s*%|\s+(?:percentage points?|per cent|percent){_WORD_END})", re.IGNORECASE)
-_COUNT_EN_RE = re.compile(rf"\s+{_COUNT_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_SCALED_COUNT_EN_RE = re.compile(rf"\s+{_SCALE_ALT_EN}\s+{_COUNT_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_MONEY_EN_RE = re.compile(rf"\s*{_MONEY_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_PREFIXED_SCALE_EN_RE = re.compile(rf"\s*{_PREFIXED_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_BARE_SCALE_EN_RE = re.compile(rf"\s*(thousand|million|billion|trillion){_WORD_END}", re.IGNORECASE)
-_PER_EN_RE = re.compile(rf"{_PER_ALT_EN}{_WORD_END}", re.IGNORECASE)
-_MONEY_SCALE_OF_EN = dict(_MONEY_WORDS_EN)
-_PER_NAME_EN = dict(_PER_WORDS_EN)
-_GROUPED_EN = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-_PLAIN_EN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+def _reader(lang: object, shown: str) -> _Reader:
+    """The reader of language ``lang``; a :class:`FigureError` quoting ``shown`` for an unknown one."""
+    rd = _READERS.get(lang) if isinstance(lang, str) else None
+    if rd is None:
+        raise FigureError(f"unknown language {lang!r} for {_quote(shown)}; use one of {list(LANGUAGES)}")
+    return rd
 
 
 class FigureError(ValueError):
@@ -312,34 +387,42 @@ def unit_kind(unit: str) -> str:
     return "count"
 
 
-def parse_number(token: str, *, text: str | None = None) -> tuple[Decimal, int]:
-    """Read one Vietnamese number; return it and its count of decimal places.
+def parse_number(token: str, *, text: str | None = None, lang: str = "vi") -> tuple[Decimal, int]:
+    """Read one number in the notation of ``lang``; return it and its count of decimal places.
 
     At most :data:`MAX_DIGITS` digits; a number grouped in thousands cannot
-    start with 0 (``0.500`` is a decimal written the English way, not 500).
+    start with 0 (in Vietnamese, ``0.500`` is a decimal written the English way, not 500).
 
     >>> parse_number("8.310,09")
     (Decimal('8310.09'), 2)
+    >>> parse_number("1,061.9", lang="en")
+    (Decimal('1061.9'), 1)
     """
-    shown = _quote(text if text is not None else token)
+    return _number(token, text if text is not None else token, _reader(lang, token))
+
+
+def _number(token: str, text: str, rd: _Reader) -> tuple[Decimal, int]:
+    """:func:`parse_number` with the reader given; ``text`` is the figure, for messages."""
+    n = rd.n
+    shown = _quote(text)
     digits = len(token) - token.count(".") - token.count(",")
     if digits > MAX_DIGITS:
         raise FigureError(
             f"number in {shown} has {digits:,} digits, more than the {MAX_DIGITS} a figure can have"
         )
-    if _GROUPED.fullmatch(token):
+    if rd.grouped.fullmatch(token):
         if token.startswith("0"):
             raise FigureError(
                 f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
-                " a decimal is written with ',' (0,5)"
+                f" in {n.name} a decimal is written with '{n.decimal}' (0{n.decimal}5)"
             )
-    elif not _PLAIN.fullmatch(token):
+    elif not rd.plain.fullmatch(token):
         raise FigureError(
-            f"malformed number {_quote(token)} in {shown}: thousands are grouped by '.' in"
-            " threes and ',' marks the one decimal part"
+            f"malformed number {_quote(token)} in {shown}: in {n.name} notation thousands are"
+            f" grouped by '{n.thousands}' in threes and '{n.decimal}' marks the one decimal part"
         )
-    whole, _, frac = token.partition(",")
-    return Decimal(whole.replace(".", "") + ("." + frac if frac else "")), len(frac)
+    whole, _, frac = token.partition(n.decimal)
+    return Decimal(whole.replace(n.thousands, "") + ("." + frac if frac else "")), len(frac)
 
 
 def _step(number: Decimal, decimals: int) -> Decimal:
@@ -357,128 +440,59 @@ def _step(number: Decimal, decimals: int) -> Decimal:
     return Decimal(10) ** zeros
 
 
-def _read_unit(text: str, pos: int, money_unit: str, start: int) -> tuple[str, Decimal, int, int]:
+def _money(text: str, end: int, scale: str, money_unit: str, rd: _Reader) -> tuple[str, Decimal, int, int]:
+    """Money of printed ``scale`` ending at ``end``, with an optional per-word after it."""
+    per = ""
+    p = rd.per.match(text, end)
+    if p:
+        per, end = rd.n.per_words[_which(p, rd.per_names)], p.end()
+    return money_unit + per, MONEY_SCALES[scale] / MONEY_SCALES[money_unit], end, 0
+
+
+def _read_unit(
+    text: str, pos: int, money_unit: str, start: int, rd: _Reader, currency: str = ""
+) -> tuple[str, Decimal, int, int]:
     """Read the unit at ``pos``.
 
     Returns (unit, factor to apply to the number, new pos, shift), where
     ``shift`` is the power of ten a scale word moved a count by (3 for
     ``nghìn hộ``), to take off the printed decimals.  ``start`` is where the
-    figure began, for the message of a bare ``nghìn``.
+    figure began, for the message of a bare ``nghìn``.  ``currency``: the scale
+    of a currency printed before the number (``VND4,565 billion``), so that only
+    a scale word may follow, and the figure is money whatever follows.
     """
-    m = _PERCENT_RE.match(text, pos)
+    n = rd.n
+    if currency:
+        m = rd.prefixed.match(text, pos)
+        if m:
+            return _money(text, m.end(), n.prefixed_scales[_which(m, rd.prefixed_names)], money_unit, rd)
+        return _money(text, pos, currency, money_unit, rd)
+    m = rd.percent.match(text, pos)
     if m:
-        per_pct = _PER_RE.match(text, m.end())
-        if per_pct:
-            return "%" + _PER_NAME[_which(per_pct, _PER_NAMES)], Decimal(1), per_pct.end(), 0
+        per = rd.per.match(text, m.end())
+        if per:
+            return "%" + n.per_words[_which(per, rd.per_names)], Decimal(1), per.end(), 0
         return "%", Decimal(1), m.end(), 0
     # Count nouns first: "đồng chí" (comrade) must not read as "đồng" (dong).
-    m = _COUNT_RE.match(text, pos)
+    m = rd.count.match(text, pos)
     if m:
-        return COUNT_WORDS[_which(m, _COUNT_NOUNS)], Decimal(1), m.end(), 0
-    m = _SCALED_COUNT_RE.match(text, pos)
+        return n.count_words[_which(m, rd.nouns)], Decimal(1), m.end(), 0
+    m = rd.scaled_count.match(text, pos)
     if m:
-        shift = _COUNT_SCALES[_which(m, _SCALE_WORDS)]
-        noun = _which(m, _COUNT_NOUNS, 1 + len(_SCALE_WORDS))
-        return COUNT_WORDS[noun], Decimal(10) ** shift, m.end(), shift
-    m = _MONEY_RE.match(text, pos)
+        shift = n.count_scales[_which(m, rd.scale_words)]
+        noun = _which(m, rd.nouns, 1 + len(rd.scale_words))
+        return n.count_words[noun], Decimal(10) ** shift, m.end(), shift
+    m = rd.money.match(text, pos)
     if m:
-        end = m.end()
-        per = ""
-        per_match = _PER_RE.match(text, end)
-        if per_match:
-            per, end = _PER_NAME[_which(per_match, _PER_NAMES)], per_match.end()
-        factor = MONEY_SCALES[_MONEY_SCALE_OF[_which(m, _MONEY_NAMES)]] / MONEY_SCALES[money_unit]
-        return money_unit + per, factor, end, 0
-    m = _BARE_THOUSAND_RE.match(text, pos)
+        return _money(text, m.end(), n.money_words[_which(m, rd.money_names)], money_unit, rd)
+    m = rd.bare.match(text, pos)
     if m:
-        # Press usage writes "2 nghìn" for 2,000 of anything; which thing is a guess.
         word = m.group(1)
+        gloss = n.bare_scales.get(word.lower(), "a multiplier")
         raise FigureError(
             f"{_quote(text[start : m.end()].strip())}: '{word}'"
-            f" ({_BARE_NAMES.get(word.lower(), 'a multiplier')}) with no noun after"
-            f" it is ambiguous; '{word} đồng' is money, '{word} hộ' households"
-        )
-    m = _AREA_RE.match(text, pos)
-    if m:
-        return ("ha" if m.group(1) == "ha" else "km2"), Decimal(1), m.end(), 0
-    return "", Decimal(1), pos, 0
-
-
-def parse_number_en(token: str, *, text: str | None = None) -> tuple[Decimal, int]:
-    """Read one number in English notation; return it and its count of decimal places.
-
-    ``,`` groups thousands in threes and ``.`` marks the decimals: ``1,061.9`` is
-    1061.9.  The limits of :func:`parse_number` apply, mirrored: at most
-    :data:`MAX_DIGITS` digits, and no thousands group after a leading 0.
-
-    >>> parse_number_en("1,061.9")
-    (Decimal('1061.9'), 1)
-    """
-    shown = _quote(text if text is not None else token)
-    digits = len(token) - token.count(".") - token.count(",")
-    if digits > MAX_DIGITS:
-        raise FigureError(
-            f"number in {shown} has {digits:,} digits, more than the {MAX_DIGITS} a figure can have"
-        )
-    if _GROUPED_EN.fullmatch(token):
-        if token.startswith("0"):
-            raise FigureError(
-                f"number {_quote(token)} in {shown} puts a thousands group after a leading 0;"
-                " in English a decimal is written with '.' (0.5)"
-            )
-    elif not _PLAIN_EN.fullmatch(token):
-        raise FigureError(
-            f"malformed number {_quote(token)} in {shown}: in English notation thousands are"
-            " grouped by ',' in threes and '.' marks the one decimal part"
-        )
-    whole, _, frac = token.partition(".")
-    return Decimal(whole.replace(",", "") + ("." + frac if frac else "")), len(frac)
-
-
-def _money_en(text: str, end: int, scale: str, money_unit: str) -> tuple[str, Decimal, int, int]:
-    """Money of printed ``scale`` ending at ``end``, with an optional per-word after it."""
-    per = ""
-    p = _PER_EN_RE.match(text, end)
-    if p:
-        per, end = _PER_NAME_EN[_which(p, _PER_NAMES_EN)], p.end()
-    return money_unit + per, MONEY_SCALES[scale] / MONEY_SCALES[money_unit], end, 0
-
-
-def _read_unit_en(
-    text: str, pos: int, money_unit: str, start: int, vnd_prefix: bool = False
-) -> tuple[str, Decimal, int, int]:
-    """:func:`_read_unit` for English pages.
-
-    ``vnd_prefix``: the currency stood before the number (``VND4,565 billion``), so
-    only a scale word may follow, and the figure is money whatever follows.
-    """
-    if vnd_prefix:
-        m = _PREFIXED_SCALE_EN_RE.match(text, pos)
-        if m:
-            return _money_en(text, m.end(), _PREFIXED_SCALES_EN[_which(m, _PREFIXED_NAMES_EN)], money_unit)
-        return _money_en(text, pos, "VND", money_unit)
-    m = _PERCENT_EN_RE.match(text, pos)
-    if m:
-        per = _PER_EN_RE.match(text, m.end())
-        if per:
-            return "%" + _PER_NAME_EN[_which(per, _PER_NAMES_EN)], Decimal(1), per.end(), 0
-        return "%", Decimal(1), m.end(), 0
-    m = _COUNT_EN_RE.match(text, pos)
-    if m:
-        return COUNT_WORDS_EN[_which(m, _COUNT_NOUNS_EN)], Decimal(1), m.end(), 0
-    m = _SCALED_COUNT_EN_RE.match(text, pos)
-    if m:
-        shift = _COUNT_SCALES_EN[_which(m, _SCALE_WORDS_EN)]
-        noun = _which(m, _COUNT_NOUNS_EN, 1 + len(_SCALE_WORDS_EN))
-        return COUNT_WORDS_EN[noun], Decimal(10) ** shift, m.end(), shift
-    m = _MONEY_EN_RE.match(text, pos)
-    if m:
-        return _money_en(text, m.end(), _MONEY_SCALE_OF_EN[_which(m, _MONEY_NAMES_EN)], money_unit)
-    m = _BARE_SCALE_EN_RE.match(text, pos)
-    if m:
-        raise FigureError(
-            f"{_quote(text[start : m.end()].strip())}: '{m.group(1)}' with no unit after it is"
-            " ambiguous; 'billion VND' is money, 'thousand households' a count"
+            + (f" ({gloss})" if gloss != word.lower() else "")
+            + f" with no noun after it is ambiguous; {n.bare_hint.format(word=word)}"
         )
     m = _AREA_RE.match(text, pos)
     if m:
@@ -495,31 +509,25 @@ def parse_at(
     article needs; :func:`parse_figure` insists the whole string is one figure.
     The work done is proportional to the figure's length, not the text's.
     Error messages quote the figure from ``pos``, not the whole text.
-    ``lang`` is the notation: ``"vi"`` (default) or ``"en"`` (see the module docstring).
+    ``lang`` is the notation, a key of :data:`NOTATIONS`: ``"vi"`` (default) or ``"en"``.
     """
     if money_unit not in MONEY_SCALES:
         raise FigureError(f"unknown money unit {money_unit!r}; use one of {sorted(MONEY_SCALES)}")
-    if lang == "vi":
-        qual_re, quals, qual_words = _QUALIFIER_RE, QUALIFIERS, _QUAL_WORDS
-        number, read_unit = parse_number, _read_unit
-    elif lang == "en":
-        qual_re, quals, qual_words = _QUALIFIER_EN_RE, QUALIFIERS_EN, _QUAL_WORDS_EN
-        number, read_unit = parse_number_en, _read_unit_en
-    else:
-        raise FigureError(
-            f"unknown language {lang!r} for {_quote(text[pos : pos + 40])}; use one of {list(LANGUAGES)}"
-        )
+    rd = _reader(lang, text[pos : pos + 40])
     qualifier = "exact"
     start = pos
-    q = qual_re.match(text, pos)
+    q = rd.qualifier.match(text, pos)
     if q:
-        qualifier = quals[_which(q, qual_words)]
+        qualifier = rd.n.qualifiers[_which(q, rd.qual_words)]
         pos = q.end()
-    if lang == "en":
-        prefix = _VND_PREFIX_RE.match(text, pos)
-        if prefix:
-            pos = prefix.end()
-            read_unit = partial(_read_unit_en, vnd_prefix=True)
+    currency = ""
+    prefix = rd.currency.match(text, pos) if rd.currency else None
+    if prefix:
+        currency, pos = rd.n.currency_first[_which(prefix, rd.currency_names)], prefix.end()
+
+    def read_unit(at: int) -> tuple[str, Decimal, int, int]:
+        return _read_unit(text, at, money_unit, start, rd, currency)
+
     m = _NUM_RE.match(text, pos)
     if not m:
         ahead = text[start : start + 40]
@@ -527,26 +535,25 @@ def parse_at(
             raise FigureError(f"non-ASCII digit {text[pos]!r} in {ahead!r}: only the digits 0-9 are read")
         raise FigureError(f"no number at the start of {ahead!r}")
     token = m.group().rstrip(".,")
-    shown = text[start : pos + len(token)]
-    first, dec1 = number(token, text=shown)
+    first, dec1 = _number(token, text[start : pos + len(token)], rd)
     pos = m.start() + len(token)
 
     # Range "2-2,5%" or "10 - 13 triệu đồng"; the unit after the second number serves both.
     rng = _RANGE_RE.match(text, pos)
     # Fraction "106/231" or "16.664 hộ/17.497 hộ".
-    unit1, factor1, after1, shift1 = read_unit(text, pos, money_unit, start)
+    unit1, factor1, after1, shift1 = read_unit(pos)
     frac = _FRACTION_RE.match(text, after1)
     if rng and not frac:
         second_tok = rng.group(1).rstrip(".,")
         second_end = rng.start(1) + len(second_tok)
-        second, dec2 = number(second_tok, text=text[start:second_end])
+        second, dec2 = _number(second_tok, text[start:second_end], rd)
         if second < first:
             raise FigureError(f"range {_quote(text[start:second_end])} runs backwards")
         if second == first:
             raise FigureError(
                 f"range {_quote(text[start:second_end])} has no width: a range needs two different ends"
             )
-        unit, factor, end, shift = read_unit(text, second_end, money_unit, start)
+        unit, factor, end, shift = read_unit(second_end)
         printed = max(dec1, dec2)
         lo, hi = first * factor, second * factor
         fig = Figure(
@@ -563,8 +570,8 @@ def parse_at(
     if frac:
         den_tok = frac.group(1).rstrip(".,")
         den_end = frac.start(1) + len(den_tok)
-        den, _ = number(den_tok, text=text[start:den_end])
-        unit2, factor2, end, shift2 = read_unit(text, den_end, money_unit, start)
+        den, _ = _number(den_tok, text[start:den_end], rd)
+        unit2, factor2, end, shift2 = read_unit(den_end)
         if _YEAR_RE.fullmatch(den_tok) and not unit1 and not unit2:
             raise FigureError(
                 f"{_quote(text[start:den_end])} reads as a month/year date (or a number and a year),"
@@ -695,11 +702,10 @@ def format_number(value: float, decimals: int = 0, lang: str = "vi") -> str:
         text = f"{abs(value):,}" + ("." + "0" * decimals if decimals else "")
     else:
         text = f"{abs(value):,.{decimals}f}"
-    if lang == "en":
-        return sign + text
-    if lang != "vi":
+    n = NOTATIONS.get(lang) if isinstance(lang, str) else None
+    if n is None:
         raise ValueError(f"unknown language {lang!r}; use one of {list(LANGUAGES)}")
-    return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return sign + text.translate(str.maketrans(",.", n.thousands + n.decimal))
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
@@ -717,42 +723,158 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     raise ValueError(f"cannot convert {from_unit!r} to {to_unit!r}")
 
 
-# ASCII digits only, as in parse_number: "1１%" must go to parse_figure and its FigureError.
-_SIMPLE = (
-    r"^(?:(?P<q>hơn|trên|gần|khoảng|xấp xỉ|dưới|tối thiểu|ít nhất) )?"
-    r"(?P<n>0|[1-9][0-9]{0,2}(?:\.[0-9]{3}){0,4})(?:,(?P<f>[0-9]{1,9}))?"
-    r"(?P<u>%/năm|%| hộ| tỷ đồng)$"
-)
-_SIMPLE_UNITS = {"%": "%", "%/năm": "%/year", " hộ": "households", " tỷ đồng": MONEY_UNIT}
 FIELDS = ["value", "unit", "qualifier", "decimals", "step", "low", "high", "denominator"]
+_FLOATS = ["value", "step", "low", "high", "denominator"]
+_STRINGS = ["unit", "qualifier", "error"]
 
 
-def _to_float(digits: pd.Series) -> np.ndarray:
-    """Plain decimal text (``1234`` or ``12.5``, as the fast path builds it) to floats."""
+def _fast_form(n: Notation) -> tuple[str, dict[str, str]]:
+    """The common printed forms of notation ``n`` as one regex, and their units.
+
+    A qualifier word and one space, a number of at most 15 digits before the decimal
+    mark and 9 after it (so that a double holds it exactly), then one of the
+    notation's :attr:`~Notation.common_units`, spelt exactly so: anything else
+    (another case, another spacing, a range) goes to :func:`parse_figure`.  Each
+    unit is named by parse_figure itself, so both give identical results.  ASCII
+    digits only, as in :func:`parse_number`: "1１%" must go to parse_figure.
+    """
+    odd = [w for w in [*n.qualifiers, *n.common_units] if re.search(r"[0-9.,]", w)]
+    if odd:  # the vectorised pass finds the number by trimming the words off
+        raise ValueError(f"notation {n.lang!r}: qualifiers and common units hold no digit, '.' or ',': {odd}")
+    units = {u: parse_figure("1" + u, lang=n.lang).unit for u in n.common_units}
+
+    def alt(words) -> str:
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    th, dec = re.escape(n.thousands), re.escape(n.decimal)
+    pattern = (
+        rf"^(?:(?P<q>{alt(n.qualifiers)}) )?"
+        rf"(?P<n>0|[1-9][0-9]{{0,2}}(?:{th}[0-9]{{3}}){{0,4}})(?:{dec}(?P<f>[0-9]{{1,9}}))?"
+        rf"(?P<u>{alt(units)})$"
+    )
+    return pattern, units
+
+
+_FAST = {lang: _fast_form(n) for lang, n in NOTATIONS.items()}
+# What is trimmed off a common form to leave its number: the characters of its
+# qualifiers and units (none a digit or a mark: _fast_form checks it).
+_FAST_TRIM = {
+    lang: "".join(sorted(set(" ".join([*n.qualifiers, *n.common_units])))) for lang, n in NOTATIONS.items()
+}
+
+
+def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows of ``keys`` (text, money, lang) in notation ``lang`` that :func:`_fast_form`
+    reads, with the :class:`Figure` fields and ``error``; the rest are left to parse_figure.
+
+    All in Arrow's compute functions over the whole column at once rather than string
+    by string: RE2 only says which rows have a common form (capturing its groups cost
+    five times as much); the qualifier is then the prefix and the unit the suffix that
+    the row starts and ends with (longest first, as the regex reads them), and the
+    number what is left when both are trimmed, since neither holds a digit or a mark.
+    Python's ``$`` also matches before one final line break, which RE2's does not, so
+    ``\n?`` is added.  Arrow casts decimal text to the nearest double, as parse_figure's
+    ``float(Decimal)`` does.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(digits.to_numpy(dtype=object), type=pa.large_string())
-    return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    here = keys["lang"] == lang
+    mine = keys if here.all() else keys[here]
+    pattern, units = _FAST[lang]
+    n = NOTATIONS[lang]
+    text = pa.array(mine["text"])
+    ok = pc.match_substring_regex(text, pattern.removesuffix("$") + "\n?$")
+    money = pc.not_equal(pa.array(mine["money"]), MONEY_UNIT)
+    text = pc.utf8_rtrim(text.filter(ok), characters="\n")
+    money = money.filter(ok)
+    unit = pa.nulls(len(text), pa.large_string())
+    for word in sorted(units, key=len, reverse=True):
+        unit = pc.if_else(pc.and_(pc.is_null(unit), pc.ends_with(text, word)), units[word], unit)
+    qualifier = pa.nulls(len(text), pa.large_string())
+    qualified = pc.any(pc.invert(pc.match_substring_regex(text, "^[0-9]"))).as_py()
+    for word in sorted(n.qualifiers, key=len, reverse=True) if qualified else ():
+        hit = pc.and_(pc.is_null(qualifier), pc.starts_with(text, word + " "))
+        qualifier = pc.if_else(hit, n.qualifiers[word], qualifier)
+    qualifier = pc.fill_null(qualifier, "exact")
+    fast = pc.invert(pc.and_(pc.equal(unit, MONEY_UNIT), money))
+    text, unit, qualifier = text.filter(fast), unit.filter(fast), qualifier.filter(fast)
+    digits = pc.utf8_trim(text, characters=_FAST_TRIM[lang])
+    digits = pc.replace_substring(pc.replace_substring(digits, n.thousands, ""), n.decimal, ".")
+    mark = pc.find_substring(digits, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(digits).to_numpy(zero_copy_only=False)
+    dec = np.where(mark >= 0, length - mark - 1, 0).astype("int64")
+    value = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+    zeros = length - pc.utf8_length(pc.utf8_rtrim(digits, characters="0")).to_numpy(zero_copy_only=False)
+    int_step = np.where(value < 100, 1.0, 10.0**zeros)
+    rows = np.flatnonzero(ok.to_numpy(zero_copy_only=False))[fast.to_numpy(zero_copy_only=False)]
+    return pd.DataFrame(
+        {
+            "value": value,
+            "unit": pd.array(unit, dtype="str"),
+            "qualifier": pd.array(qualifier, dtype="str"),
+            "decimals": dec,
+            "step": np.where(dec > 0, 10.0 ** -dec.astype(float), int_step),
+            "low": np.nan,
+            "high": np.nan,
+            "denominator": np.nan,
+            "error": "",
+        },
+        index=mine.index[rows],
+    )
 
 
-def _extract_simple(texts: pd.Series) -> pd.DataFrame:
-    """``texts.str.extract(_SIMPLE)``, by Arrow's RE2 over the whole column at once rather
-    than Python's ``re`` string by string (most of the time on all-distinct figures).  The
-    same matches: Python's ``$`` also matches before one final line break, which RE2's
-    does not, so ``\n?`` is added; a group that took no part is missing in both."""
+def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
+    """One row per key (text, money unit, language), in the keys' order (their index is
+    0, 1, ...), with the :class:`Figure` fields and ``error``: the common forms in one
+    vectorised pass per language, every other key through :func:`parse_figure`."""
+    quick = [_read_fast(keys, lang) for lang in LANGUAGES if (keys["lang"] == lang).any()]
+    done = np.zeros(len(keys), dtype=bool)
+    for q in quick:
+        done[q.index.to_numpy()] = True
+    if done.all() and len(quick) == 1:  # every key in one common form: nothing else to read
+        return quick[0][[*FIELDS, "error"]]
+    slow_rows = []
+    for i, (text, mu, lg) in keys.loc[~done, ["text", "money", "lang"]].iterrows():
+        try:
+            fig = parse_figure(text, money_unit=mu, lang=lg)
+            slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
+        except FigureError as exc:
+            slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
+    types = {c: "float64" for c in _FLOATS} | {c: "str" for c in _STRINGS} | {"decimals": "int64"}
+    slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i").astype(types)
+    parts = [q for q in quick if len(q)] + ([slow] if len(slow) or not quick else [])
+    table = parts[0] if len(parts) == 1 else pd.concat(parts).sort_index()
+    return table[[*FIELDS, "error"]]
+
+
+def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """``table.take(codes)`` with ``index``, column by column: a column that holds one
+    value (no range, no error) is filled rather than gathered, and strings are gathered
+    by Arrow; on a million rows either costs a fraction of the DataFrame-wide take.
+    All-distinct texts (``codes`` 0, 1, ...) need no gathering at all."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(texts.to_numpy(dtype=object, na_value=None), type=pa.large_string())
-    found = pc.extract_regex(arr, _SIMPLE.removesuffix("$") + "\n?$")
-    cols = {}
-    for name in ("q", "n", "f", "u"):
-        col = pd.Series(pc.struct_field(found, name).to_numpy(zero_copy_only=False), index=texts.index)
-        if name in ("q", "f"):  # RE2 gives "" for a group that took no part; re gives None
-            col = col.where(col != "")
-        cols[name] = col.astype("str")
-    return pd.DataFrame(cols)
+    n = len(codes)
+    if len(table) == n and (codes == np.arange(n)).all():
+        return table.set_axis(index)
+    cols: dict[str, object] = {}
+    for name, col in table.items():
+        if col.dtype == "str":
+            arr = pa.array(col)
+            if len(arr) and pc.all(pc.equal(arr, arr[0])).as_py():
+                word = arr[0].as_py().encode("utf-8")
+                offsets = pa.py_buffer(np.arange(n + 1, dtype=np.int64) * len(word))
+                arr = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(word * n))
+            else:
+                arr = arr.take(pa.array(codes))
+            cols[name] = pd.array(arr, dtype="str")
+        else:
+            values = col.to_numpy()
+            one = len(values) > 0 and bool((values == values[0]).all() or pd.isna(values).all())
+            cols[name] = np.full(n, values[0], dtype=values.dtype) if one else values.take(codes)
+    return pd.DataFrame(cols, index=index, copy=False)
 
 
 def parse_many(
@@ -761,14 +883,13 @@ def parse_many(
     """Parse many figures; one row per input (same index) with the :class:`Figure` fields
     and ``error`` (the :class:`FigureError` message, or ``""``).  Never raises.
 
-    The common printed forms (a qualifier word, a number, then ``%``, ``%/năm``,
-    ``hộ`` or ``tỷ đồng``) are read by one vectorised pass; every other distinct
-    string goes through :func:`parse_figure` once.  Both give identical results
-    (a test checks it).  ``money_units``: the money unit of each row (default
-    :data:`MONEY_UNIT`).  ``langs``: the notation of each row, ``"vi"`` or ``"en"``
-    (one string for all rows; default ``"vi"``).  The vectorised pass reads
-    Vietnamese only; English rows, like every uncommon form, are parsed once per
-    distinct (text, money unit, language).
+    The common printed forms of each notation (a qualifier word, a number, then ``%``,
+    a percent word, a count noun or money in :data:`MONEY_UNIT`) are read by one
+    vectorised pass per language; every other distinct string goes through
+    :func:`parse_figure` once.  Both give identical results (a test checks it).
+    ``money_units``: the money unit of each row (default :data:`MONEY_UNIT`).
+    ``langs``: the notation of each row, a key of :data:`NOTATIONS` (one string for
+    all rows; default ``"vi"``).  Each distinct (text, money unit, language) is read once.
     """
     if not isinstance(texts, pd.Series):  # a list: no inference, which fails on a surrogate
         texts = pd.Series(np.asarray(list(texts), dtype=object), dtype=object)
@@ -776,72 +897,27 @@ def parse_many(
     if broken is not None:
         texts = pd.Series(texts).astype(object).where(~broken, "")
     texts = pd.Series(texts, dtype="str")
-    money = (
-        pd.Series(MONEY_UNIT, index=texts.index, dtype="str")
-        if money_units is None
-        else pd.Series(money_units, index=texts.index, dtype="str")
-    )
-    lang = (
-        pd.Series("vi" if langs is None else langs, index=texts.index, dtype="str")
-        if langs is None or isinstance(langs, str)
-        else pd.Series(langs, index=texts.index, dtype="str")
-    )
-    # Each distinct (text, money unit, language) is read once and spread back by position:
-    # factorising is a hash pass, where merging the result back on three text columns cost
-    # most of the time on repeated strings.
+    # Each distinct key is read once and spread back by position: factorising is a hash
+    # pass, where merging the result back on three text columns cost most of the time on
+    # repeated strings.  One money unit and one language: the texts alone are the key.
     if money_units is None and (langs is None or isinstance(langs, str)):
         codes, uniques = pd.factorize(texts, use_na_sentinel=False)
         keys = pd.DataFrame(
             {
                 "text": pd.Series(uniques, dtype="str"),
-                "money": money.iloc[:1].item() if len(money) else "",
-                "lang": lang.iloc[:1].item() if len(lang) else "",
+                "money": MONEY_UNIT,
+                "lang": "vi" if langs is None else langs,
             }
         )
     else:
+        money = pd.Series(MONEY_UNIT if money_units is None else money_units, index=texts.index, dtype="str")
+        lang = pd.Series("vi" if langs is None else langs, index=texts.index, dtype="str")
         frame = pd.DataFrame({"text": texts, "money": money, "lang": lang})
         codes = frame.groupby(["text", "money", "lang"], sort=False, dropna=False).ngroup().to_numpy()
         keys = frame.drop_duplicates().reset_index(drop=True)
-    m = _extract_simple(keys["text"])
-    fast = m["n"].notna() & ((m["u"] != " tỷ đồng") | (keys["money"] == MONEY_UNIT)) & (keys["lang"] == "vi")
-    f = m[fast]
-    whole = f["n"].str.replace(".", "", regex=False)
-    frac = f["f"].fillna("")
-    dec = frac.str.len()
-    # Arrow's cast reads decimal text to the nearest double, as to_numeric does, at C speed.
-    value = pd.Series(_to_float(whole + np.where(dec > 0, "." + frac, "")), index=f.index)
-    zeros = whole.str.len() - whole.str.rstrip("0").str.len()
-    int_step = np.where(_to_float(whole) < 100, 1.0, 10.0 ** zeros.to_numpy())
-    step = np.where(dec > 0, 10.0 ** -dec.to_numpy(dtype=float), int_step)
-    quick = pd.DataFrame(
-        {
-            "value": value.astype(float),
-            "unit": f["u"].map(_SIMPLE_UNITS),
-            "qualifier": f["q"].map(QUALIFIERS).fillna("exact"),
-            "decimals": dec.astype(int),
-            "step": step,
-            "low": np.nan,
-            "high": np.nan,
-            "denominator": np.nan,
-            "error": "",
-        },
-        index=f.index,
-    )
-    slow_rows = []
-    for i, (text, mu, lg) in keys.loc[~fast, ["text", "money", "lang"]].iterrows():
-        try:
-            fig = parse_figure(text, money_unit=mu, lang=lg)
-            slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
-        except FigureError as exc:
-            slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
-    slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i")
-    table = pd.concat(
-        [quick, slow.astype({c: float for c in ("value", "step", "low", "high", "denominator")})]
-    )
-    out = table.sort_index().take(codes)[[*FIELDS, "error"]]
-    out.index = texts.index
+    out = _spread(_read_keys(keys), codes, texts.index)
     if broken is not None:
-        out.loc[broken.to_numpy(), ["value", "step", "low", "high", "denominator"]] = np.nan
+        out.loc[broken.to_numpy(), _FLOATS] = np.nan
         out.loc[broken.to_numpy(), "error"] = "text holds a lone surrogate (a broken character), not a figure"
     return out
 

@@ -18,6 +18,8 @@ import pandas as pd
 
 from . import periods
 from ._callable import make_callable
+from .implied import implied_levels
+from .reconcile import reconcile
 from .tables import Dataset, with_bounds
 
 KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
@@ -95,6 +97,10 @@ class Panel:
         """Display names of many places at once."""
         return geos.map(self.places[f"label_{_lang(lang)}"])
 
+    def labels(self, codes: pd.Series, lang: str = "en") -> pd.Series:
+        """Display labels of many indicators at once."""
+        return codes.map(self.indicators[f"label_{_lang(lang)}"])
+
     def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows in the data's display order: place, indicator, then time."""
         order = frame.assign(
@@ -122,13 +128,10 @@ def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
 
 def build(ds: Dataset) -> Panel:
     """Reconcile once and add derived values; see :func:`panel`."""
-    from . import derive
-    from .reconcile import reconcile
-
     obs = with_bounds(ds.observations, ds._parsed, ds.sources)
     chosen, conflicts = reconcile(obs, ds.sources)
     chosen = _with_periods(chosen.assign(derived=False, basis=""))
-    implied = derive.implied_levels(chosen, ds.indicators, ds.standards)
+    implied = implied_levels(chosen, ds.indicators, ds.standards)
     table = pd.concat([chosen, _with_periods(implied)], ignore_index=True)
     table["n_obs"] = table["n_obs"].fillna(0).astype(int)
     table["alternatives"] = table["alternatives"].fillna("")

@@ -15,15 +15,15 @@ dashed one the merger of provinces; no line joins points across either.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
 from .figures import LANGS, PALETTE, save_figure, shown_language, t, use_style
 from .figures import show_language as show_language  # notebooks call plots.show_language
 from .panel import Panel
-
-SETTLED = ("approved", "reported")
 
 
 def _image(path):
@@ -40,7 +40,7 @@ def _text(value, lang: str) -> str:
 
 
 def render(
-    draw: Callable, name: str, *, p: Panel, source_ids: Iterable[str], caption, notebook: str, langs=LANGS
+    p: Panel, draw: Callable, name: str, *, source_ids: Iterable[str], caption, notebook: str, langs=LANGS
 ):
     """Draw ``draw(lang) -> Figure`` for each language, save, return the PNG of the
     language :func:`povlib.figures.show_language` chose (English by default). With no
@@ -130,10 +130,10 @@ class Marks:
         return [self.drawn[k] for k in keys]
 
 
-def _handle(lang: str, key: str, **style):
+def _handle(lang: str, key: str, *, fmt: Any = None, **style):
     from matplotlib.lines import Line2D
 
-    return Line2D([], [], label=t(key, lang), **{"color": "#555555", **style})
+    return Line2D([], [], label=t(key, lang, **(fmt or {})), **{"color": "#555555", **style})
 
 
 def _mark(ax, x, y, status, derived, colour, role="outcome", qualifier=None, marks: Marks | None = None):
@@ -150,7 +150,7 @@ def _mark(ax, x, y, status, derived, colour, role="outcome", qualifier=None, mar
         if marks is not None and len(x):
             marks.add("target", _handle(marks.lang, "target", marker="*", ls="", mfc="none", ms=10))
         return
-    settled = np.isin(status, SETTLED)
+    settled = np.isin(status, vocabulary.settled())
     shape = np.array([QUALIFIER_MARKERS.get(q, "o") for q in qual])
     for m in dict.fromkeys(shape):
         on = shape == m
@@ -225,7 +225,8 @@ def _breaks(ax, frame: pd.DataFrame, x: str, p: Panel, span, marks: Marks) -> No
         when = merged.min()
         pos = when.year + (when.day_of_year - 1) / 365.25 if x == "year" else when
         ax.axvline(pos, color="#777777", ls="--", lw=1, zorder=1)
-        marks.add("merger", _handle(marks.lang, "merger", ls="--"))
+        day = {"day": when.day, "month": when.strftime("%B"), "m": when.month, "year": when.year}
+        marks.add("merger", _handle(marks.lang, "merger", fmt=day, ls="--"))
 
 
 def place_colours(p: Panel, places) -> dict[str, str]:
@@ -335,7 +336,7 @@ def levels(
         fig.suptitle(head, fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=t_all["source_id"], caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=t_all["source_id"], caption=caption, notebook=notebook)
 
 
 MARK_ORDER = (
@@ -367,20 +368,25 @@ def over_time(
     by: str | None = None,
     labels=None,
     ylabel=None,
+    years: tuple[int, int] | None = None,
 ):
     """An indicator measured at dates (a stock such as outstanding credit, or a
     cumulative ratio), one colour per place on a time axis; points are marked by status
     and qualifier, gaps of more than a year are dotted.  ``by``: a column of the panel
     (such as ``plan_period``) whose values each get their own line, never joined; with
-    ``labels`` (``{lang: {value: text}}``) they are written at the end of each line."""
+    ``labels`` (``{lang: {value: text}}``) they are written at the end of each line.
+    ``years``: (first, last) calendar years of the dates drawn (default: all)."""
     import matplotlib.pyplot as plt
 
-    s = p.table[
-        (p.table["indicator"] == indicator)
-        & p.table["geo"].isin(places)
-        & (p.table["bound"] == "point")
-        & (p.table["role"] == "outcome")
-        & p.table["end_date"].notna()
+    t = p.table
+    in_span = pd.to_numeric(t["end"], errors="coerce").between(*years) if years else True
+    s = t[
+        (t["indicator"] == indicator)
+        & t["geo"].isin(places)
+        & (t["bound"] == "point")
+        & (t["role"] == "outcome")
+        & t["end_date"].notna()
+        & in_span
     ]
     # A figure dated by its year alone may stand for any month of it: drawn at mid-year,
     # with a bar across the year.
@@ -446,11 +452,11 @@ def over_time(
         ax.legend(handles=handles + marks.handles(MARK_ORDER), loc="upper left", ncol=2, fontsize=7)
         return fig
 
-    return render(draw, name, p=p, source_ids=s["source_id"], caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=s["source_id"], caption=caption, notebook=notebook)
 
 
 def heatmap(
-    matrix: pd.DataFrame, *, p: Panel, source_ids, name: str, notebook: str, caption, title, row_labels=None
+    p: Panel, matrix: pd.DataFrame, *, source_ids, name: str, notebook: str, caption, title, row_labels=None
 ):
     """A count matrix as a grid; zero cells are left blank and shaded, a visible gap.
 
@@ -482,10 +488,10 @@ def heatmap(
         ax.set_title(_text(title, lang))
         return fig
 
-    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
-def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption, title):
+def verdicts(p: Panel, table: pd.DataFrame, *, name: str, notebook: str, caption, title):
     """Stacked bars of audit findings per check (agreement and plausibility checks; targets
     are scored in their own words elsewhere), with the checks' readable names."""
     import matplotlib.pyplot as plt
@@ -527,13 +533,13 @@ def verdicts(table: pd.DataFrame, *, p: Panel, name: str, notebook: str, caption
         ax.legend(loc="upper center", bbox_to_anchor=(0.3, -0.16), ncol=2, fontsize=6.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
 def scorecard(
+    p: Panel,
     scores: pd.DataFrame,
     *,
-    p: Panel,
     name: str,
     notebook: str,
     caption,
@@ -575,7 +581,7 @@ def scorecard(
                 got = rows[np.isfinite(rows["achieved"].astype(float))]
                 if len(got):
                     r = got.iloc[0]
-                    settled = r["status"] in SETTLED and not r["derived"]
+                    settled = r["status"] in vocabulary.settled() and not r["derived"]
                     key = "achieved" if settled else "achieved_provisional"
                     ax.bar(
                         i - 0.2,
@@ -636,13 +642,13 @@ def scorecard(
         fig.suptitle(_text(title, lang), fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
 def strips(
+    p: Panel,
     frame: pd.DataFrame,
     *,
-    p: Panel,
     x: str,
     y: str,
     hue: str,
@@ -733,14 +739,14 @@ def strips(
         fig.suptitle(_text(title, lang), fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
 def tested_paths(
+    p: Panel,
     observed: pd.DataFrame,
     tests: pd.DataFrame,
     *,
-    p: Panel,
     name: str,
     notebook: str,
     caption,
@@ -795,8 +801,9 @@ def tested_paths(
                 ax.plot(tm["year"] + dx, tm["value"], "o", ls="none", ms=4.5, color=colour[m], zorder=4)
                 am = ahead[(ahead["series"] == key) & (ahead["method"] == m)]
                 if len(am):
-                    yerr = [am["value"] - am["low"], am["high"] - am["value"]]
-                    if (pd.concat(yerr) < 0).any():
+                    bars = [am["value"] - am["low"], am["high"] - am["value"]]
+                    yerr: list | None = bars
+                    if (pd.concat(bars) < 0).any():
                         # Past errors all of one sign: the range of them misses the projection
                         # itself, so the range is drawn as a bar beside which the point sits.
                         ax.vlines(am["year"] + dx, am["low"], am["high"], color=colour[m], lw=1, zorder=4)
@@ -844,13 +851,13 @@ def tested_paths(
         fig.suptitle(_text(title, lang), fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=source_ids, caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=source_ids, caption=caption, notebook=notebook)
 
 
 def panels(
+    p: Panel,
     frame: pd.DataFrame,
     *,
-    p: Panel,
     name: str,
     notebook: str,
     caption,
@@ -899,13 +906,13 @@ def panels(
         fig.suptitle(_text(title, lang), fontsize=10.5)
         return fig
 
-    return render(draw, name, p=p, source_ids=frame["source_id"], caption=caption, notebook=notebook)
+    return render(p, draw, name, source_ids=frame["source_id"], caption=caption, notebook=notebook)
 
 
 def tile_map(
+    p: Panel,
     frame: pd.DataFrame,
     *,
-    p: Panel,
     name: str,
     notebook: str,
     caption,
@@ -956,6 +963,4 @@ def tile_map(
         ax.set_title(_text(title, lang), fontsize=10.5)
         return fig
 
-    return render(
-        draw, name, p=p, source_ids=frame["source_id"].fillna(""), caption=caption, notebook=notebook
-    )
+    return render(p, draw, name, source_ids=frame["source_id"].fillna(""), caption=caption, notebook=notebook)

@@ -15,27 +15,17 @@ from html import escape
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
 from .figures import LANGS
 
 DASH = "–"
 WORDS = {"en": {True: "yes", False: "no"}, "vi": {True: "có", False: "không"}}
-STATUS = {
-    "en": {s: s for s in ("approved", "reported", "preliminary", "estimate", "target", "plan")},
-    "vi": {
-        "approved": "đã phê duyệt",
-        "reported": "đã báo cáo",
-        "preliminary": "sơ bộ",
-        "estimate": "ước tính",
-        "target": "mục tiêu",
-        "plan": "kế hoạch",
-    },
-}
-"""The statuses of the schema (``data/datapackage.json``) in both languages."""
 
 
 def status(values: pd.Series, lang: str) -> pd.Series:
     """Statuses in ``lang``; an unknown one is kept as it is."""
-    return values.map(lambda v: STATUS[lang].get(v, v))
+    labels = vocabulary.labels(lang)
+    return values.map(lambda v: labels.get(v, v))
 
 
 class Table:
@@ -70,9 +60,10 @@ def _cell(value, decimals: int | None, lang: str) -> str:
     if isinstance(value, (bool, np.bool_)):
         return WORDS[lang][bool(value)]
     if isinstance(value, numbers.Number):
-        if decimals is None:
-            return f"{value:g}" if lang == "en" else f"{value:g}".replace(".", ",")
-        return number(value, decimals, lang)
+        if decimals is not None:
+            return number(value, decimals, lang)
+        # a whole number (a year, a count) as it is; any other written plainly, never 1.97e+06
+        return str(value) if isinstance(value, (int, np.integer)) else plain(value, lang)
     text = str(value).strip()
     return text if text else DASH
 
@@ -105,3 +96,105 @@ def table(
     out = pd.DataFrame(shown, index=pd.RangeIndex(len(frame)))
     cap = caption[lang] if isinstance(caption, dict) else str(caption)
     return Table(out, cap, frame.reset_index(drop=True))
+
+
+NOTHING = {
+    "en": "No table: no figure is printed for the places and years chosen.",
+    "vi": "Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.",
+}
+"""What a notebook shows in place of a table with no row."""
+
+AND = {"en": "and", "vi": "và"}
+
+
+class Note:
+    """A sentence shown in place of a table or chart (italic, as Markdown in JupyterLab
+    and on the site, as plain text in a terminal)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return f"*{self.text}*"
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def table_or_note(frame: pd.DataFrame, columns: dict, *, lang: str, caption: dict | str, **options):
+    """:func:`table`, or where ``frame`` has no row a :class:`Note` saying plainly, in
+    ``lang``, that nothing is printed for the choice (an empty grid of headers says less)."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    if frame.empty:
+        return Note(NOTHING[lang])
+    return table(frame, columns, lang=lang, caption=caption, **options)
+
+
+def join(items, lang: str) -> str:
+    """Words listed as a reader writes them: ``A, B and C`` (``A, B và C``); one alone as
+    it is, none as an empty text."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {AND[lang]} {items[-1]}"
+
+
+def plain(value, lang: str, max_decimals: int = 3) -> str:
+    """A number with no indicator's decimals to follow (a target's bound as printed, an
+    audit's tolerance), as it is: thousands separated, at most ``max_decimals`` decimals,
+    trailing zeros dropped, written the way ``lang`` writes it; a dash where it is missing.
+    ``plain(1972767.0, "vi")`` is ``1.972.767``, ``plain(0.015, "en")`` is ``0.015``."""
+    if value is None or pd.isna(value):
+        return DASH
+    text = f"{value:,.{max_decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
+    return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
+
+
+def within(periods: pd.Series, years) -> pd.Series:
+    """Whether each period (``2023``, ``2022-2023``, ``2023-10``) lies inside ``years``, a
+    (first, last) pair of years: its first and its last year both do. An unreadable period
+    does not."""
+    from .periods import parse
+
+    lo, hi = years
+    p = parse(periods)
+    return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
+
+
+QUALIFIER = {
+    "en": {
+        "exact": "exact",
+        "more than": "more than",
+        "nearly": "nearly",
+        "about": "about",
+        "under": "under",
+        "at least": "at least",
+        "range low": "low end of a range",
+        "range high": "high end of a range",
+        "derived": "not printed: implied",
+    },
+    "vi": {
+        "exact": "chính xác",
+        "more than": "hơn",
+        "nearly": "gần",
+        "about": "khoảng",
+        "under": "dưới",
+        "at least": "ít nhất",
+        "range low": "mức thấp của khoảng",
+        "range high": "mức cao của khoảng",
+        "derived": "không đăng: suy ra",
+    },
+}
+"""How a figure was printed (the qualifiers of the schema, and ``derived`` for a value the
+project implies from others) in both languages."""
+
+
+def qualifier(values: pd.Series, lang: str) -> pd.Series:
+    """Qualifiers in ``lang``; an unknown one is kept as it is."""
+    return values.map(lambda v: QUALIFIER[lang].get(v, v))

@@ -36,6 +36,8 @@ from itertools import combinations
 
 import pandas as pd
 
+from . import vocabulary
+
 METHODS = ("linear", "relative", "last_pace")
 METHOD_LABELS = {
     "en": {
@@ -296,7 +298,7 @@ def estimate_errors(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     o = obs[(obs["indicator"] == indicator) & (obs["qualifier"].isin(["exact", "about"]))]
     est = o[o["status"].isin(["estimate", "preliminary"])]
     settled = (
-        o[o["status"].isin(["approved", "reported"])]
+        o[o["status"].isin(vocabulary.settled())]
         .assign(_r=lambda d: d["status"].map({"approved": 0, "reported": 1}))
         .sort_values(["_r", "obs_id"])
         .drop_duplicates(["geo", "period", "standard"])
@@ -328,7 +330,7 @@ def settled_series(points: pd.DataFrame, indicator: str, places: Iterable[str]) 
     keep = (
         (points["indicator"] == indicator)
         & points["geo"].isin(list(places))
-        & points["status"].isin(["approved", "reported"])
+        & points["status"].isin(vocabulary.settled())
         & (points["kind"] == "year")
         & ~points["derived"].astype(bool)
     )

@@ -14,6 +14,7 @@ import unicodedata
 
 import pandas as pd
 
+from . import vocabulary
 from .panel import Panel, panel
 from .tables import default_dataset  # noqa: F401  (kept importable from here)
 
@@ -62,8 +63,17 @@ def _suggest(what: str, given, valid: list[str]) -> QueryError:
     )
 
 
-def _panel(source) -> Panel:
-    return source if isinstance(source, Panel) else panel(source)
+def as_panel(data) -> Panel:
+    """The panel of ``data`` (a Panel, or a Dataset whose panel is built once and kept):
+    every function that reads the data takes it first, so nothing builds a second panel
+    behind the caller's back."""
+    from .tables import Dataset
+
+    if isinstance(data, Panel):
+        return data
+    if isinstance(data, Dataset):
+        return panel(data)
+    raise TypeError(f"expected a Panel or a Dataset as first argument, not {type(data).__name__}")
 
 
 def resolve_places(p: Panel, places) -> list[str]:
@@ -159,6 +169,7 @@ def resolve_years(years) -> list[int]:
 
 
 def series(
+    data,
     indicator: str,
     places=None,
     years=None,
@@ -166,18 +177,17 @@ def series(
     standard: str | None = None,
     role: str = "outcome",
     derived: bool = True,
-    data=None,
 ) -> pd.DataFrame:
     """One indicator as a tidy table: place, period, value, unit, status, standard, sources.
 
     ``places``: ids or names (default: every place with a figure); ``years``:
     keep periods ending in these years; ``standard``: ``2016-2020`` or
     ``2022-2025``; ``role``: ``outcome`` or ``target``; ``derived``: include
-    values implied by other figures (flagged, with their basis); ``data``: a
-    Dataset or Panel (default: the project's data).  Raises
+    values implied by other figures (flagged, with their basis); ``data``: the
+    Panel (or Dataset) to read.  Raises
     :class:`QueryError` for unknown names and when nothing matches.
     """
-    p = _panel(data)
+    p = as_panel(data)
     code = resolve_indicator(p, indicator)
     t = p.table[(p.table["indicator"] == code) & (p.table["role"] == role)]
     if not derived:
@@ -207,7 +217,7 @@ def series(
 
 
 def coverage(
-    data=None, *, families: dict | None = None, themes=None, places=None, years=None, level: str | None = None
+    data, *, families: dict | None = None, themes=None, places=None, years=None, level: str | None = None
 ) -> pd.DataFrame:
     """What is printed: one row per place and indicator family, one column per year.
 
@@ -218,7 +228,7 @@ def coverage(
     ``places`` (default: every place, or those of ``level``) and ``years``
     (first, last) fix the grid, so empty rows and years show.
     """
-    p = _panel(data)
+    p = as_panel(data)
     if families is None:
         ind = p.ds.indicators.sort_values("order")
         order = list(dict.fromkeys(ind["theme"]))
@@ -245,7 +255,10 @@ def coverage(
         family=p.obs["indicator"].map(code_fam),
     )
     o = o[
-        o["family"].notna() & o["geo"].isin(geos) & ~o["status"].isin(["target", "plan"]) & o["year"].notna()
+        o["family"].notna()
+        & o["geo"].isin(geos)
+        & ~o["status"].isin(vocabulary.of_role("target"))
+        & o["year"].notna()
     ]
     span: list[int] = (
         ([int(o["year"].min()), int(o["year"].max())] if len(o) else [0, -1])
@@ -260,10 +273,10 @@ def coverage(
     return out.reindex(pd.MultiIndex.from_product([geos, list(fam)], names=["geo", "family"]))
 
 
-def coverage_markdown(cov: pd.DataFrame, data=None) -> str:
+def coverage_markdown(data, cov: pd.DataFrame) -> str:
     """A coverage table as Markdown: place and family, then one column per year; a gap
     is shown as a dash."""
-    p = _panel(data)
+    p = as_panel(data)
     years = list(cov.columns)
     lines = [
         "| place | family | " + " | ".join(str(y) for y in years) + " |",

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import vocabulary
 from ._callable import make_callable
 
-STATUS_RANK = {"approved": 0, "reported": 1, "preliminary": 2, "estimate": 3, "target": 0, "plan": 1}
 QUALIFIER_RANK = {
     "exact": 0,
     "range low": 1,
@@ -35,7 +35,7 @@ KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
 
 
 def _role(status: pd.Series) -> pd.Series:
-    return status.isin(["target", "plan"]).map({True: "target", False: "outcome"})
+    return status.isin(vocabulary.of_role("target")).map({True: "target", False: "outcome"})
 
 
 def _bound(qualifier: pd.Series) -> pd.Series:
@@ -64,7 +64,7 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     ranked = obs.assign(
         role=_role(obs["status"]),
         bound=_bound(obs["qualifier"]),
-        _status=obs["status"].map(STATUS_RANK),
+        _status=obs["status"].map(vocabulary.rank()),
         _qual=obs["qualifier"].map(QUALIFIER_RANK),
         _date=obs["source_id"].map(dates).fillna("0000-00-00"),
     ).sort_values(

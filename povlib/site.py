@@ -1,19 +1,22 @@
 """A browsable report: ``site/`` built from the executed notebooks, readable offline.
 
 :func:`build_site` writes an index in English (``index.html``) and Vietnamese
-(``vi/index.html``), one page per notebook (``notebooks/NAME.html``, from the
-outputs already stored in the notebook: nothing is executed) and a copy of every
-figure (``figures/``).  Pages load nothing from outside the folder: the
-stylesheets are inlined, there is no script, no MathJax and no web font, and
-images are referenced by relative paths.  Every page carries the project title,
-the first and last year of the observations and the sources' citations.  Nothing
-depends on the clock or on the order of a directory listing, so two builds give
-byte-identical files.
+(``vi/index.html``), one page per notebook in each language (``notebooks/NAME.html``
+from the notebook as executed in English, ``vi/notebooks/NAME.html`` from its copy
+executed in Vietnamese, ``notebooks/vi/NAME.ipynb``; nothing is executed here) and a
+copy of every figure (``figures/``).  Each page shows only its language's prose (the
+Markdown cells tagged ``en`` or ``vi``).  Pages load nothing from outside the folder:
+the stylesheets are inlined, there is no script, no MathJax and no web font, and
+images are referenced by relative paths.  Every page carries the project title, the
+first and last year of the observations and the sources' citations.  The fixed texts
+(title, introduction, labels) are data, in ``data/site.toml``.  Nothing depends on the
+clock or on the order of a directory listing, so two builds give byte-identical files.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -30,99 +33,8 @@ from .figures import LANGS
 GENERATOR = "povlib site"
 SITE = paths.ROOT / "site"
 FORMATS = ("png", "svg", "pdf")
-
-TITLE = {
-    "en": "Poverty reduction in Lào Cai, Lạng Sơn and Bắc Kạn: every figure traced to its source",
-    "vi": "Giảm nghèo ở Lào Cai, Lạng Sơn và Bắc Kạn: mọi số liệu đều dẫn nguồn",
-}
-
-# The notebooks' own titles are English; these are their Vietnamese titles, keyed by
-# file name (a test fails when a notebook has none).
-NOTEBOOK_TITLES_VI = {
-    "01_data_and_coverage.ipynb": "Bằng chứng: những gì được công bố, và chỗ còn thiếu số liệu",
-    "02_poverty_rates.ipynb": "Tỷ lệ hộ nghèo ở ba tỉnh, đặt cạnh nhau",
-    "03_policy_credit.ipynb": "Tín dụng chính sách: dư nợ của Ngân hàng Chính sách xã hội",
-    "04_disbursement.ipynb": "Giải ngân vốn các chương trình mục tiêu quốc gia",
-    "05_targets.ipynb": "Mục tiêu: mỗi tỉnh đã cam kết gì và đạt được gì",
-    "06_forecasts.ipynb": "Dự báo, được kiểm chứng với những gì đã xảy ra",
-    "07_agreement_between_sources.ipynb": "Các nguồn có khớp nhau không?",
-    "08_case_study_laocai_communes.ipynb": "Nghiên cứu điển hình: các xã nghèo nhất của Lào Cai, "
-    "theo năm bài báo",
-    "09_provinces_in_their_region.ipynb": "Ba tỉnh trong vùng của mình",
-}
-
-TEXT = {
-    "lang_name": {"en": "English", "vi": "Tiếng Việt"},
-    "coverage": {
-        "en": "Observations from {first} to {last}: {n_obs} printed figures from {n_src} sources",
-        "vi": "Số liệu từ năm {first} đến năm {last}: {n_obs} số liệu đã công bố, từ {n_src} nguồn",
-    },
-    "about": {"en": "What the collection shows", "vi": "Bộ tài liệu cho thấy gì"},
-    "intro": {
-        "en": "This collection gathers what is published about poverty reduction in three northern "
-        "mountain provinces of Vietnam, Lào Cai, Lạng Sơn and Bắc Kạn: poverty and "
-        "near-poverty rates and counts from the annual reviews, the social-policy bank's "
-        "outstanding credit, disbursement of the national target programmes' capital, and "
-        "the provinces' targets. Every figure is kept exactly as printed, with its source, "
-        "its status (approved, reported, preliminary, estimate, target) and the poverty "
-        "standard it was measured under. {n_nb} short notebooks tell what the figures show: "
-        "trends side by side, credit and disbursement, progress against targets, forecasts "
-        "tested against what happened, and how far the sources agree.",
-        "vi": "Bộ tài liệu này tập hợp những gì đã được công bố về giảm nghèo ở ba tỉnh miền núi "
-        "phía Bắc Việt Nam, Lào Cai, Lạng Sơn và Bắc Kạn: tỷ lệ và số hộ nghèo, hộ cận nghèo "
-        "theo kết quả rà soát hằng năm, dư nợ tín dụng của Ngân hàng Chính sách xã hội, giải "
-        "ngân vốn các chương trình mục tiêu quốc gia, và các mục tiêu của tỉnh. Mỗi số liệu "
-        "được giữ đúng như khi công bố, kèm nguồn, tình trạng (đã phê duyệt, đã báo cáo, sơ "
-        "bộ, ước tính, mục tiêu) và chuẩn nghèo được áp dụng. {n_nb} notebook ngắn trình bày "
-        "những gì số liệu cho thấy: xu hướng của các tỉnh đặt cạnh nhau, tín dụng và giải "
-        "ngân, tiến độ so với mục tiêu, các dự báo được kiểm chứng với thực tế, và mức độ "
-        "khớp nhau giữa các nguồn.",
-    },
-    "pages_note": {
-        "en": "The notebook pages show the text, tables and figures of the executed notebooks. "
-        "Every figure exists in English and Vietnamese, as PNG, SVG (text kept as text) "
-        "and PDF.",
-        "vi": "Các trang notebook được viết bằng tiếng Anh và trình bày văn bản, bảng và hình của "
-        "các notebook đã chạy. Mỗi hình đều có bản tiếng Anh và tiếng Việt, dạng PNG, SVG "
-        "(giữ chữ dạng văn bản) và PDF.",
-    },
-    "notebooks": {"en": "Notebooks", "vi": "Các notebook"},
-    "in_english": {"en": "", "vi": " (tiếng Anh)"},
-    "figures": {"en": "Figures", "vi": "Các hình"},
-    "figure_from": {"en": "from notebook {n}", "vi": "từ notebook {n}"},
-    "figure": {"en": "Figure {k}", "vi": "Hình {k}"},
-    "gallery_intro": {
-        "en": "Every figure, ready to take into a report: each in English and Vietnamese, as PNG, "
-        "SVG (editable text) and PDF, with the sources it draws on.",
-        "vi": "Mọi hình, sẵn sàng đưa vào báo cáo: mỗi hình có bản tiếng Anh và tiếng Việt, dạng PNG, "
-        "SVG (chữ sửa được) và PDF, kèm các nguồn của hình.",
-    },
-    "figure_sources": {"en": "Sources of this figure", "vi": "Nguồn của hình này"},
-    "sources": {"en": "Sources", "vi": "Nguồn"},
-    "sources_intro": {
-        "en": "Every source the collection draws on, with its outlet, title, date and address.",
-        "vi": "Mọi nguồn mà bộ tài liệu sử dụng, với cơ quan đăng, tiêu đề, ngày và địa chỉ.",
-    },
-    "page_sources": {
-        "en": "Sources of this page's figures and tables",
-        "vi": "Nguồn của các hình và bảng trong trang này",
-    },
-    "all_sources": {"en": "All {n} sources of the collection", "vi": "Toàn bộ {n} nguồn của bộ tài liệu"},
-    "cites": {"en": "cites {doc}", "vi": "dẫn {doc}"},
-    "accessed": {"en": "accessed {date}", "vi": "truy cập {date}"},
-    "built": {
-        "en": "Built by <code>povlib site</code> from the executed notebooks in "
-        "<code>notebooks/</code> and the figures in <code>figures/</code>; "
-        "it loads nothing from outside this folder.",
-        "vi": "Tạo bởi <code>povlib site</code> từ các notebook đã chạy trong "
-        "<code>notebooks/</code> và các hình trong <code>figures/</code>; trang không "
-        "tải gì từ bên ngoài thư mục này.",
-    },
-    "notebook_file": {"en": "notebook file", "vi": "tệp notebook"},
-    "previous": {"en": "previous", "vi": "trước"},
-    "next": {"en": "next", "vi": "tiếp"},
-    "index": {"en": "index", "vi": "mục lục"},
-}
+TEXTS = paths.DATA / "site.toml"
+GALLERY_WIDTH = 240  # thumbnail width in CSS pixels: four across the index's 960
 
 CSS = """
 .povlib-page{max-width:960px;margin:0 auto;padding:1rem 1.25rem 3rem;
@@ -135,6 +47,10 @@ CSS = """
 .povlib-meta{color:#555;font-size:.9rem;margin:.25rem 0 0}
 .povlib-nav{font-size:.9rem;margin:.25rem 0 0}
 .povlib-page h1{font-size:1.6rem;line-height:1.25}
+.povlib-gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:1rem;
+ list-style:none;padding:0;margin:1rem 0 2rem}
+.povlib-gallery a{display:block;color:#0b5394;text-decoration:none;font-size:.9rem;line-height:1.3}
+.povlib-gallery img{width:100%;height:auto;border:1px solid #ddd;display:block;margin:0 0 .3rem}
 .povlib-figure{margin:1.5rem 0;padding:0 0 1rem;border-bottom:1px solid #eee}
 .povlib-figure img{max-width:100%;height:auto;border:1px solid #eee}
 .povlib-figure figcaption p{margin:.3rem 0}
@@ -177,19 +93,63 @@ class SiteError(RuntimeError):
     """The site cannot be written (for example, the output folder holds other files)."""
 
 
+@functools.cache
+def texts(path: Path = TEXTS) -> dict[str, dict[str, str]]:
+    """The site's fixed texts, ``{key: {lang: text}}``, from ``data/site.toml``; a key that
+    lacks a language, or holds anything but text, is refused with its name."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SiteError(f"{path.name}: {exc}") from None
+    for key, value in data.items():
+        if not isinstance(value, dict) or set(value) != set(LANGS):
+            raise SiteError(f"{path.name}: [{key}] must give exactly {', '.join(LANGS)}")
+        bad = [lang for lang, text in value.items() if not isinstance(text, str) or not text.strip()]
+        if bad:
+            raise SiteError(f"{path.name}: [{key}] {', '.join(bad)} must be a non-empty text")
+    return data
+
+
+def _t(key: str, lang: str, **fmt) -> str:
+    return texts()[key][lang].format(**fmt)
+
+
+def _page(name: str, lang: str) -> str:
+    """Path of a page inside the site: English at the root, another language in its folder."""
+    return name if lang == "en" else f"{lang}/{name}"
+
+
+def _root(page: str) -> str:
+    """The relative path from ``page`` back to the site's root."""
+    return "../" * page.count("/")
+
+
 @dataclass
 class Notebook:
     path: Path
-    title: str
-    summary: str  # the first paragraph after the title, Markdown
+    titles: dict[str, str]  # lang -> the first heading in that language, without its number
+    summaries: dict[str, str]  # lang -> the first paragraph after the title, Markdown
 
     @property
     def name(self) -> str:
         return self.path.name
 
-    @property
-    def page(self) -> str:
-        return f"notebooks/{self.path.stem}.html"
+    def page(self, lang: str) -> str:
+        return _page(f"notebooks/{self.path.stem}.html", lang)
+
+    def source(self, lang: str) -> Path:
+        """The executed notebook the page in ``lang`` is rendered from."""
+        from .build import vi_copy
+
+        return self.path if lang == "en" else vi_copy(self.path)
+
+    def title(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles["en"]
+
+    def summary(self, lang: str) -> str:
+        return self.summaries.get(lang, "")
 
     @property
     def number(self) -> str:
@@ -206,6 +166,7 @@ class Context:
     sources: list[dict]
     figures: dict[str, dict[str, dict]]  # base name -> lang -> sidecar record
     notebooks: list[Notebook] = field(default_factory=list)
+    by_hash: dict[str, str] = field(default_factory=dict)  # sha256 of a PNG -> base name
 
     _cited: dict = field(default_factory=dict)
 
@@ -216,25 +177,44 @@ class Context:
             self._cited[key] = citation_html(src, lang)
         return self._cited[key]
 
-
-def _t(key: str, lang: str, **fmt) -> str:
-    return TEXT[key][lang].format(**fmt)
+    def title(self, lang: str) -> str:
+        """The collection's title, with the years the header names."""
+        return _t("title", lang, first=self.first, last=self.last)
 
 
 def _str(value) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _lang_of(cell) -> str | None:
+    """The language a cell is tagged with (``en``, ``vi``), or None."""
+    return next((t for t in cell.metadata.get("tags", []) if t in LANGS), None)
+
+
+def shown_in(cell, lang: str) -> bool:
+    """Whether the page in ``lang`` shows ``cell``: every cell but another language's prose."""
+    return _lang_of(cell) in (None, lang)
+
+
 def read_notebook(path: Path) -> Notebook:
-    """Title (the first heading, without its number) and summary of one notebook."""
+    """Title (the first heading, without its number) and summary of one notebook, in each
+    language: from its first Markdown cell tagged with that language (for English, an
+    untagged one if none is tagged). A language with no such cell is left out."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
-    lines = first.strip().splitlines()
-    title = re.sub(r"^#+\s*(\d+\.\s*)?", "", lines[0]).strip() if lines else path.stem
-    paras = "\n".join(lines[1:]).strip().split("\n\n")
-    return Notebook(path, title, paras[0].strip() if paras and paras[0].strip() else "")
+    md = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown"]
+    titles, summaries = {}, {}
+    for lang in LANGS:
+        first = next((c.source for c in md if _lang_of(c) == lang), None)
+        if first is None and lang == "en":
+            first = next((c.source for c in md if _lang_of(c) is None), None)
+        lines = (first or "").strip().splitlines()
+        if not lines:
+            continue
+        titles[lang] = re.sub(r"^#+\s*(\d+\.\s*)?", "", lines[0]).strip()
+        summaries[lang] = "\n".join(lines[1:]).strip().split("\n\n")[0].strip()
+    titles.setdefault("en", path.stem)
+    return Notebook(path, titles, summaries)
 
 
 def figure_records(folder: Path) -> dict[str, dict[str, dict]]:
@@ -245,6 +225,16 @@ def figure_records(folder: Path) -> dict[str, dict[str, dict]]:
         base = rec["name"].removesuffix(f"_{rec['lang']}")
         out.setdefault(base, {})[rec["lang"]] = rec
     return dict(sorted(out.items()))
+
+
+def _png_hashes(figures: dict[str, dict[str, dict]], folder: Path) -> dict[str, str]:
+    out = {}
+    for base, recs in figures.items():
+        for rec in recs.values():
+            png = folder / f"{rec['name']}.png"
+            if png.exists():
+                out[hashlib.sha256(png.read_bytes()).hexdigest()] = base
+    return out
 
 
 def coverage_years(ds) -> tuple[int, int]:
@@ -265,13 +255,15 @@ def context(figures_dir: Path = paths.FIGURES, notebooks_dir: Path = paths.NOTEB
     first, last = coverage_years(ds)
     src = ds.sources.sort_values("source_id")
     sources = [{k: _str(v) for k, v in row.items()} for row in src.to_dict("records")]
+    figures = figure_records(figures_dir)
     return Context(
         first,
         last,
         len(ds.observations),
         sources,
-        figure_records(figures_dir),
+        figures,
         [read_notebook(p) for p in notebooks(notebooks_dir)],
+        _png_hashes(figures, figures_dir),
     )
 
 
@@ -313,11 +305,16 @@ def _downloads(base: str, root: str) -> str:
     return f'<p class="povlib-downloads">{" · ".join(out)}</p>'
 
 
-def figure_html(base: str, recs: dict[str, dict], lang: str, root: str) -> str:
-    """A figure in ``lang`` with its caption in both languages and links to every file."""
-    shown = recs.get(lang) or next(iter(recs.values()))
+def _shown(recs: dict[str, dict], lang: str) -> dict:
+    return recs.get(lang) or next(iter(recs.values()))
+
+
+def figure_html(base: str, recs: dict[str, dict], lang: str, root: str, both: bool = True) -> str:
+    """A figure in ``lang`` with its caption (in both languages unless ``both`` is false:
+    a notebook page keeps to its own) and links to every file."""
+    shown = _shown(recs, lang)
     caps = []
-    for lg in [lang, *[x for x in LANGS if x != lang]]:
+    for lg in [lang, *[x for x in LANGS if x != lang and both]]:
         if lg in recs:
             cls = "" if lg == lang else ' class="povlib-other"'
             caps.append(f'<p lang="{lg}"{cls}>{escape(recs[lg]["caption"])}</p>')
@@ -329,16 +326,19 @@ def figure_html(base: str, recs: dict[str, dict], lang: str, root: str) -> str:
     )
 
 
-def header_html(ctx: Context, lang: str, root: str, nav: str = "", title: bool = True) -> str:
-    other = [x for x in LANGS if x != lang]
+def header_html(ctx: Context, lang: str, page: str, nav: str = "", title: bool = True) -> str:
+    """The band atop every page: title, the data's years and sizes, and a link to the same
+    page in the other language(s). ``page`` is this page's path in the site."""
+    root = _root(page)
+    base = page if lang == "en" else page.removeprefix(f"{lang}/")
     switch = " · ".join(
-        f'<a href="{root}{"index.html" if x == "en" else x + "/index.html"}" hreflang="{x}" '
-        f'lang="{x}">{_t("lang_name", x)}</a>'
-        for x in other
+        f'<a href="{root}{_page(base, x)}" hreflang="{x}" lang="{x}">{_t("lang_name", x)}</a>'
+        for x in LANGS
+        if x != lang
     )
     meta = _t("coverage", lang, first=ctx.first, last=ctx.last, n_obs=ctx.n_obs, n_src=len(ctx.sources))
-    home = root + ("index.html" if lang == "en" else f"{lang}/index.html")
-    head = f'<p class="povlib-title"><a href="{home}">{escape(TITLE[lang])}</a></p>' if title else ""
+    home = root + _page("index.html", lang)
+    head = f'<p class="povlib-title"><a href="{home}">{escape(ctx.title(lang))}</a></p>' if title else ""
     return (
         f'<header class="povlib-header">{head}<p class="povlib-meta">{escape(meta)} · '
         f"{switch}</p>{nav}</header>"
@@ -355,52 +355,62 @@ def sources_list(ctx: Context, lang: str, ids=None, root: str = "", anchors: boo
     return "<ol>" + "".join(items) + "</ol>"
 
 
+def figure_heading(recs: dict[str, dict], lang: str) -> str:
+    """What the figure shows: the title drawn on it, else its caption's first sentence."""
+    rec = _shown(recs, lang)
+    return rec.get("title") or rec["caption"].split(". ")[0]
+
+
+def gallery_html(ctx: Context, lang: str, root: str) -> str:
+    """Every figure as a thumbnail with its title, each a jump to the figure below."""
+    items = []
+    for base, recs in ctx.figures.items():
+        rec, heading = _shown(recs, lang), escape(figure_heading(recs, lang))
+        items.append(
+            f'<li><a href="#figure-{base}"><img src="{root}figures/{rec["name"]}.png" alt="" '
+            f'width="{GALLERY_WIDTH}">{heading}</a></li>'
+        )
+    return f'<ol class="povlib-gallery">{"".join(items)}</ol>'
+
+
 def index_html(ctx: Context, lang: str) -> str:
-    """The index in ``lang``: what the collection shows, every notebook page, every figure
-    (both languages, three formats) and every source."""
-    root = "" if lang == "en" else "../"
-    n_nb = len(ctx.notebooks)
+    """The index in ``lang``: a gallery of every figure (both languages, three formats,
+    its sources), what the collection shows, every notebook page and every source."""
+    page = _page("index.html", lang)
+    root = _root(page)
     nbs = []
     for nb in ctx.notebooks:
-        title = nb.title if lang == "en" else NOTEBOOK_TITLES_VI.get(nb.name, nb.title)
-        summary = _markdown(nb.summary) if lang == "en" and nb.summary else ""
-        if lang != "en":  # the English title too, since the page itself is in English
-            summary = f'<p lang="en" class="povlib-small">{escape(nb.title)}</p>'
-        nbs.append(
-            f'<li><a href="{root}{nb.page}">{escape(title)}</a>{escape(_t("in_english", lang))}{summary}</li>'
-        )
+        summary = _markdown(nb.summary(lang)) if nb.summary(lang) else ""
+        nbs.append(f'<li><a href="{root}{nb.page(lang)}">{escape(nb.title(lang))}</a>{summary}</li>')
     figs: list[str] = []
-    jump: list[str] = []
-    for k, (base, recs) in enumerate(ctx.figures.items(), start=1):
-        rec = recs.get(lang) or next(iter(recs.values()))
+    for base, recs in ctx.figures.items():
+        rec = _shown(recs, lang)
         owner = next((n for n in ctx.notebooks if n.name == rec["notebook"]), None)
         where = ""
         if owner is not None:
-            title = owner.title if lang == "en" else NOTEBOOK_TITLES_VI.get(owner.name, owner.title)
             where = (
-                f'<p class="povlib-small"><a href="{root}{owner.page}#fig-{base}">'
-                f"{escape(_t('figure_from', lang, n=owner.number))}: {escape(title)}</a> · "
+                f'<p class="povlib-small"><a href="{root}{owner.page(lang)}#fig-{base}">'
+                f"{escape(_t('figure_from', lang, n=owner.number))}: {escape(owner.title(lang))}</a> · "
                 f"<code>{escape(base)}</code></p>"
             )
-        heading = rec.get("title") or _t("figure", lang, k=k)
-        jump.append(f'<li><a href="#figure-{k}">{escape(heading)}</a></li>')
         own = sources_list(ctx, lang, ids=set(rec.get("sources", [])))
         figs.append(
-            f'<h3 id="figure-{k}">{escape(heading)}</h3>{where}'
+            f'<h3 id="figure-{base}">{escape(figure_heading(recs, lang))}</h3>{where}'
             f"{figure_html(base, recs, lang, root)}"
             f'<details class="povlib-small"><summary>{_t("figure_sources", lang)}</summary>{own}</details>'
         )
+    title = escape(ctx.title(lang))
     body = (
-        f"{header_html(ctx, lang, root, title=False)}"
+        f"{header_html(ctx, lang, page, title=False)}"
         f'<main class="povlib-page">'
-        f"<h1>{escape(TITLE[lang])}</h1>"
+        f"<h1>{title}</h1>"
         # The figures first, for the reader who came to take one into a report.
         f'<section id="figures"><h2>{_t("figures", lang)}</h2>'
         f"<p>{escape(_t('gallery_intro', lang))}</p>"
-        f'<ol class="povlib-jump">{"".join(jump)}</ol>{"".join(figs)}</section>'
+        f"{gallery_html(ctx, lang, root)}{''.join(figs)}</section>"
         f'<section id="about"><h2>{_t("about", lang)}</h2>'
-        f"<p>{escape(_t('intro', lang, n_nb=n_nb))}</p><p>{escape(_t('pages_note', lang))}</p>"
-        f"</section>"
+        f"<p>{escape(_t('intro', lang, n_nb=len(ctx.notebooks)))}</p>"
+        f"<p>{escape(_t('pages_note', lang))}</p></section>"
         f'<section id="notebooks"><h2>{_t("notebooks", lang)}</h2>'
         f'<ol class="povlib-notebooks">{"".join(nbs)}</ol></section>'
         f'<section id="sources" class="povlib-sources"><h2>{_t("sources", lang)}</h2>'
@@ -413,7 +423,7 @@ def index_html(ctx: Context, lang: str) -> str:
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n{CSP_META}\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<meta name="generator" content="{GENERATOR}">\n<link rel="icon" href="data:,">\n'
-        f"<title>{escape(TITLE[lang])}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<title>{title}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
 
@@ -547,15 +557,9 @@ def _source_ids_named(nb, ids: list[str]) -> set[str]:
     return set(re.findall(r"(?<![\w-])(" + names + r")(?![\w-])", "\n".join(text)))
 
 
-def _link_figures(nb, name: str, ctx: Context, figures_dir: Path) -> set[str]:
+def _link_figures(nb, name: str, ctx: Context, lang: str, root: str) -> set[str]:
     """Replace each embedded PNG that is a file of ``figures/`` by that file, with its
-    captions in both languages; returns the figures' source ids."""
-    by_hash: dict[str, str] = {}
-    for base, recs in ctx.figures.items():
-        for rec in recs.values():
-            png = figures_dir / f"{rec['name']}.png"
-            if png.exists():
-                by_hash[hashlib.sha256(png.read_bytes()).hexdigest()] = base
+    caption in ``lang`` and links to both languages' files; returns the figures' source ids."""
     used: set[str] = set()
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -563,10 +567,10 @@ def _link_figures(nb, name: str, ctx: Context, figures_dir: Path) -> set[str]:
             if "image/png" not in data:
                 continue
             digest = hashlib.sha256(base64.b64decode(data["image/png"])).hexdigest()
-            saved = by_hash.get(digest)
+            saved = ctx.by_hash.get(digest)
             if saved is None:
                 continue  # not a saved figure: stays embedded in the page
-            out["data"] = {"text/html": figure_html(saved, ctx.figures[saved], "en", "../")}
+            out["data"] = {"text/html": figure_html(saved, ctx.figures[saved], lang, root, both=False)}
             out["metadata"] = {}
             for rec in ctx.figures[saved].values():
                 used |= set(rec["sources"])
@@ -577,40 +581,48 @@ def _link_figures(nb, name: str, ctx: Context, figures_dir: Path) -> set[str]:
     return used
 
 
-def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) -> str:
-    import nbformat
-
-    nb = nbformat.read(nb_info.path, as_version=4)
-    # The prose of the other language (a markdown cell tagged "vi" beside its English) is
-    # left out of the English page.
-    nb.cells = [c for c in nb.cells if "vi" not in c.metadata.get("tags", [])]
-    _safe_outputs(nb)
-    ids = [s["source_id"] for s in ctx.sources]
-    used = _link_figures(nb, nb_info.name, ctx, figures_dir) | _source_ids_named(nb, ids)
-    nb.metadata["title"] = f"{nb_info.number}. {nb_info.title} · {TITLE['en']}"
+def _nav(ctx: Context, nb_info: Notebook, lang: str, root: str) -> str:
     i = ctx.notebooks.index(nb_info)
     links = []
     if i > 0:
         prev = ctx.notebooks[i - 1]
         links.append(
-            f'<a href="../{prev.page}" rel="prev">← {_t("previous", "en")}: '
-            f"{prev.number}. {escape(prev.title)}</a>"
+            f'<a href="{root}{prev.page(lang)}" rel="prev">← {_t("previous", lang)}: '
+            f"{prev.number}. {escape(prev.title(lang))}</a>"
         )
-    links.append(f'<a href="../index.html#notebooks">{_t("index", "en")}</a>')
+    links.append(f'<a href="{root}{_page("index.html", lang)}#notebooks">{_t("index", lang)}</a>')
     if i + 1 < len(ctx.notebooks):
         nxt = ctx.notebooks[i + 1]
         links.append(
-            f'<a href="../{nxt.page}" rel="next">{_t("next", "en")}: {nxt.number}. {escape(nxt.title)} →</a>'
+            f'<a href="{root}{nxt.page(lang)}" rel="next">{_t("next", lang)}: {nxt.number}. '
+            f"{escape(nxt.title(lang))} →</a>"
         )
-    nav = f'<p class="povlib-nav">{" · ".join(links)}</p>'
+    return f'<p class="povlib-nav">{" · ".join(links)}</p>'
+
+
+def notebook_html(nb_info: Notebook, ctx: Context, exporter, lang: str = "en") -> str:
+    """The page of one notebook in ``lang``: rendered from the notebook executed in that
+    language, showing that language's prose only (and every untagged cell)."""
+    import nbformat
+
+    page = nb_info.page(lang)
+    root = _root(page)
+    source = nb_info.source(lang)
+    nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if shown_in(c, lang)]
+    _safe_outputs(nb)
+    ids = [s["source_id"] for s in ctx.sources]
+    used = _link_figures(nb, nb_info.name, ctx, lang, root) | _source_ids_named(nb, ids)
+    nb.metadata["title"] = f"{nb_info.number}. {nb_info.title(lang)} · {ctx.title(lang)}"
     own = sorted(used)
+    shown_file = source.relative_to(paths.ROOT) if source.is_relative_to(paths.ROOT) else Path(source.name)
     footer = (
-        f'<footer class="povlib-footer" id="sources"><h2>{_t("sources", "en")}</h2>'
-        + (f"<p>{_t('page_sources', 'en')}:</p>{sources_list(ctx, 'en', set(own), '../')}" if own else "")
-        + f"<details><summary>{_t('all_sources', 'en', n=len(ctx.sources))}</summary>"
-        f"{sources_list(ctx, 'en', None, '../')}</details>"
-        f'<p class="povlib-small">{_t("built", "en")} {_t("notebook_file", "en")}: '
-        f"<code>notebooks/{escape(nb_info.name)}</code>.</p></footer>"
+        f'<footer class="povlib-footer" id="sources"><h2>{_t("sources", lang)}</h2>'
+        + (f"<p>{_t('page_sources', lang)}:</p>{sources_list(ctx, lang, set(own), root)}" if own else "")
+        + f"<details><summary>{_t('all_sources', lang, n=len(ctx.sources))}</summary>"
+        f"{sources_list(ctx, lang, None, root)}</details>"
+        f'<p class="povlib-small">{_t("built", lang)} {_t("notebook_file", lang)}: '
+        f"<code>{escape(shown_file.as_posix())}</code>.</p></footer>"
     )
     resources = {
         "povlib": {
@@ -618,7 +630,7 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
             "csp": CSP_META,
             "css": CSS,
             "footer": footer,
-            "header": header_html(ctx, "en", "../", nav),
+            "header": header_html(ctx, lang, page, _nav(ctx, nb_info, lang, root)),
         },
         "metadata": {"name": nb_info.path.stem},
     }
@@ -626,7 +638,9 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, figures_dir: Path) 
     return html if html.endswith("\n") else html + "\n"
 
 
-def make_exporter():
+def make_exporter(lang: str = "en"):
+    """nbconvert's JupyterLab exporter with the site's template; ``lang`` goes into
+    ``<html lang>``."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -638,6 +652,7 @@ def make_exporter():
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         theme="light",
+        language_code=lang,
     )
 
 
@@ -660,6 +675,21 @@ def _check_out(out: Path) -> None:
             )
 
 
+def _check_notebooks(ctx: Context) -> None:
+    """Every page has an executed notebook to render, in its language and up to date."""
+    from .build import copy_is_current
+
+    missing = [nb.name for nb in ctx.notebooks if not any(c.get("outputs") for c in _cells(nb.path))]
+    if missing:
+        raise SiteError(f"notebooks without outputs (run `make figures` first): {missing}")
+    stale = [nb.path.stem for nb in ctx.notebooks if not copy_is_current(nb.path)]
+    if stale:
+        raise SiteError(
+            "the Vietnamese copies in notebooks/vi/ are missing or older than their notebook: "
+            f"run `povlib build {' '.join(stale)}`"
+        )
+
+
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
@@ -676,9 +706,7 @@ def build_site(out: Path | str | None = None, figures_dir: Path | str | None = N
     figures_dir = Path(figures_dir) if figures_dir is not None else paths.FIGURES
     _check_out(out)
     ctx = context(figures_dir)
-    missing = [nb.name for nb in ctx.notebooks if not any(c.get("outputs") for c in _cells(nb.path))]
-    if missing:
-        raise SiteError(f"notebooks without outputs (run `make figures` first): {missing}")
+    _check_notebooks(ctx)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     umask = os.umask(0)
@@ -708,13 +736,13 @@ def _write_site(out: Path, ctx: Context, figures_dir: Path) -> list[str]:
                 shutil.copyfile(src, dst)
                 written.append(f"figures/{src.name}")
     for lang in LANGS:
-        name = "index.html" if lang == "en" else f"{lang}/index.html"
+        exporter = make_exporter(lang)
+        name = _page("index.html", lang)
         _write(out / name, index_html(ctx, lang))
         written.append(name)
-    exporter = make_exporter()
-    for nb in ctx.notebooks:
-        _write(out / nb.page, notebook_html(nb, ctx, exporter, figures_dir))
-        written.append(nb.page)
+        for nb in ctx.notebooks:
+            _write(out / nb.page(lang), notebook_html(nb, ctx, exporter, lang))
+            written.append(nb.page(lang))
     return sorted(written)
 
 

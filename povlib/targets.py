@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .derive import relations, worst_status
+from . import vocabulary
+from .implied import relations, worst_status
 from .panel import Panel
 from .standards import NOT_COMPARABLE, spans_break
 
@@ -208,7 +209,7 @@ def _score(p: Panel, tg: pd.DataFrame, as_of: int | None) -> pd.DataFrame:
     """:func:`score` over the targets ``tg`` (rows of :func:`_targets`)."""
     lv = _levels(p)
     if as_of is None:
-        settled = lv[lv["status"].isin(["approved", "reported"]) & ~lv["derived"]]
+        settled = lv[lv["status"].isin(vocabulary.settled()) & ~lv["derived"]]
         as_of = int(settled["year"].max()) if len(settled) else 0
     kinds = p.indicators["kind"]
     rel = relations(p.ds.indicators)["changes"]

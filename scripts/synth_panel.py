@@ -238,7 +238,7 @@ def write(out: Path, rows: int, seed: int = 7) -> Path:
     """Write the folder; returns it."""
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("datapackage.json", "indicators.csv"):
+    for name in ("datapackage.json", "indicators.csv", "indicator_cues.csv"):
         shutil.copy(paths.DATA / name, out / name)
     # The project's standards, cited to a synthetic source.
     std = pd.read_csv(paths.DATA / "standards.csv", dtype=str, keep_default_na=False)

@@ -372,7 +372,7 @@ def observations_csv(rows=_OBS) -> str:
 def write(folder: Path) -> Path:
     """Write the synthetic data folder (the project's descriptor and indicators)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("datapackage.json", "indicators.csv"):
+    for name in ("datapackage.json", "indicators.csv", "indicator_cues.csv"):
         shutil.copy(paths.DATA / name, folder / name)
     (folder / "geography.csv").write_text(GEOGRAPHY, encoding="utf-8")
     (folder / "sources.csv").write_text(SOURCES, encoding="utf-8")

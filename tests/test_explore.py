@@ -7,8 +7,8 @@ from povlib.explore import explore
 from povlib.query import QueryError
 
 
-def test_explore_a_province_in_english():
-    e = explore("poverty rate", ["Bac Kan"], (2019, 2020))
+def test_explore_a_province_in_english(ds):
+    e = explore(ds, "poverty rate", ["Bac Kan"], (2019, 2020))
     rows = e.table.frame.to_numpy().tolist()
     # Bắc Kạn: 19.93% at the end-2019 review (preliminary), 18.50% at end-2020 (reported).
     assert rows[0][:6] == ["Bắc Kạn", "2019", "19.93", "preliminary", "2016-2020", "no"]
@@ -24,11 +24,28 @@ def test_explore_a_province_in_english():
     assert [t.get_text() for t in e.figure.axes[0].get_legend().get_texts()] == ["Bắc Kạn"]
 
 
-def test_explore_in_vietnamese_and_bad_choices():
-    e = explore("poverty_rate", ["backan"], (2020, 2020), lang="vi")
+def test_explore_in_vietnamese_and_bad_choices(ds):
+    e = explore(ds, "poverty_rate", ["backan"], (2020, 2020), lang="vi")
     assert e.table.frame.iloc[0].tolist()[:4] == ["Bắc Kạn", "2020", "18,50", "đã báo cáo"]
     assert e.table.caption.startswith("Mỗi dòng là một giá trị Tỷ lệ hộ nghèo")
     with pytest.raises(QueryError, match="unknown place"):
-        explore("poverty_rate", ["Atlantis"])
+        explore(ds, "poverty_rate", ["Atlantis"])
     with pytest.raises(QueryError, match="no outcome"):
-        explore("poverty_rate", ["backan"], (2030, 2031))
+        explore(ds, "poverty_rate", ["backan"], (2030, 2031))
+
+
+def test_controls_show_the_choice_headless(ds):
+    from povlib.explore import Exploration, controls
+
+    box = controls(ds, lang="vi")
+    ind, span = box.children[0].children
+    where = box.children[1]
+    assert box.shown == "Hãy chọn một hay nhiều địa phương."
+    assert ind.description == "chỉ tiêu" and ("Tỷ lệ hộ nghèo", "poverty_rate") in ind.options
+    ind.value = "poverty_rate"
+    span.value = (2020, 2020)
+    where.value = ("backan",)
+    assert isinstance(box.shown, Exploration)
+    assert box.shown.table.frame.iloc[0].tolist()[:4] == ["Bắc Kạn", "2020", "18,50", "đã báo cáo"]
+    where.value = ("thainguyen-2025",)  # a unit formed in 2025 has no figure of 2020: said, not raised
+    assert isinstance(box.shown, str) and box.shown.startswith("Không có số liệu nào cho lựa chọn này")

@@ -103,7 +103,7 @@ def test_tile_map_labels_each_tile_and_greys_a_gap(synth_panel, tmp_path, monkey
             "source_id": ["s1", "s2", None],
         }
     )
-    plots.tile_map(grid, p=synth_panel, name="tm", notebook="n", caption="c", title="t", legend="%")
+    plots.tile_map(synth_panel, grid, name="tm", notebook="n", caption="c", title="t", legend="%")
     en = (tmp_path / "tm_en.svg").read_text(encoding="utf-8")
     vi = (tmp_path / "tm_vi.svg").read_text(encoding="utf-8")
     # Name, rate with two decimals and the year of the figure on each tile; a gap says so.
@@ -120,6 +120,6 @@ def test_panels_draw_series_beside_each_other(synth_panel, tmp_path, monkeypatch
     f = pts[(pts["indicator"] == "poverty_rate") & pts["geo"].isin(["pa", "pb"]) & (pts["kind"] == "year")]
     f = f.assign(year=f["end"].astype(int), panel="pb", series=f["geo"])
     labels = {lg: {"pa": "first", "pb": "second"} for lg in ("en", "vi")}
-    plots.panels(f, p=p, name="pn", notebook="n", caption="c", title="t", labels=labels, years=(2019, 2025))
+    plots.panels(p, f, name="pn", notebook="n", caption="c", title="t", labels=labels, years=(2019, 2025))
     en = (tmp_path / "pn_en.svg").read_text(encoding="utf-8")
     assert "first" in en and "second" in en and "poverty standard changed" in en

@@ -130,7 +130,7 @@ def merged_panel(tmp_path_factory):
 
 def test_as_if_rate_sums_counts_within_one_standard(merged_panel):
     p = merged_panel
-    m = derive.as_if_merged(p.table, p.ds.geography, p.ds.indicators, "poverty_rate")
+    m = derive.as_if_merged(p, "poverty_rate")
     y22 = m[(m["geo"] == "pa2") & (m["period"] == "2022")].iloc[0]
     assert (y22["numerator"], y22["denominator"]) == (1200, 15000)
     assert y22["value"] == pytest.approx(8.0) and y22["missing"] == "" and y22["standard"] == "2022-2025"

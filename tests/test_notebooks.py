@@ -51,30 +51,7 @@ def test_every_figure_in_both_languages():
     assert "## Sources" in index and "https://" in index
 
 
-# Notebooks whose fixed prose has no Vietnamese version yet: each is expected to fail the
-# test below until it gets one (strict, so that the mark goes when the prose comes).
-PROSE_EN_ONLY = {
-    "01_data_and_coverage",
-    "03_policy_credit",
-    "04_disbursement",
-    "05_targets",
-    "06_forecasts",
-    "07_agreement_between_sources",
-    "08_case_study_laocai_communes",
-    "09_provinces_in_their_region",
-}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p, marks=pytest.mark.xfail(p.stem in PROSE_EN_ONLY, reason="no Vietnamese prose yet", strict=True)
-        )
-        for p in NOTEBOOKS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_prose_in_both_languages(path):
     # Every markdown cell is tagged with its language, and each English one is followed by
     # its Vietnamese version; neither carries a digit (the title's number excepted).

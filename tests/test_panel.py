@@ -51,7 +51,7 @@ def test_derived_values_and_their_basis(synth_panel):
 
 
 def test_no_change_across_a_standard_or_a_merger(synth_panel, synth):
-    ch = derive.changes(synth_panel.table, synth.geography, "poverty_rate", places=["pa"])
+    ch = derive.changes(synth_panel, "poverty_rate", places=["pa"])
     steps = ch.set_index(["from_period", "to_period"])
     assert steps.loc[("2019", "2020"), "change"] == pytest.approx(-2.0)
     assert steps.loc[("2021", "2022"), "change"] == pytest.approx(-3.0)
@@ -62,22 +62,19 @@ def test_no_change_across_a_standard_or_a_merger(synth_panel, synth):
     assert not ((ch["geo"] == "pa") & (ch["to_period"] == "2025")).any()
 
 
-def test_month_dated_stock_growth(synth_panel, synth):
-    ch = derive.changes(synth_panel.table, synth.geography, "credit_balance", places=["pc"])
+def test_stock_change_and_its_derived_start(synth_panel):
+    ch = derive.changes(synth_panel, "credit_balance", places=["pc"])
     half = _one(ch, from_period="2023", to_period="2024-06")
-    days = (pd.Timestamp("2024-06-30") - pd.Timestamp("2023-12-31")).days  # 182
-    assert half["years"] == pytest.approx(days / 365.25)
-    assert half["relative_pct"] == pytest.approx(10.0)
-    assert half["annual_growth_pct"] == pytest.approx((1.1 ** (365.25 / days) - 1) * 100)
+    assert half["change"] == pytest.approx(11.0) and half["relative_pct"] == pytest.approx(10.0)
     assert bool(_one(ch, from_period="2022")["derived"])  # rests on the implied 2022 balance
 
 
 def test_series_by_name_without_diacritics_and_int_or_str_years(synth):
-    a = series("poverty_rate", places=["Tinh Binh"], years=[2022, "2023"], data=synth)
+    a = series(synth, "poverty_rate", places=["Tinh Binh"], years=[2022, "2023"])
     assert a["value"].tolist() == [20.0, 16.0]
     assert set(a.columns) >= {"place", "period", "value", "unit", "status", "standard", "sources"}
     assert a["unit"].unique().tolist() == ["%"]
-    b = series("poverty_rate", places="tỉnh bình", years="2022", data=synth)
+    b = series(synth, "poverty_rate", places="tỉnh bình", years="2022")
     assert b["value"].tolist() == [20.0]
 
 
@@ -93,7 +90,7 @@ def test_series_by_name_without_diacritics_and_int_or_str_years(synth):
 )
 def test_unknown_names_raise_with_suggestions(synth, kwargs, words):
     with pytest.raises(QueryError) as err:
-        series(data=synth, **kwargs)
+        series(synth, **kwargs)
     for w in words:
         assert w in str(err.value)
 
@@ -107,9 +104,7 @@ def test_coverage_counts_sources_and_shows_gaps(synth):
 
 
 def test_ratio_per_household(synth_panel):
-    r = _one(
-        derive.ratio(synth_panel.table, "credit_balance", "households", 1000, places=["pc"]), period="2023"
-    )
+    r = _one(derive.ratio(synth_panel, "credit_balance", "households", 1000, places=["pc"]), period="2023")
     assert r["ratio"] == pytest.approx(110 * 1000 / 10000)  # million dong per household
     assert bool(r["derived"])  # the households were implied
 
@@ -186,15 +181,13 @@ def test_top_level_names(synth):
     import povlib
 
     assert povlib.panel(synth).table is povlib.panel(synth).table  # built once per dataset
-    assert povlib.series("poverty_rate", "pc", data=synth)["value"].tolist() == [15.0]
+    assert povlib.series(synth, "poverty_rate", "pc")["value"].tolist() == [15.0]
 
 
 def test_stock_dated_by_year_alone_gives_ranges(synth_panel, synth):
     """A balance printed with its year but no month may stand for any month-end of that year:
     the time to a month-dated balance and the growth per year are ranges, not one figure."""
-    ch = derive.changes(
-        synth_panel.table, synth.geography, "credit_balance", places=["pc"], indicators=synth.indicators
-    )
+    ch = derive.changes(synth_panel, "credit_balance", places=["pc"])
     half = _one(ch, from_period="2023", to_period="2024-06")
     end_june = 2024 + 182 / 365.25  # 30 June 2024 is day 182
     assert not bool(half["dates_known"]) and pd.isna(half["annual_growth_pct"])
@@ -206,11 +199,11 @@ def test_stock_dated_by_year_alone_gives_ranges(synth_panel, synth):
 
 def test_ratio_same_period_qualifier_and_dropped_denominators(synth_panel):
     # 1.500 poor households at 15,00% imply 10.000 households for pc in 2023.
-    r = derive.ratio(synth_panel.table, "credit_balance", "households", scale=1000, places=["pc"])
+    r = derive.ratio(synth_panel, "credit_balance", "households", scale=1000, places=["pc"])
     row = _one(r, period="2023")
     assert row["ratio"] == pytest.approx(110 * 1000 / 10000) and row["derived"]
     dropped = derive.ratio(
-        synth_panel.table,
+        synth_panel,
         "credit_balance",
         "households",
         scale=1000,
@@ -218,3 +211,20 @@ def test_ratio_same_period_qualifier_and_dropped_denominators(synth_panel):
         drop=pd.DataFrame({"geo": ["pc"], "year": [2023]}),
     )
     assert dropped[dropped["period"] == "2023"].empty
+
+
+def test_a_ratio_beside_its_parts(synth_panel):
+    # 40 bn disbursed at 80% of the plan: the plan of 50 bn is implied, and the row says so.
+    t = derive.with_parts(synth_panel, "disbursement_ratio", places=["pc"])
+    assert t[["period", "ratio", "numerator", "denominator", "implied"]].to_numpy().tolist() == [
+        ["2023", 80.0, 40.0, 50.0, True]
+    ]
+    assert derive.with_parts(synth_panel, "disbursement_ratio", places=["pa"]).empty
+
+
+def test_labels_of_many_indicators(synth_panel):
+    codes = pd.Series(["poverty_rate", "households"])
+    assert synth_panel.labels(codes, "vi").tolist() == [
+        synth_panel.label("poverty_rate", "vi"),
+        synth_panel.label("households", "vi"),
+    ]

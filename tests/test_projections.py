@@ -182,8 +182,8 @@ def test_error_strips_speak_vietnamese_and_list_only_what_is_drawn(synth_panel, 
         for lg in ("en", "vi")
     }
     plots.strips(
+        p,
         shown,
-        p=p,
         x="method",
         y="error",
         hue="series",
@@ -214,11 +214,11 @@ def test_tested_paths_draw_each_series_in_both_languages(synth_panel, tmp_path, 
     one = pj.backtest(s).query("horizon == 1")
     keys = s[["geo", "standard"]].drop_duplicates()
     plots.tested_paths(
+        p,
         s.assign(series=s["geo"] + "|" + s["standard"]),
         one.assign(
             series=one["geo"] + "|" + one["standard"], year=one["target_year"], value=one["projected"]
         ),
-        p=p,
         name="tp",
         notebook="n",
         caption="c",

@@ -31,6 +31,7 @@ def _numbers(ds, params):
     series = pj.settled_series(
         p.points(derived=False), params["INDICATOR"], params["PROVINCES"] + params["MERGED"]
     )
+    series = series[series["year"].between(*params["YEARS"])]
     bt = pj.backtest(series, params["METHODS"], min_points=params["MIN_POINTS"])
     fc = pj.forecast(series, params["YEARS"][1], p.places["valid_to"].dropna().to_dict(), params["METHODS"])
     done = fc.dropna(subset=["value"]).astype({"horizon": int})

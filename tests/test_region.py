@@ -48,7 +48,7 @@ def test_poor_districts_against_their_yardstick(p):
 
 
 def test_no_as_if_rate_of_the_merged_provinces_in_2021_2025(p):
-    m = derive.as_if_merged(p.table, p.ds.geography, p.ds.indicators, "poverty_rate")
+    m = derive.as_if_merged(p, "poverty_rate")
     m = m[m["geo"].isin(["laocai-2025", "thainguyen-2025"]) & (m["standard"] == "2022-2025")]
     assert m["value"].isna().all()
     r = m.set_index(["geo", "period"])

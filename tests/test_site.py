@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from povlib import cli, paths, site
+from povlib import build, cli, paths, site
 from povlib.build import notebooks
 
 NOTEBOOKS = notebooks()
@@ -105,10 +105,169 @@ def _refs(page: Path) -> _Refs:
 # ---------------------------------------------------------------- content
 
 
-def test_every_notebook_has_a_page_and_a_vietnamese_title(site_dir):
-    assert sorted(site.NOTEBOOK_TITLES_VI) == [p.name for p in NOTEBOOKS]
-    for nb in NOTEBOOKS:
-        assert (site_dir / "notebooks" / f"{nb.stem}.html").exists()
+def _md_cells(path: Path, lang: str) -> list[str]:
+    """The Markdown cells of a notebook tagged ``lang``."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    return [c.source for c in cells if c.cell_type == "markdown" and lang in c.metadata.get("tags", [])]
+
+
+def _visible(page: Path) -> str:
+    """A page's text as shown: tags dropped, entities decoded, blanks collapsed."""
+    text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page.read_text("utf-8"), flags=re.S)
+    return " ".join(unescape(text).split())
+
+
+def _plain(markdown: str) -> str:
+    """What a Markdown line shows, roughly: no heading marks, emphasis or link targets."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return " ".join(re.sub(r"^#+\s*|[*_`]", "", text).split())
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_has_a_page_and_a_title_in_each_language(site_dir, nb_path):
+    info = site.read_notebook(nb_path)
+    assert set(info.titles) == set(site.LANGS), nb_path.name
+    first_vi = _md_cells(nb_path, "vi")[0].splitlines()[0]
+    assert first_vi.endswith(info.titles["vi"]) and info.titles["vi"] != info.titles["en"]
+    for lang in site.LANGS:
+        page = site_dir / info.page(lang)
+        assert page.exists(), page
+        assert f"<title>{info.number}. {escape(info.title(lang))}" in page.read_text("utf-8"), page
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_page_shows_only_its_languages_prose(site_dir, nb_path):
+    """The English page carries every line of the cells tagged ``en`` and none of those
+    tagged ``vi``; the Vietnamese page the reverse."""
+    info = site.read_notebook(nb_path)
+    cells = {lang: _md_cells(nb_path, lang) for lang in site.LANGS}
+    assert cells["vi"], f"{nb_path.name}: no Markdown cell tagged vi"
+    for lang in site.LANGS:
+        shown = _visible(site_dir / info.page(lang))
+        for other in site.LANGS:
+            lines = [_plain(x) for cell in cells[other] for x in cell.splitlines() if len(_plain(x)) > 20]
+            if other == lang:
+                missing = [x for x in lines if x not in shown]
+                assert not missing, f"{info.page(lang)} lacks its prose: {missing[:2]}"
+            else:
+                leaked = [x for x in lines if x in shown]
+                assert not leaked, f"{info.page(lang)} shows {other} prose: {leaked[:2]}"
+
+
+def test_the_vietnamese_page_shows_the_notebook_run_in_vietnamese(site_dir):
+    """Notebook 2, translated: its Vietnamese page holds the outputs of its run with
+    ``lang = "vi"`` (summary, table headers, the ``_vi`` figure), not the English ones."""
+    nb = NOTEBOOKS[1]
+    assert nb.stem == "02_poverty_rates"
+    vi = (site_dir / "vi/notebooks/02_poverty_rates.html").read_text("utf-8")
+    en = (site_dir / "notebooks/02_poverty_rates.html").read_text("utf-8")
+    assert "Tóm tắt." in vi and "Summary." not in vi
+    assert "Summary." in en and "Tóm tắt." not in en
+    assert (
+        'src="../../figures/02_poverty_rates_vi.png"' in vi
+        and 'src="../../figures/02_poverty_rates_en.png"' not in vi
+    )
+    assert 'src="../figures/02_poverty_rates_en.png"' in en
+    assert "<th>địa phương</th>" in vi and "<th>place</th>" in en
+    assert '<html lang="vi"' in vi and '<html lang="en"' in en
+
+
+def test_vietnamese_copies_hold_their_notebooks_code(tmp_path):
+    """Each copy in notebooks/vi/ was executed from its notebook as it stands, with
+    ``lang = "vi"`` injected after the parameters cell; a copy whose notebook changed
+    since is told apart."""
+    import nbformat
+
+    for nb_path in NOTEBOOKS:
+        assert build.copy_is_current(nb_path), f"stale: run `povlib build {nb_path.stem}`"
+        copy = nbformat.read(build.vi_copy(nb_path), as_version=4)
+        injected = [c for c in copy.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert [c.source for c in injected] == ['# Parameters\nlang = "vi"\n'.replace('"', "'")]
+        assert "parameters" in copy.cells[copy.cells.index(injected[0]) - 1].metadata["tags"]
+    # a notebook edited after its copy was made
+    (tmp_path / "vi").mkdir()
+    nb_path = tmp_path / NOTEBOOKS[1].name
+    shutil.copyfile(NOTEBOOKS[1], nb_path)
+    assert not build.copy_is_current(nb_path)  # no copy yet
+    shutil.copyfile(build.vi_copy(NOTEBOOKS[1]), tmp_path / "vi" / nb_path.name)
+    assert build.copy_is_current(nb_path)
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[-1].source += "\n"
+    nbformat.write(nb, nb_path)
+    assert not build.copy_is_current(nb_path)
+
+
+def test_titles_come_from_the_notebooks_tagged_cells(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    for lang, text in [
+        ("en", "# 7. Credit\n\nWhat the bank lent.\n\nMore."),
+        ("vi", "# 7. Tín dụng\n\nDư nợ."),
+    ]:
+        cell = nbformat.v4.new_markdown_cell(text)
+        cell.metadata["tags"] = [lang]
+        nb.cells.append(cell)
+    nbformat.write(nb, tmp_path / "07_credit.ipynb")
+    info = site.read_notebook(tmp_path / "07_credit.ipynb")
+    assert info.titles == {"en": "Credit", "vi": "Tín dụng"}
+    assert info.summaries == {"en": "What the bank lent.", "vi": "Dư nợ."}
+    assert (info.page("en"), info.page("vi")) == ("notebooks/07_credit.html", "vi/notebooks/07_credit.html")
+    # untagged prose is English; a notebook with no Vietnamese falls back to it
+    nb.cells = [nbformat.v4.new_markdown_cell("# 7. Credit"), nb.cells[1]]
+    nb.cells.pop()
+    nbformat.write(nb, tmp_path / "07_credit.ipynb")
+    info = site.read_notebook(tmp_path / "07_credit.ipynb")
+    assert info.titles == {"en": "Credit"} and info.title("vi") == "Credit"
+
+
+def test_fixed_texts_are_data_in_both_languages(tmp_path):
+    texts = site.texts()
+    assert {"title", "intro", "coverage"} <= set(texts)
+    assert all(set(v) == {"en", "vi"} for v in texts.values())
+    # the title names the same years as the header
+    ctx_years = {"first": 2015, "last": 2025}
+    assert site._t("title", "vi", **ctx_years).endswith("2015-2025: mọi số liệu đều dẫn nguồn")
+    bad = tmp_path / "site.toml"
+    bad.write_text('[title]\nen = "Only English"\n', encoding="utf-8")
+    with pytest.raises(site.SiteError, match=r"site.toml: \[title\] must give exactly en, vi"):
+        site.texts(bad)
+    bad.write_text('[title]\nen = "x"\nvi = "  "\n', encoding="utf-8")
+    with pytest.raises(site.SiteError, match=r"\[title\] vi must be a non-empty text"):
+        site.texts(bad)
+    bad.write_text("[title\n", encoding="utf-8")
+    with pytest.raises(site.SiteError, match="site.toml: "):
+        site.texts(bad)
+
+
+@pytest.mark.parametrize("index", ["index.html", "vi/index.html"])
+def test_index_opens_with_a_gallery_of_every_figure(site_dir, index):
+    """Before anything else, a thumbnail of each figure, titled by what it shows, that
+    jumps to the figure with its captions, formats and own sources."""
+    lang = "vi" if index.startswith("vi/") else "en"
+    text = (site_dir / index).read_text("utf-8")
+    records = site.figure_records(paths.FIGURES)
+    gallery = text[text.index('<ol class="povlib-gallery">') :]
+    gallery = gallery[: gallery.index("</ol>")]
+    assert text.index("povlib-gallery") < text.index('id="about"') < text.index('id="notebooks"')
+    jumps = re.findall(r'<a href="#(figure-[^"]+)"><img src="([^"]+)"', gallery)
+    assert [j for j, _ in jumps] == [f"figure-{b}" for b in records]
+    for (jump, src), (base, recs) in zip(jumps, records.items(), strict=True):
+        assert src == f"{'../' if lang == 'vi' else ''}figures/{base}_{lang}.png"
+        heading = re.search(rf'<h3 id="{jump}">([^<]+)</h3>', text)
+        assert heading and unescape(heading.group(1)) == recs[lang]["title"]
+        assert not re.match(r"(Figure|Hình) \d", recs[lang]["title"])
+        section = text[heading.end() : text.index("</details>", heading.end())]
+        for src_id in recs[lang]["sources"]:
+            assert f"<code>{src_id}</code>" in section, (base, src_id)
+
+
+def test_nothing_from_the_check_is_left_in_the_site(site_dir):
+    """The browser check's screenshots and log go beside the site, never into it."""
+    assert not [p for p in site_dir.rglob("*") if "check" in p.name], site_dir
+    assert sorted(p.name for p in site_dir.iterdir()) == ["figures", "index.html", "notebooks", "vi"]
 
 
 @pytest.mark.parametrize("index", ["index.html", "vi/index.html"])
@@ -119,8 +278,9 @@ def test_index_links_every_notebook_and_every_figure(site_dir, index):
         for tag, attr, v in _refs(page).refs
         if attr == "href" and not urlsplit(v).scheme
     }
+    prefix = "vi/" if index.startswith("vi/") else ""
     for nb in NOTEBOOKS:
-        assert (site_dir / "notebooks" / f"{nb.stem}.html").resolve() in hrefs, nb.name
+        assert (site_dir / f"{prefix}notebooks" / f"{nb.stem}.html").resolve() in hrefs, nb.name
     assert len(FIGURE_NAMES) >= 14 and {n[-3:] for n in FIGURE_NAMES} == {"_en", "_vi"}
     for name in FIGURE_NAMES:
         for ext in site.FORMATS:
@@ -151,11 +311,11 @@ def test_every_page_carries_title_coverage_and_citations(site_dir):
     first, last = _coverage_years()
     sources, _ = read_table("sources")
     for page in _pages(site_dir):
-        if "_check" in page.parts:
-            continue
         text = page.read_text(encoding="utf-8")
-        lang = "vi" if page.parent.name == "vi" else "en"
-        assert escape(site.TITLE[lang]) in text, page
+        lang = "vi" if page.relative_to(site_dir).parts[0] == "vi" else "en"
+        # the title names the years that the header's coverage line names
+        title = site._t("title", lang, first=first, last=last)
+        assert f"{first}-{last}" in title and escape(title) in text, page
         assert str(first) in text and str(last) in text, page
         assert (
             escape(site._t("coverage", lang, first=first, last=last, n_obs="X", n_src="Y")).split("X")[0]
@@ -172,26 +332,30 @@ def test_every_page_carries_title_coverage_and_citations(site_dir):
                 assert escape(title) in text or escape(title, quote=False) in text, page
 
 
-def test_notebook_pages_show_text_tables_and_figures(site_dir):
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_notebook_pages_show_text_tables_and_figures(site_dir, lang):
     import nbformat
 
+    shown = [json.loads(p.read_text(encoding="utf-8")) for p in paths.FIGURES.glob(f"*_{lang}.json")]
+    other = "vi" if lang == "en" else "en"
+    root = "../" * (2 if lang == "vi" else 1)
     for nb_path in NOTEBOOKS:
-        nb = nbformat.read(nb_path, as_version=4)
-        text = unescape((site_dir / "notebooks" / f"{nb_path.stem}.html").read_text("utf-8"))
-        heading = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
-        assert heading in text, nb_path
+        info = site.read_notebook(nb_path)
+        executed = nbformat.read(info.source(lang), as_version=4)
+        text = unescape((site_dir / info.page(lang)).read_text("utf-8"))
+        assert f"{info.number}. {info.title(lang)}" in text, nb_path
         n_tables = sum(
             "text/html" in o.get("data", {}) and "<table" in o["data"]["text/html"]
-            for c in nb.cells
+            for c in executed.cells
             for o in c.get("outputs", [])
         )
-        assert text.count("<table") >= n_tables, nb_path
-        shown = [json.loads(p.read_text(encoding="utf-8")) for p in paths.FIGURES.glob("*_en.json")]
+        assert n_tables == 0 or text.count("<table") >= n_tables, nb_path
         for rec in shown:
             if rec["notebook"] == nb_path.name:
-                assert f'src="../figures/{rec["name"]}.png"' in text, rec["name"]
-                vi = json.loads((paths.FIGURES / f"{rec['name'][:-3]}_vi.json").read_text("utf-8"))
-                assert vi["caption"] in text, vi["name"]
+                assert f'src="{root}figures/{rec["name"]}.png"' in text, rec["name"]
+                twin = json.loads((paths.FIGURES / f"{rec['name'][:-3]}_{other}.json").read_text("utf-8"))
+                # the page keeps to its language: the other caption is on the index
+                assert rec["caption"] in text and twin["caption"] not in text, rec["name"]
 
 
 # ---------------------------------------------------------------- offline and stable
@@ -235,11 +399,7 @@ def test_every_page_carries_a_strict_content_security_policy(site_dir):
 
 
 def _files(root: Path) -> list[str]:
-    return sorted(
-        str(p.relative_to(root))
-        for p in root.rglob("*")
-        if p.is_file() and "_check" not in p.relative_to(root).parts
-    )
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
 def test_a_second_build_is_byte_identical(site_dir, tmp_path):
@@ -476,6 +636,7 @@ def test_pages_render_in_headless_chromium(site_dir):
         "index.html": ("en", len(FIGURE_NAMES) // 2, 0),
         "vi/index.html": ("vi", len(FIGURE_NAMES) // 2, 0),
         "notebooks/02_poverty_rates.html": ("en", 1, 1),
+        "vi/notebooks/02_poverty_rates.html": ("vi", 1, 1),
     }
     browser = _Browser(binary, check / "chromium.log")
     report = {}
@@ -486,8 +647,9 @@ def test_pages_render_in_headless_chromium(site_dir):
                 st = browser.visit(server.base + page, shot)
                 report[page] = st
                 where = f"{page} (screenshot {shot})"
-                assert site.TITLE[lang] in st["title"], where
-                assert site.TITLE[lang] in st["header"] + " ".join(st["h1"]), where
+                title = site._t("title", lang, first=first, last=last)
+                assert title in st["title"], where
+                assert title in st["header"] + " ".join(st["h1"]), where
                 assert f"{first}" in st["header"] and f"{last}" in st["header"], where
                 assert st["lang"] == lang, where
                 assert st["text"] > 2000, f"{where}: the page shows almost no text"

@@ -111,7 +111,7 @@ def _walk(p) -> list[str]:
             if len(used) > 1:
                 bad.append(f"yardstick {y}: {r.geo} {r.indicator} {r.period}: {sorted(used)}")
     for code in p.indicators.index[p.indicators["standard"] == "yes"]:
-        ch = derive.changes(p.table, p.ds.geography, code)
+        ch = derive.changes(p, code)
         mixed = ch[ch["change"].notna() & (ch["standard"] != ch["to_standard"])]
         bad += [f"change {r.geo} {code} {r.from_period}-{r.to_period}" for r in mixed.itertuples()]
     return bad
