@@ -62,8 +62,12 @@ def _cell(value, decimals: int | None, lang: str) -> str:
     if isinstance(value, numbers.Number):
         if decimals is not None:
             return number(value, decimals, lang)
-        # a whole number (a year, a count) as it is; any other written plainly, never 1.97e+06
-        return str(value) if isinstance(value, (int, np.integer)) else plain(value, lang)
+        # as it is (a year stays 2021); only where that would take an exponent (1.97e+06),
+        # written plainly with thousands separated
+        text = f"{value:g}"
+        if "e" in text:
+            return plain(value, lang)
+        return text if lang == "en" else text.replace(".", ",")
     text = str(value).strip()
     return text if text else DASH
 
