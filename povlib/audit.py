@@ -37,7 +37,8 @@ from . import vocabulary
 from ._callable import make_callable
 from .audit_checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
 from .audit_compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
-from .panel import Panel, panel
+from .panel import panel
+from .query import as_panel
 from .standards import NOT_COMPARABLE
 
 __all__ = [
@@ -170,9 +171,10 @@ def assumptions_of(assumptions: Assumptions | None = None, **changes) -> Assumpt
 
 
 def audit(
-    data=None, as_of: int | None = None, *, assumptions: Assumptions | None = None, **changes
+    data, as_of: int | None = None, *, assumptions: Assumptions | None = None, **changes
 ) -> pd.DataFrame:
-    """Run every check on a loaded dataset (or panel); one row per check, in a stable order.
+    """Run every check on the panel ``data`` (or a dataset, whose panel is built once and
+    kept); one row per check, in a stable order.
 
     ``as_of`` is the year a target counts as due (default: the latest settled year of
     the data); ``assumptions`` and keyword arguments named after its fields (such as
@@ -186,7 +188,7 @@ def audit(
     ``obs_ids`` and ``note``.
     """
     chosen = assumptions_of(assumptions, **changes)
-    p = data if isinstance(data, Panel) else panel(data)
+    p = as_panel(data)
     ctx = Context(p, as_of, chosen)
     frames = [
         rows(c.name, c.klass, comparison, ctx.units, chosen.last_digit_slip)
