@@ -115,7 +115,8 @@ def test_a_choice_with_nothing_printed_says_so(tmp_path, monkeypatch):
         nb = _run(_in(tmp_path, stem), monkeypatch, stem, {"PROVINCES": [], "MERGED": []})
         assert said in _summary(nb)
         rest = _said(nb)[1:]
-        assert rest and all(s.startswith(("*No table: no figure", "*No chart: no figure")) for s in rest), rest
+        starts = ("*No table: no figure", "*No chart: no figure")
+        assert rest and all(s.startswith(starts) for s in rest), rest
         assert "<table" not in _html(nb)
 
 
