@@ -14,7 +14,7 @@ from . import paths
 
 
 def _check(args) -> int:
-    from .tables import DataError, count, load_dataset, report
+    from .reading.tables import DataError, count, load_dataset, report
 
     try:
         ds = load_dataset(args.data, args.sources, strict=False)
@@ -43,7 +43,7 @@ def _check(args) -> int:
 def _frictionless(data: Path) -> list:
     """Every constraint of the descriptor a second time: vectorised at any size, and by
     Frictionless row by row on a small folder (see :func:`povlib.tables.second_opinion`)."""
-    from .tables import second_opinion
+    from .reading.tables import second_opinion
 
     return second_opinion(Path(data))
 
@@ -115,8 +115,8 @@ def neutralise(frame):
 def _export(args) -> int:
     import json
 
-    from .query import SERIES_COLUMNS, series
-    from .tables import load_dataset
+    from .analysis.query import SERIES_COLUMNS, series
+    from .reading.tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
     table = series(
@@ -128,8 +128,8 @@ def _export(args) -> int:
         role=args.role,
         derived=not args.printed_only,
     )
-    from .panel import panel
-    from .query import related_indicators, resolve_indicator
+    from .analysis.panel import panel
+    from .analysis.query import related_indicators, resolve_indicator
 
     pn = panel(ds)
     code = resolve_indicator(pn, args.indicator)
@@ -149,8 +149,8 @@ def _export(args) -> int:
 
 
 def _coverage(args) -> int:
-    from .query import coverage, coverage_markdown
-    from .tables import load_dataset
+    from .analysis.query import coverage, coverage_markdown
+    from .reading.tables import load_dataset
 
     years = _years(args.years) if args.years is not None else None
     ds = load_dataset(args.data, args.sources)
@@ -180,8 +180,8 @@ def _years(text: str) -> tuple[int, int]:
 def _audit(args) -> int:
     import pandas as pd
 
-    from .audit import audit
-    from .tables import load_dataset
+    from .auditing.audit import audit
+    from .reading.tables import load_dataset
 
     out = _writable(Path(args.output), args) if args.output else None
     table = audit(load_dataset(args.data, args.sources))
@@ -198,7 +198,7 @@ def _audit(args) -> int:
 
 
 def _extract(args) -> int:
-    from .extract import ExtractError, check_output, check_source_id, extract_file, write_output
+    from .reading.extract import ExtractError, check_output, check_source_id, extract_file, write_output
 
     try:  # checked before the article is read, so a bad --out or id costs nothing
         check_source_id(args.source_id)
@@ -227,7 +227,7 @@ def _extract(args) -> int:
 def _build(args) -> int:
     import ast
 
-    from .build import build
+    from .outputs.build import build
 
     params = {}
     for item in args.param or []:
@@ -248,7 +248,7 @@ def _build(args) -> int:
 
 
 def _site(args) -> int:
-    from .site import main as site
+    from .outputs.site import main as site
 
     return site(args.out)
 
@@ -286,8 +286,8 @@ def _only(frame, column: str, value):
 
 
 def _places(args) -> int:
-    from .query import describe_place
-    from .tables import load_dataset
+    from .analysis.query import describe_place
+    from .reading.tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
     geo = _only(ds.geography, "level", args.level)
@@ -301,7 +301,7 @@ def _places(args) -> int:
 
 
 def _indicators(args) -> int:
-    from .tables import load_dataset
+    from .reading.tables import load_dataset
 
     ds = load_dataset(args.data, args.sources)
     ind = _only(ds.indicators, "theme", args.theme)
@@ -333,8 +333,8 @@ def _print_table(table, fmt: str) -> int:
 
 
 def _sources(args) -> int:
-    from .cite import bibtex, csl_json
-    from .tables import load_dataset
+    from .outputs.cite import bibtex, csl_json
+    from .reading.tables import load_dataset
 
     src = load_dataset(args.data, args.sources).sources
     if args.id:
@@ -455,9 +455,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_site)
 
     args = parser.parse_args(argv)
-    from .numbers import FigureError
-    from .query import QueryError
-    from .tables import DataError
+    from .analysis.query import QueryError
+    from .reading.numbers import FigureError
+    from .reading.tables import DataError
 
     try:
         rc = args.func(args)

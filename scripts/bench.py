@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from povlib import indicators as ind
-from povlib.extract import extract_text
-from povlib.numbers import format_number, parse_many
+from povlib.reading.extract import extract_text
+from povlib.reading.numbers import format_number, parse_many
 
 N = 1_000_000
 
@@ -80,8 +80,8 @@ def stages(rows: int) -> dict:
     import synth_panel
 
     import povlib
-    from povlib.query import series
-    from povlib.tables import load_dataset, second_opinion
+    from povlib.analysis.query import series
+    from povlib.reading.tables import load_dataset, second_opinion
 
     folder = synth_panel.write(Path(tempfile.mkdtemp()) / "data", rows)
     out = {"rows": rows}
@@ -327,11 +327,11 @@ def main() -> None:
         verdict = np.where(req <= 0, "target reached", np.where(fall >= req, "on track", "off track"))
         return fall, (r23 / r22 - 1) * 100, poor / (r23 / 100), req, years, verdict
 
-    ours = timed("povlib.indicators (6 indicators)", povlib_math)
+    ours = timed("povlib.reading.indicators (6 indicators)", povlib_math)
     theirs = timed("plain pandas, same formulas", pandas_math)
     assert np.allclose(np.asarray(ours[0]), np.asarray(theirs[0]))
     timed(
-        "povlib.indicators.propagate (interval of implied total)",
+        "povlib.reading.indicators.propagate (interval of implied total)",
         lambda: ind.propagate(ind.implied_total, (poor - 0.5, poor + 0.5), (r23 - 0.005, r23 + 0.005)),
     )
     print("extraction")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import settings
 
 from povlib import paths
-from povlib.tables import load_dataset
+from povlib.reading.tables import load_dataset
 
 # Property tests check values, not speed: no per-example deadline (a first example that
 # pays for an import is not a failure). "ci", the default, draws the same examples on
@@ -49,6 +49,6 @@ def synth(synth_dir):
 
 @pytest.fixture(scope="session")
 def synth_panel(synth):
-    from povlib.panel import panel
+    from povlib.analysis.panel import panel
 
     return panel(synth)

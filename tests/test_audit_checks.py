@@ -10,7 +10,8 @@ import pytest
 
 import povlib
 from povlib import audit_checks
-from povlib.audit import (
+from povlib.analysis.panel import panel
+from povlib.auditing.audit import (
     LABELS,
     LIMIT,
     Assumptions,
@@ -19,8 +20,7 @@ from povlib.audit import (
     checks,
     implausible_years,
 )
-from povlib.audit_compare import Comparison, Figures, rows
-from povlib.panel import panel
+from povlib.auditing.compare import Comparison, Figures, rows
 
 
 def test_every_check_is_registered_with_label_class_and_assumptions():

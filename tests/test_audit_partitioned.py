@@ -8,7 +8,7 @@ import importlib
 import pandas as pd
 import pytest
 
-A = importlib.import_module("povlib.audit")
+A = importlib.import_module("povlib.auditing.audit")
 
 
 def test_families_keep_a_merged_province_with_its_parts(ds):

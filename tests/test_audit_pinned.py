@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 import povlib
+from povlib.analysis.panel import panel
 from povlib.cli import neutralise
-from povlib.panel import panel
 
 HERE = Path(__file__).parent / "data"
 
@@ -121,6 +121,6 @@ def test_synthetic_audit_is_pinned(extended):
 
 def test_synthetic_pin_covers_every_check(extended):
     """The pinned synthetic table exercises every kind of check the audit has."""
-    from povlib.audit import LABELS
+    from povlib.auditing.audit import LABELS
 
     assert set(povlib.audit(extended)["check"]) == set(LABELS)

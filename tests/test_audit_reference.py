@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from povlib import audit
-from povlib.panel import panel
-from povlib.tables import load_dataset
+from povlib.analysis.panel import panel
+from povlib.reading.tables import load_dataset
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "scripts"))
 import synth_panel  # noqa: E402

@@ -9,8 +9,8 @@ from frictionless import Package
 
 from povlib import paths
 from povlib.cli import main
-from povlib.numbers import parse_figure
-from povlib.tables import DataError, load_dataset, source_paragraphs
+from povlib.reading.numbers import parse_figure
+from povlib.reading.tables import DataError, load_dataset, source_paragraphs
 
 
 def test_data_package_validates_with_frictionless():
@@ -64,7 +64,7 @@ def test_region_membership_is_data(ds):
 
 
 def test_poor_district_lists_name_districts_of_the_three_provinces(ds):
-    from povlib.tables import read_table
+    from povlib.reading.tables import read_table
 
     pdl, problems = read_table("poor_districts")
     assert problems == []

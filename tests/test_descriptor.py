@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from povlib.descriptor import fullmatch
+from povlib.reading.descriptor import fullmatch
 
 VALUES = pd.Series(
     ["2016", "2016-2020", "2016-07", "2016-13", "16", "२०१६", "２０１６", "2016\n", "x2016", ""],

@@ -3,8 +3,8 @@ audit's findings about it, headless."""
 
 import pytest
 
-from povlib.explore import explore
-from povlib.query import QueryError
+from povlib.analysis.query import QueryError
+from povlib.outputs.explore import explore
 
 
 def test_explore_a_province_in_english(ds):
@@ -35,7 +35,7 @@ def test_explore_in_vietnamese_and_bad_choices(ds):
 
 
 def test_controls_show_the_choice_headless(ds):
-    from povlib.explore import Exploration, controls
+    from povlib.outputs.explore import Exploration, controls
 
     box = controls(ds, lang="vi")
     ind, span = box.children[0].children

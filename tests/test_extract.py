@@ -6,7 +6,7 @@ from conftest import needs_sources
 
 from povlib import paths
 from povlib.cli import main
-from povlib.extract import COLUMNS, evaluate, extract_file, extract_text, fold
+from povlib.reading.extract import COLUMNS, evaluate, extract_file, extract_text, fold
 
 
 @pytest.fixture(scope="module")

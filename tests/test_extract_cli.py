@@ -7,7 +7,7 @@ import pytest
 
 from povlib import paths
 from povlib.cli import main
-from povlib.extract import ExtractError, extract, extract_file, extract_text, read_article
+from povlib.reading.extract import ExtractError, extract, extract_file, extract_text, read_article
 
 ARTICLE = "Tỉnh Lạng Sơn năm 2022 có 17.497 hộ nghèo, chiếm 8,92%.\n"
 

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from povlib.extract import _finditer_names, _MentionIndex, _Place, extract_text, fold
+from povlib.reading.extract import _finditer_names, _MentionIndex, _Place, extract_text, fold
 
 PARA = (
     "Năm 2023, huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, giảm 2,1% so với năm 2022; "

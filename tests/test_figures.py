@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from povlib.figures import footer_text, save_figure, use_style, write_index  # noqa: E402
+from povlib.outputs.figures import footer_text, save_figure, use_style, write_index  # noqa: E402
 
 
 def _draw():
@@ -148,7 +148,7 @@ def test_png_resolution(setting, dpi, ds, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("bad", ["12", "3000", "high"])
 def test_png_resolution_out_of_range_is_refused(bad, monkeypatch):
-    from povlib.figures import png_dpi
+    from povlib.outputs.figures import png_dpi
 
     monkeypatch.setenv("POVLIB_PNG_DPI", bad)
     with pytest.raises(ValueError, match="dots per inch from 50 to 600"):
@@ -183,7 +183,7 @@ def test_formats_and_folder_from_the_environment(ds, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("value", ["jpeg", "png,gif", " , "])
 def test_unknown_format_is_refused(value, monkeypatch):
-    from povlib.figures import figure_formats
+    from povlib.outputs.figures import figure_formats
 
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", value)
     with pytest.raises(ValueError, match="formats are one or more of png, svg, pdf"):
@@ -191,7 +191,7 @@ def test_unknown_format_is_refused(value, monkeypatch):
 
 
 def test_unset_or_empty_means_all_three(monkeypatch):
-    from povlib.figures import figure_formats
+    from povlib.outputs.figures import figure_formats
 
     monkeypatch.delenv("POVLIB_FIGURE_FORMATS", raising=False)
     assert figure_formats() == ("png", "svg", "pdf")
@@ -202,7 +202,7 @@ def test_unset_or_empty_means_all_three(monkeypatch):
 def test_build_clears_the_check_settings(monkeypatch, capsys):
     import os
 
-    from povlib.build import build
+    from povlib.outputs.build import build
 
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
     monkeypatch.setenv("POVLIB_FIGURES_DIR", "/nowhere")
@@ -229,7 +229,7 @@ def test_index_cites_every_source_in_full(ds, tmp_path):
 
 
 def test_sources_export_as_bibtex_and_csl_json(ds):
-    from povlib.cite import bibtex, csl_json
+    from povlib.outputs.cite import bibtex, csl_json
 
     one = ds.sources[ds.sources["source_id"] == "backan-2023"]
     assert bibtex(one) == (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 import povlib
-from povlib.panel import panel
+from povlib.analysis.panel import panel
 
 
 def _row(obs_id, geo, ind, period, value, std="2022-2025"):

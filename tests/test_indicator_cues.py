@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from povlib import paths
-from povlib.extract import guess_indicator, indicator_rules
-from povlib.numbers import COUNT_WORDS, COUNT_WORDS_EN
-from povlib.tables import DataError
+from povlib.reading.extract import guess_indicator, indicator_rules
+from povlib.reading.numbers import COUNT_WORDS, COUNT_WORDS_EN
+from povlib.reading.tables import DataError
 
 HEADER = "rule,unit,place,cues,also_place,also,unless_place,unless,change,per_year,indicator,note\n"
 
@@ -51,7 +51,7 @@ def test_a_bad_row_is_named_by_file_row_and_column(data_copy, row, line, column,
 
 
 def test_the_descriptor_checks_the_table_too(data_copy):
-    from povlib.tables import check_package
+    from povlib.reading.tables import check_package
 
     (data_copy / "indicator_cues.csv").write_text(
         HEADER + "indicator,percent,sentence,nghèo,,,,,,,no_such_code,\n", encoding="utf-8"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from povlib import paths
 from povlib.cli import SPREADSHEET_TRIGGERS, main, neutralise
-from povlib.site import CSP_META, _safe_outputs, citation_html, sanitize_html
+from povlib.outputs.site import CSP_META, _safe_outputs, citation_html, sanitize_html
 
 ATTACK = '<img src=x onerror="alert(1)">'
 

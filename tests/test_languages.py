@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from povlib import numbers
-from povlib.tables import DataError, load_dataset, parse_raw, raw_languages, with_bounds
+from povlib.reading.tables import DataError, load_dataset, parse_raw, raw_languages, with_bounds
 
 SOURCE = {
     "source_id": "test-en-page",

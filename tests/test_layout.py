@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from povlib import plots  # noqa: E402
-from povlib.figures import layout_problems, save_figure, use_style  # noqa: E402
+from povlib.outputs.figures import layout_problems, save_figure, use_style  # noqa: E402
 
 
 def test_guard_refuses_clipped_text(synth, tmp_path):
@@ -79,7 +79,7 @@ def test_guard_refuses_titles_running_into_each_other(synth, tmp_path):
 
 
 def test_long_panel_titles_are_broken_to_fit():
-    from povlib.plots import _fit
+    from povlib.outputs.plots import _fit
 
     # 16 cm across three panels leaves about 27 characters at 9 pt (0.6 em per glyph).
     assert _fit("Lào Cai", 3) == "Lào Cai"

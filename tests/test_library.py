@@ -15,7 +15,7 @@ def test_library_names_no_id_of_the_data():
     literal = re.compile(r"[\"']([^\"'\n]{2,80})[\"']")
     named = [
         f"{f.name}: {m.group(1)}"
-        for f in sorted((paths.ROOT / "povlib").glob("*.py"))
+        for f in sorted((paths.ROOT / "povlib").rglob("*.py"))
         for m in literal.finditer(f.read_text(encoding="utf-8"))
         if m.group(1) in ids
     ]

@@ -7,7 +7,7 @@ import pytest
 
 import povlib
 from povlib import derive
-from povlib.panel import panel
+from povlib.analysis.panel import panel
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from povlib import numbers
-from povlib.numbers import (
+from povlib.reading.numbers import (
     LANGUAGES,
     NOTATIONS,
     FigureError,

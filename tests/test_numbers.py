@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from povlib.numbers import (
+from povlib.reading.numbers import (
     COUNT_WORDS,
     FigureError,
     convert,
@@ -143,7 +143,7 @@ def test_qualifier_and_unit_survive_round_trip(n, unit, qual):
 
 
 def test_parse_in_unit_uses_the_units_money_scale():
-    from povlib.numbers import parse_in_unit
+    from povlib.reading.numbers import parse_in_unit
 
     assert parse_in_unit("24,1 triệu đồng/người/năm", "million VND/person/year").value == 24.1
     assert parse_in_unit("304,8 tỷ đồng", "bn VND").value == 304.8
@@ -255,7 +255,7 @@ def test_fraction_denominator_keeps_its_own_scale():
 
 
 def test_scaled_count_bounds_are_the_printed_rounding():
-    from povlib.indicators import bounds
+    from povlib.reading.indicators import bounds
 
     # 4,2 nghìn hộ is 4,150 to 4,250 households; hơn 86 nghìn hộ 86,000 to 87,000.
     exact = parse_figure("4,2 nghìn hộ")
@@ -422,7 +422,7 @@ def test_scaled_counts_scale(n, decimals, scale, noun, qual):
 @pytest.mark.parametrize("text", ["1１%", "1٣ hộ", "hơn 12３ tỷ đồng", "1.00０%"])
 def test_parse_many_fast_path_refuses_non_ascii_digits_like_parse_figure(text):
     # The vectorised pass matched "\d" (any Unicode digit), then pandas raised ValueError.
-    from povlib.numbers import parse_many
+    from povlib.reading.numbers import parse_many
 
     out = parse_many(pd.Series([text]))
     with pytest.raises(FigureError) as err:

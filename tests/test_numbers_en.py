@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from povlib.numbers import (
+from povlib.reading.numbers import (
     QUALIFIERS_EN,
     FigureError,
     format_number,

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from povlib import derive
+from povlib.analysis.query import QueryError, coverage, series
 from povlib.cli import main
-from povlib.query import QueryError, coverage, series
 
 
 def _one(table, **key):
@@ -147,7 +147,7 @@ def test_python_dash_m_runs_the_cli():
 
 
 def test_real_data_invariants(ds):
-    from povlib.panel import panel
+    from povlib.analysis.panel import panel
 
     p = panel(ds)
     key = ["geo", "indicator", "period", "standard", "role", "bound"]

@@ -11,7 +11,7 @@ import pytest
 import synthetic
 
 from povlib import build, paths
-from povlib.figures import DIR_VAR, DPI_VAR, FORMATS_VAR
+from povlib.outputs.figures import DIR_VAR, DPI_VAR, FORMATS_VAR
 
 NB = {p.stem[:2]: p for p in build.notebooks()}
 

@@ -14,7 +14,7 @@ import synthetic
 from test_parameters import _run, _summary
 
 import povlib
-from povlib.panel import panel
+from povlib.analysis.panel import panel
 
 
 def _in(folder):

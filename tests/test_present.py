@@ -4,7 +4,7 @@ decimals asked for, Vietnamese number writing, a caption, no index column."""
 import pandas as pd
 import pytest
 
-from povlib.present import number, status, table
+from povlib.outputs.present import number, status, table
 
 FRAME = pd.DataFrame(
     {
@@ -53,7 +53,7 @@ def test_numbers_statuses_and_errors():
 
 
 def test_an_empty_choice_is_said_plainly():
-    from povlib.present import Note, table_or_note
+    from povlib.outputs.present import Note, table_or_note
 
     empty = FRAME.iloc[0:0]
     en = table_or_note(empty, COLUMNS, lang="en", caption=CAPTION)
@@ -68,7 +68,7 @@ def test_an_empty_choice_is_said_plainly():
 
 
 def test_words_listed_as_a_reader_writes_them():
-    from povlib.present import join
+    from povlib.outputs.present import join
 
     assert join([], "en") == "" and join(["Lào Cai"], "vi") == "Lào Cai"
     assert join(["Lào Cai", "Bắc Kạn"], "en") == "Lào Cai and Bắc Kạn"
@@ -76,7 +76,7 @@ def test_words_listed_as_a_reader_writes_them():
 
 
 def test_plain_numbers_keep_what_is_printed():
-    from povlib.present import plain
+    from povlib.outputs.present import plain
 
     assert plain(1972767.0, "en") == "1,972,767" and plain(1972767.0, "vi") == "1.972.767"
     assert plain(0.015, "en") == "0.015" and plain(7.705, "vi") == "7,705"
@@ -85,14 +85,14 @@ def test_plain_numbers_keep_what_is_printed():
 
 
 def test_periods_within_years():
-    from povlib.present import within
+    from povlib.outputs.present import within
 
     periods = pd.Series(["2016", "2015-2016", "2016-2020", "2025-10", "2026", ""])
     assert within(periods, (2016, 2025)).tolist() == [True, False, True, True, False, False]
 
 
 def test_an_empty_table_says_so():
-    from povlib.present import Table, table_or_note
+    from povlib.outputs.present import Table, table_or_note
 
     none = table_or_note(FRAME.iloc[:0], COLUMNS, lang="vi", caption=CAPTION)
     said = "*Không có bảng: không có số liệu nào cho các địa phương và các năm đã chọn.*"
@@ -102,7 +102,7 @@ def test_an_empty_table_says_so():
 
 
 def test_a_number_with_no_decimals_given_is_written_plainly():
-    from povlib.present import table
+    from povlib.outputs.present import table
 
     frame = pd.DataFrame({"n": [1972767.0, 0.015]})
     t = table(frame, {"n": {"en": "n", "vi": "n"}}, lang="vi", caption=CAPTION)
@@ -118,7 +118,7 @@ def test_qualifiers_in_both_languages():
     import json
 
     from povlib import paths
-    from povlib.present import QUALIFIER, qualifier
+    from povlib.outputs.present import QUALIFIER, qualifier
 
     fields = json.loads((paths.DATA / "datapackage.json").read_text(encoding="utf-8"))["resources"]
     enum = next(

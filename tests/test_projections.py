@@ -161,7 +161,7 @@ def test_bad_series_are_refused():
 
 def test_error_strips_speak_vietnamese_and_list_only_what_is_drawn(synth_panel, tmp_path, monkeypatch):
     from povlib import plots
-    from povlib.figures import t
+    from povlib.outputs.figures import t
 
     monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")
@@ -205,7 +205,7 @@ def test_error_strips_speak_vietnamese_and_list_only_what_is_drawn(synth_panel, 
 
 def test_tested_paths_draw_each_series_in_both_languages(synth_panel, tmp_path, monkeypatch):
     from povlib import plots
-    from povlib.figures import t
+    from povlib.outputs.figures import t
 
     monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "svg")

@@ -10,7 +10,7 @@ import re
 
 from povlib import paths
 from povlib import projections as pj
-from povlib.panel import panel
+from povlib.analysis.panel import panel
 
 NOTEBOOK = paths.NOTEBOOKS / "06_forecasts.ipynb"
 BLOCK = re.compile(r"<!-- forecasts: notebooks/06_forecasts.ipynb -->\n(.*?)<!-- /forecasts -->", re.S)

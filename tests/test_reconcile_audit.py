@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from povlib.audit import COLUMNS, audit, verdict
+from povlib.analysis.reconcile import reconcile
+from povlib.auditing.audit import COLUMNS, audit, verdict
 from povlib.cli import main
-from povlib.reconcile import reconcile
-from povlib.tables import with_bounds
+from povlib.reading.tables import with_bounds
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pytest
 
 import povlib
 from povlib import derive, targets
-from povlib.panel import panel
-from povlib.tables import read_table
+from povlib.analysis.panel import panel
+from povlib.reading.tables import read_table
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from povlib import build, cli, paths, site
-from povlib.build import notebooks
+from povlib.outputs.build import notebooks
 
 NOTEBOOKS = notebooks()
 FIGURE_NAMES = sorted(json.loads(p.read_text(encoding="utf-8"))["name"] for p in paths.FIGURES.glob("*.json"))
@@ -306,7 +306,7 @@ def _coverage_years() -> tuple[int, int]:
 
 
 def test_every_page_carries_title_coverage_and_citations(site_dir):
-    from povlib.tables import read_table
+    from povlib.reading.tables import read_table
 
     first, last = _coverage_years()
     sources, _ = read_table("sources")
@@ -386,7 +386,7 @@ def test_nothing_is_loaded_from_outside_the_site(site_dir):
 def test_every_page_carries_a_strict_content_security_policy(site_dir):
     """No script may run, nothing may load but the site's own images and inlined styles,
     and no event attribute (onerror=, onload=) is in any page."""
-    from povlib.site import CSP
+    from povlib.outputs.site import CSP
 
     assert "default-src 'none'" in CSP and "script-src" not in CSP
     for page in _pages(site_dir):

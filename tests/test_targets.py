@@ -7,7 +7,7 @@ import pytest
 
 import povlib
 from povlib import targets
-from povlib.panel import panel
+from povlib.analysis.panel import panel
 
 
 def _row(frame, **kw):
@@ -72,7 +72,7 @@ def test_audit_target_rows_use_target_words():
 def test_a_fall_larger_than_the_rate_left_says_so(tmp_path):
     import synthetic
 
-    from povlib.panel import panel
+    from povlib.analysis.panel import panel
 
     rows = [
         *synthetic._OBS,

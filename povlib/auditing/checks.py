@@ -23,12 +23,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
-from . import vocabulary
-from .audit_compare import Comparison, Figures, fmt, ids
-from .implied import relations
-from .panel import Panel
-from .standards import spans_break
+from ..analysis.implied import relations
+from ..analysis.panel import Panel
+from ..reading import indicators as ind
+from ..reading import vocabulary
+from ..reading.standards import spans_break
+from .compare import Comparison, Figures, fmt, ids
 
 SETTLED_OUT = tuple(vocabulary.of_role("target"))
 """Statuses that are aims, not outcomes (target, plan): scored once by ``target_scored``,
@@ -73,7 +73,7 @@ class Context:
     ``rel`` (relations between indicators), ``units`` and the :class:`Assumptions`."""
 
     def __init__(self, p: Panel, as_of: int | None, assumptions: Assumptions):
-        from . import periods
+        from ..reading import periods
 
         self.p = p
         self.as_of = as_of
@@ -496,8 +496,8 @@ def _fraction_denominators(ctx: Context) -> Iterator[Comparison]:
     frac = ctx.obs[ctx.obs["raw"].str.contains(r"\d/\d", regex=True)]
     if frac.empty:
         return
-    from .numbers import parse_figure
-    from .tables import raw_languages
+    from ..reading.numbers import parse_figure
+    from ..reading.tables import raw_languages
 
     lang = raw_languages(frac, ctx.p.ds.sources)
     # Only the few figures printed as fractions are parsed again, one by one.
@@ -606,7 +606,7 @@ def restatement(ctx: Context) -> Iterator[Comparison]:
 def merged_vs_parts(ctx: Context) -> Iterator[Comparison]:
     """A merged unit's printed rate against the rate its parts' counts give together
     (:func:`povlib.derive.as_if_merged`), same year and standard."""
-    from .derive import as_if_merged
+    from ..analysis.derive import as_if_merged
 
     for rate in ctx.rel["shares"]["code"]:
         m = as_if_merged(ctx.p, rate)
@@ -639,7 +639,7 @@ def _net_flows(ctx: Context) -> pd.DataFrame:
     """Per place, count, period and standard, the printed flows summed with their sign
     (into the count adds, out of it subtracts) and bounds, where every flow of the count
     is printed; ``a``-``b`` are the years the flows cover."""
-    from . import periods
+    from ..reading import periods
 
     rel = ctx.rel["changes"]
     rel = rel[rel["ind_kind"] == "flow"]
@@ -717,7 +717,7 @@ def flows_vs_levels(ctx: Context) -> Iterator[Comparison]:
 def target_scored(ctx: Context) -> Iterator[Comparison]:
     """Every printed target scored once against what was achieved (:mod:`povlib.targets`):
     a finding about progress, in the targets' own words, never a disagreement."""
-    from . import targets
+    from ..analysis import targets
 
     sc = targets.score(ctx.p, ctx.as_of)
     if sc.empty:

@@ -15,7 +15,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from . import vocabulary
+from ..reading import vocabulary
 from .figures import LANGS
 
 DASH = "–"
@@ -164,7 +164,7 @@ def within(periods: pd.Series, years) -> pd.Series:
     """Whether each period (``2023``, ``2022-2023``, ``2023-10``) lies inside ``years``, a
     (first, last) pair of years: its first and its last year both do. An unreadable period
     does not."""
-    from .periods import parse
+    from ..reading.periods import parse
 
     lo, hi = years
     p = parse(periods)

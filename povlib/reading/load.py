@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import paths
+from .. import paths
 from .descriptor import check_fields, descriptor, resource
 from .files import decode, inside, refuse_special, rel
 from .indicators import bounds

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
-from . import vocabulary
+from ..reading import indicators as ind
+from ..reading import vocabulary
 
 _ID = ["geo", "period", "standard", "value", "low", "high", "obs_id", "status", "source_id"]
 
@@ -165,8 +165,8 @@ def _from_changes(
     A change whose span runs from a review under one poverty standard to a review
     under another (:func:`povlib.standards.spans_break`) implies nothing: its start
     was counted under a different standard from its end."""
-    from . import periods
-    from .standards import spans_break
+    from ..reading import periods
+    from ..reading.standards import spans_break
 
     rel = relations(indicators)["changes"]
     rel = rel[rel["ind_kind"].isin(["change", "growth"])]

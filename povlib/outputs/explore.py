@@ -61,9 +61,9 @@ def explore(data, indicator: str, places, years=None, *, lang: str = "en") -> Ex
     valid ones."""
     import matplotlib.pyplot as plt
 
-    from .audit import audit
+    from ..analysis.query import as_panel, resolve_indicator, resolve_places, series
+    from ..auditing.audit import audit
     from .figures import use_style
-    from .query import as_panel, resolve_indicator, resolve_places, series
 
     p = as_panel(data)
     code = resolve_indicator(p, indicator)
@@ -123,7 +123,7 @@ def controls(data, lang: str = "en"):
         raise ImportError("controls need ipywidgets: install it in the lab environment") from exc
     from IPython.display import display
 
-    from .query import QueryError, as_panel
+    from ..analysis.query import QueryError, as_panel
 
     p = as_panel(data)
     inds = sorted(set(p.table["indicator"]), key=lambda c: p.label(c, lang))

@@ -27,10 +27,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import vocabulary
+from ..reading import vocabulary
+from ..reading.standards import NOT_COMPARABLE, spans_break
 from .implied import relations, worst_status
 from .panel import Panel
-from .standards import NOT_COMPARABLE, spans_break
 
 MET, MISSED, NOT_DUE, NO_OUTCOME = "met", "missed", "not yet due", "no outcome printed"
 VERDICTS = (MET, MISSED, NOT_DUE, NO_OUTCOME, NOT_COMPARABLE)

@@ -36,7 +36,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from . import vocabulary
+from ..reading import vocabulary
 
 METHODS = ("linear", "relative", "last_pace")
 METHOD_LABELS = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
-from . import vocabulary
+from ..reading import indicators as ind
+from ..reading import vocabulary
 from .implied import join_ids, worst_status
 from .panel import Panel
 

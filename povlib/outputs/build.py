@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 
 def notebooks(folder: Path = paths.NOTEBOOKS) -> list[Path]:

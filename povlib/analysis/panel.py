@@ -16,11 +16,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import periods
-from ._callable import make_callable
+from .._callable import make_callable
+from ..reading import periods
+from ..reading.tables import Dataset, with_bounds
 from .implied import implied_levels
 from .reconcile import reconcile
-from .tables import Dataset, with_bounds
 
 KEY = ["geo", "indicator", "period", "standard", "role", "bound"]
 COLUMNS = [
@@ -149,7 +149,7 @@ def panel(ds: Dataset | None = None) -> Panel:
     poverty standard or of administrative unit.
     """
     if ds is None:
-        from .tables import default_dataset
+        from ..reading.tables import default_dataset
 
         ds = default_dataset()
     cached = getattr(ds, "_panel", None)

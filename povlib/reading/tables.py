@@ -17,7 +17,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .checks import (
     check_geography,
     check_indicators,
@@ -29,8 +29,8 @@ from .checks import (
 )
 from .descriptor import TABLES, check_descriptor, descriptor
 from .files import rel
+from .load import Dataset, parse_raw, raw_languages, read_table, source_paragraphs, with_bounds
 from .problems import DataError, Problem, count, report
-from .reading import Dataset, parse_raw, raw_languages, read_table, source_paragraphs, with_bounds
 
 __all__ = [
     "DataError",

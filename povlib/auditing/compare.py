@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .standards import NOT_COMPARABLE
+from ..reading.standards import NOT_COMPARABLE
 
 ONE_SIDED = ("more than", "at least", "under", "nearly", "about")
 """Qualifiers of a figure that vouches for one side only: its value need not lie inside
@@ -131,7 +131,7 @@ def fmt(x) -> pd.Series:
 
 def ids(*cols) -> pd.Series:
     """The ids of a comparison's figures, ``;``-joined (see :func:`povlib.implied.join_ids`)."""
-    from .implied import join_ids
+    from ..analysis.implied import join_ids
 
     return join_ids(*cols)
 

@@ -8,7 +8,7 @@ import re
 import stat
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .problems import Problem
 
 

@@ -18,13 +18,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from . import paths, periods, vocabulary
+from .. import paths
+from . import periods, vocabulary
 from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
 from .indicators import bounds
+from .load import Dataset, compact, parse_csv, parse_raw, read_table, unit_kinds
 from .numbers import _quote, unit_kind
 from .problems import Problem, rows_where
-from .reading import Dataset, compact, parse_csv, parse_raw, read_table, unit_kinds
 
 SUB_PROVINCE_LEVELS = ("district", "commune", "commune group")
 """Levels that lie inside a province (a higher level, if any, may name itself)."""

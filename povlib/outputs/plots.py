@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import vocabulary
+from ..analysis.panel import Panel
+from ..reading import vocabulary
 from .figures import LANGS, PALETTE, save_figure, shown_language, t, use_style
 from .figures import show_language as show_language  # notebooks call plots.show_language
-from .panel import Panel
 
 
 def _image(path):
@@ -211,7 +211,7 @@ def _breaks(ax, frame: pd.DataFrame, x: str, p: Panel, span, marks: Marks) -> No
     """A dotted vertical line between the last review of one poverty standard and the first
     of the next (from the standards table: the same place in every panel, whatever years
     have data), and a dashed one at the merger of provinces."""
-    from . import standards
+    from ..reading import standards
 
     if (frame["standard"] != "").any():
         lo, hi = span
@@ -496,7 +496,7 @@ def verdicts(p: Panel, table: pd.DataFrame, *, name: str, notebook: str, caption
     are scored in their own words elsewhere), with the checks' readable names."""
     import matplotlib.pyplot as plt
 
-    from .audit import FINDING_LABELS, FINDINGS, label
+    from ..auditing.audit import FINDING_LABELS, FINDINGS, label
 
     table = table[table["class"] != "target"]
     order = list(dict.fromkeys(FINDINGS["agreement"] + FINDINGS["plausibility"]))
@@ -558,7 +558,7 @@ def scorecard(
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch, Rectangle
 
-    from . import standards
+    from ..reading import standards
 
     places = list(dict.fromkeys(scores["geo"]))
     colours = place_colours(p, places)

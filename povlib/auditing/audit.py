@@ -33,13 +33,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from . import vocabulary
-from ._callable import make_callable
-from .audit_checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
-from .audit_compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
-from .panel import panel
-from .query import as_panel
-from .standards import NOT_COMPARABLE
+from .._callable import make_callable
+from ..analysis.panel import panel
+from ..analysis.query import as_panel
+from ..reading import vocabulary
+from ..reading.standards import NOT_COMPARABLE
+from .checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
+from .compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
 
 __all__ = [
     "AGREES",
@@ -233,7 +233,7 @@ def audit_by_province(
     The one number that looks across pieces is the year a target counts as due (the latest
     settled year of all the data): it is the largest of the pieces' own, taken in a first,
     cheap pass."""
-    from . import targets
+    from ..analysis import targets
 
     chosen = assumptions_of(assumptions, **changes)
     obs = ds.observations

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import paths
+from .. import paths
 from .files import inside, refuse_special, rel
 from .numbers import _quote
 from .problems import Problem, rows_where

@@ -3,9 +3,9 @@ panel and sets the language of what the notebook shows."""
 
 from __future__ import annotations
 
-from . import paths
-from .panel import Panel, panel
-from .tables import load_dataset
+from .. import paths
+from ..analysis.panel import Panel, panel
+from ..reading.tables import load_dataset
 
 
 def setup(lang: str = "en", data: str = "") -> Panel:

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
+from .. import paths
 
 # Okabe-Ito: distinguishable under the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -521,7 +521,7 @@ def write_index(out_dir: Path | str | None = None, sources: pd.DataFrame | None 
     source a figure draws on (outlet, title, dates, URL or file, decision cited)."""
     out = Path(out_dir) if out_dir is not None else paths.FIGURES
     if sources is None:
-        from .tables import read_table
+        from ..reading.tables import read_table
 
         sources, _ = read_table("sources")
     records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.json"))]

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
-from ._callable import make_callable
+from .. import paths
+from .._callable import make_callable
 from .numbers import MONEY_SCALES, QUALIFIERS, FigureError, convert, parse_at
 
 MAX_ARTICLE_BYTES = 20_000_000

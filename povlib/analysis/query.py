@@ -14,9 +14,9 @@ import unicodedata
 
 import pandas as pd
 
-from . import vocabulary
+from ..reading import vocabulary
+from ..reading.tables import default_dataset  # noqa: F401  (kept importable from here)
 from .panel import Panel, panel
-from .tables import default_dataset  # noqa: F401  (kept importable from here)
 
 SERIES_COLUMNS = [
     "geo",
@@ -67,7 +67,7 @@ def as_panel(data) -> Panel:
     """The panel of ``data`` (a Panel, or a Dataset whose panel is built once and kept):
     every function that reads the data takes it first, so nothing builds a second panel
     behind the caller's back."""
-    from .tables import Dataset
+    from ..reading.tables import Dataset
 
     if isinstance(data, Panel):
         return data

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from . import paths
+from .. import paths
 from .figures import LANGS
 
 GENERATOR = "povlib site"
@@ -240,7 +240,7 @@ def _png_hashes(figures: dict[str, dict[str, dict]], folder: Path) -> dict[str, 
 def coverage_years(ds) -> tuple[int, int]:
     """First and last year with an observation (an outcome, not a target), from
     :func:`povlib.query.coverage`."""
-    from .query import coverage
+    from ..analysis.query import coverage
 
     cov = coverage(ds)
     years = [int(y) for y in cov.columns if cov[y].sum() > 0]
@@ -248,8 +248,8 @@ def coverage_years(ds) -> tuple[int, int]:
 
 
 def context(figures_dir: Path = paths.FIGURES, notebooks_dir: Path = paths.NOTEBOOKS) -> Context:
+    from ..reading.tables import load_dataset
     from .build import notebooks
-    from .tables import load_dataset
 
     ds = load_dataset()
     first, last = coverage_years(ds)

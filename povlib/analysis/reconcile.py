@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import vocabulary
-from ._callable import make_callable
+from .._callable import make_callable
+from ..reading import vocabulary
 
 QUALIFIER_RANK = {
     "exact": 0,
@@ -61,7 +61,7 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     in value: ids, values, ``spread`` (max - min, in the unit) and the chosen id.
     Figures under different standards are never compared with each other.
     """
-    from .tables import Dataset, with_bounds
+    from ..reading.tables import Dataset, with_bounds
 
     if isinstance(obs, Dataset):
         obs, sources = with_bounds(obs.observations, obs._parsed, obs.sources), obs.sources
