@@ -60,11 +60,10 @@ def test_every_module_stands_in_a_layer():
 
 def test_the_flat_names_are_the_layered_modules():
     # Notebooks and scripts written before the layers keep working: one module, two names.
-    from povlib.query import series
-
     import povlib
     import povlib.analysis.query
     from povlib import plots
+    from povlib.query import series
 
     assert series is povlib.analysis.query.series
     assert plots.__name__ == "povlib.outputs.plots"
