@@ -2,8 +2,6 @@
 named by file, row and column; the rules mean what the descriptor says; and the library
 names no indicator code, now that the rules are data."""
 
-import re
-
 import pandas as pd
 import pytest
 
@@ -105,13 +103,8 @@ UNIT_NAMES = {*COUNT_WORDS.values(), *COUNT_WORDS_EN.values(), "percent", "money
 
 
 def test_library_names_no_indicator_code():
+    from test_library import literals_named
+
     codes = set(pd.read_csv(paths.DATA / "indicators.csv", dtype=str)["code"]) - UNIT_NAMES
     assert len(codes) > 50  # the scan looks for something
-    literal = re.compile(r"[\"']([^\"'\n]{2,80})[\"']")
-    named = [
-        f"{f.relative_to(paths.ROOT)}: {m.group(1)}"
-        for f in sorted((paths.ROOT / "povlib").rglob("*.py"))
-        for m in literal.finditer(f.read_text(encoding="utf-8"))
-        if m.group(1) in codes
-    ]
-    assert named == []
+    assert literals_named(codes) == []

@@ -39,7 +39,7 @@ from ..analysis.query import as_panel
 from ..reading import vocabulary
 from ..reading.standards import NOT_COMPARABLE
 from .checks import ASSUMPTION_NAMES, CHECKS, Assumptions, Context, comparisons
-from .compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, rows, verdict, verdicts
+from .compare import AGREES, DISAGREES, LIMIT, ONE_SIDED, PROVISIONAL, ROW_COLUMNS, rows, verdict, verdicts
 
 __all__ = [
     "AGREES",
@@ -64,22 +64,7 @@ __all__ = [
     "verdicts",
 ]
 
-COLUMNS = [
-    "check_id",
-    "check",
-    "class",
-    "geo",
-    "period",
-    "relation",
-    "reported",
-    "implied",
-    "difference",
-    "tolerance",
-    "verdict",
-    "finding",
-    "obs_ids",
-    "note",
-]
+COLUMNS = ["check_id", *ROW_COLUMNS]
 HOUSEHOLD_GROWTH_MAX = Assumptions().household_growth_max
 """Plausibility assumption by default: the number of households changes by at most 3% a
 year (see :class:`Assumptions` for the reasoning)."""
@@ -195,7 +180,7 @@ def audit(
         for c, comparison in comparisons(ctx)
     ]
     frames = [f for f in frames if len(f)]
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS[1:])
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
     out = out.sort_values(ORDER, kind="stable").reset_index(drop=True)
     out["finding"] = _findings(out, p.obs)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
