@@ -181,9 +181,12 @@ def build_against_floor(rounds: int = 2) -> None:
             nb.cells = [c for c in nb.cells if c.cell_type == "code"][:2]  # parameters, imports
             short = work / path.name  # notebooks find the data by absolute paths
             nbformat.write(nb, short)
-            t0 = time.perf_counter()
-            build.execute(short)
-            wall += time.perf_counter() - t0
+            # The build runs each notebook twice, in English and then in Vietnamese for the
+            # site: so does its floor.
+            for parameters in (None, {"lang": "vi"}):
+                t0 = time.perf_counter()
+                build.execute(short, parameters=parameters, out=work / f"run-{path.name}")
+                wall += time.perf_counter() - t0
         return wall, _children_cpu() - cpu0
 
     def build_once(cache: str) -> tuple[float, float]:
@@ -206,7 +209,7 @@ def build_against_floor(rounds: int = 2) -> None:
     best = {k: (min(r[0] for r in v), min(r[1] for r in v)) for k, v in runs.items()}
     RESULTS["build"] = best
     floor, floor_cpu = best["floor"]
-    print("make figures against its floor (kernel start + imports, summed over notebooks)")
+    print("make figures against its floor (kernel start + imports, summed over the notebooks' runs)")
     print(f"  {'':<12} {'wall s':>7} {'ratio':>6} {'CPU s':>7} {'ratio':>6}")
     for k, (wall, cpu) in best.items():
         label = {"floor": "floor", "cold": "build, cold", "warm": "build, warm"}[k]
