@@ -54,11 +54,14 @@ class Exploration:
     figure: object
 
 
-def explore(data, indicator: str, places, years=None, *, lang: str = "en") -> Exploration:
+def explore(
+    data, indicator: str, places, years=None, *, lang: str = "en", findings: pd.DataFrame | None = None
+) -> Exploration:
     """In ``data`` (the Panel or Dataset), one indicator at ``places`` (ids or names) over
     ``years`` (``(first, last)`` or None for all), in ``lang``. Raises
     :class:`povlib.query.QueryError` for an unknown name or an empty choice, with the
-    valid ones."""
+    valid ones.  ``findings``: the audit of ``data`` if already run (the controls run it
+    once, not at every choice)."""
     import matplotlib.pyplot as plt
 
     from ..analysis.query import as_panel, resolve_indicator, resolve_places, series
@@ -89,7 +92,7 @@ def explore(data, indicator: str, places, years=None, *, lang: str = "en") -> Ex
         decimals={"value": decimals},
         caption={lg: CAPTIONS["series"][lg].format(label=label) for lg in ("en", "vi")},
     )
-    a = audit(p)
+    a = audit(p) if findings is None else findings
     a = a[a["geo"].isin(geos) & a["relation"].str.contains(rf"\b{code}\b", regex=True)]
     if span:
         yr = pd.to_numeric(a["period"].astype(str).str[-4:], errors="coerce")
@@ -124,8 +127,10 @@ def controls(data, lang: str = "en"):
     from IPython.display import display
 
     from ..analysis.query import QueryError, as_panel
+    from ..auditing.audit import audit
 
     p = as_panel(data)
+    found = audit(p)
     inds = sorted(set(p.table["indicator"]), key=lambda c: p.label(c, lang))
     geos = sorted(set(p.table["geo"]), key=lambda g: p.name(g, lang))
     years = pd.to_numeric(p.table["end"], errors="coerce").dropna().astype(int)
@@ -145,7 +150,7 @@ def controls(data, lang: str = "en"):
             box.shown = words["choose"]
         else:
             try:
-                box.shown = explore(p, ind.value, list(where.value), span.value, lang=lang)
+                box.shown = explore(p, ind.value, list(where.value), span.value, lang=lang, findings=found)
             except QueryError as exc:  # nothing for this choice: said plainly
                 box.shown = f"{words['nothing']} ({exc})"
         with out:
