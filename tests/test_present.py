@@ -85,7 +85,7 @@ def test_plain_numbers_keep_what_is_printed():
 
 
 def test_periods_within_years():
-    from povlib.outputs.present import within
+    from povlib.reading.periods import within
 
     periods = pd.Series(["2016", "2015-2016", "2016-2020", "2025-10", "2026", ""])
     assert within(periods, (2016, 2025)).tolist() == [True, False, True, True, False, False]

@@ -160,17 +160,6 @@ def plain(value, lang: str, max_decimals: int = 3) -> str:
     return text if lang == "en" else text.translate(str.maketrans(",.", ".,"))
 
 
-def within(periods: pd.Series, years) -> pd.Series:
-    """Whether each period (``2023``, ``2022-2023``, ``2023-10``) lies inside ``years``, a
-    (first, last) pair of years: its first and its last year both do. An unreadable period
-    does not."""
-    from ..reading.periods import parse
-
-    lo, hi = years
-    p = parse(periods)
-    return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
-
-
 QUALIFIER = {
     "en": {
         "exact": "exact",

@@ -64,3 +64,12 @@ def parse(periods: pd.Series) -> pd.DataFrame:
 def span(start, end) -> pd.Series:
     """Period strings ``A-B`` from two year columns."""
     return pd.Series(start).astype(str) + "-" + pd.Series(end).astype(str).to_numpy()
+
+
+def within(periods: pd.Series, years) -> pd.Series:
+    """Whether each period (``2023``, ``2022-2023``, ``2023-10``) lies inside ``years``, a
+    (first, last) pair of years: its first and its last year both do. An unreadable period
+    does not."""
+    lo, hi = years
+    p = parse(periods)
+    return (p["start"].between(lo, hi) & p["end"].between(lo, hi)).fillna(False).astype(bool)
