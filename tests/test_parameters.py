@@ -43,12 +43,18 @@ CASES = [
 ]
 
 
+# One kernel per test process runs these tests' notebooks in turn: forty runs would
+# otherwise spend about 90 s of CPU starting Python and importing pandas and matplotlib.
+# tests/test_kernel.py checks that a run there gives what a new kernel gives.
+KERNEL = build.Kernel()
+
+
 def _run(tmp_path, monkeypatch, stem, params):
     monkeypatch.setenv(DIR_VAR, str(tmp_path / "figures"))
     monkeypatch.setenv(FORMATS_VAR, "png")
     monkeypatch.setenv(DPI_VAR, "50")
     out = tmp_path / NB[stem].name
-    build.execute(NB[stem], parameters=params, out=out)
+    build.execute(NB[stem], parameters=params, out=out, kernel=KERNEL)
     return nbformat.read(out, as_version=4)
 
 

@@ -1,0 +1,93 @@
+"""A kernel kept between runs (``build.Kernel``) gives each notebook what a new kernel
+would: an empty namespace, the caller's environment, the notebook's folder, no figure
+left open; a failed run does not leak into the next; and a real notebook's outputs are the
+same as in a kernel of its own."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbclient.exceptions import CellExecutionError
+from test_parameters import NB
+
+from povlib import build
+from povlib.outputs.figures import DIR_VAR, DPI_VAR, FORMATS_VAR
+
+
+def _notebook(folder, name, *sources):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return path
+
+
+def _printed(path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [o["text"].strip() for c in nb.cells for o in c.outputs if o.get("name") == "stdout"]
+
+
+def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
+    first = _notebook(
+        tmp_path / "a",
+        "first",
+        "import os\nimport matplotlib.pyplot as plt\nLEFT = 1\nfig = plt.figure()",
+        "import matplotlib as mpl\nmpl.rcParams['lines.linewidth'] = 9.0\n"
+        "print(os.environ['POVLIB_TEST_FLAG'])",
+    )
+    second = _notebook(
+        tmp_path / "b",
+        "second",
+        "import os\nimport matplotlib as mpl\nimport matplotlib.pyplot as plt\n"
+        "print('LEFT' in globals(), 'fig' in globals())\n"
+        "print(os.environ.get('POVLIB_TEST_FLAG'), os.environ['POVLIB_TEST_OTHER'])\n"
+        "print(os.path.basename(os.getcwd()), len(plt.get_fignums()), mpl.rcParams['lines.linewidth'])",
+    )
+    with build.Kernel() as kernel:
+        monkeypatch.setenv("POVLIB_TEST_FLAG", "set")
+        build.execute(first, kernel=kernel)
+        pid = kernel.km.provisioner.process.pid
+        monkeypatch.delenv("POVLIB_TEST_FLAG")
+        monkeypatch.setenv("POVLIB_TEST_OTHER", "other")
+        build.execute(second, kernel=kernel)
+        assert kernel.km.provisioner.process.pid == pid, "the second run started a kernel of its own"
+    assert kernel.km is None
+    assert _printed(first) == ["set"]
+    # matplotlib's default line width is 1.5: the first run's 9.0 did not survive
+    assert _printed(second) == ["False False\nNone other\nb 0 1.5"]
+
+
+def test_a_failed_run_closes_the_kernel_and_the_next_starts_clean(tmp_path):
+    broken = _notebook(tmp_path, "broken", "LEFT = 1", "1 / 0")
+    after = _notebook(tmp_path, "after", "print('LEFT' in globals())")
+    with build.Kernel() as kernel:
+        with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+            build.execute(broken, kernel=kernel)
+        assert kernel.km is None
+        build.execute(after, kernel=kernel)
+        assert kernel.km is not None
+    assert _printed(after) == ["False"]
+
+
+def _outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    return [
+        [{k: v for k, v in o.items() if k != "execution_count"} for o in c.outputs]
+        for c in nb.cells
+        if c.cell_type == "code"
+    ]
+
+
+def test_a_notebook_gives_the_same_outputs_as_in_a_kernel_of_its_own(tmp_path, monkeypatch):
+    monkeypatch.setenv(DIR_VAR, str(tmp_path / "figures"))
+    monkeypatch.setenv(FORMATS_VAR, "png")
+    monkeypatch.setenv(DPI_VAR, "50")
+    params = {"PROVINCES": ["backan"], "MERGED": [], "YEARS": (2019, 2024)}
+    alone, shared = tmp_path / "alone.ipynb", tmp_path / "shared.ipynb"
+    build.execute(NB["02"], parameters=params, out=alone)
+    with build.Kernel() as kernel:
+        # another notebook runs first, in Vietnamese, and leaves its own names and figures
+        build.execute(NB["01"], parameters={"lang": "vi"}, out=tmp_path / "before.ipynb", kernel=kernel)
+        build.execute(NB["02"], parameters=params, out=shared, kernel=kernel)
+    a, s = _outputs(alone), _outputs(shared)
+    assert sum(map(len, a)) >= 4 and any("image/png" in o.get("data", {}) for c in a for o in c)
+    assert a == s
