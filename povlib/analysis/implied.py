@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..reading import indicators as ind
 from ..reading import vocabulary
+from ..reading.lookup import lookup
 
 _ID = ["geo", "period", "standard", "value", "low", "high", "obs_id", "status", "source_id"]
 
@@ -57,14 +58,14 @@ def relations(indicators: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def worst_status(*statuses: pd.Series) -> pd.Series:
     """The least settled status among inputs (an estimate taints what is derived from it)."""
-    rank = pd.concat([s.map(vocabulary.rank()) for s in statuses], axis=1).max(axis=1)
+    rank = pd.concat([lookup(s, vocabulary.rank()) for s in statuses], axis=1).max(axis=1)
     return rank.map(vocabulary.outcome_by_rank())
 
 
 def _standard_of(codes: pd.Series, std: pd.Series, indicators: pd.DataFrame) -> pd.Series:
     """The standard a derived value of ``codes`` carries: its inputs' where the indicator
     is measured under one, none otherwise."""
-    needs = codes.map(indicators.set_index("code")["standard"]).eq("yes")
+    needs = lookup(codes, indicators.set_index("code")["standard"]).eq("yes")
     return std.where(needs, "")
 
 
@@ -278,4 +279,4 @@ def implied_levels(
         .drop(columns="_w")
     )
     units = indicators.set_index("code")["unit"]
-    return d.assign(unit=d["indicator"].map(units))[[*cols, "unit"]].reset_index(drop=True)
+    return d.assign(unit=lookup(d["indicator"], units))[[*cols, "unit"]].reset_index(drop=True)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .._callable import make_callable
 from ..reading import periods
+from ..reading.lookup import lookup
 from ..reading.tables import Dataset, with_bounds
 from .implied import implied_levels
 from .reconcile import reconcile
@@ -66,11 +67,15 @@ class Panel:
         """Chosen printed figures only (no derived values)."""
         return self.table[~self.table["derived"]]
 
-    def points(self, role: str = "outcome", derived: bool = True) -> pd.DataFrame:
-        """Point values (not range ends) of one role; printed and, if asked, derived."""
+    def points(
+        self, role: str = "outcome", derived: bool = True, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Point values (not range ends) of one role; printed and, if asked, derived; only
+        ``columns`` if given (cheaper on a large panel than selecting them afterwards)."""
         t = self.table
         mask = (t["role"] == role) & (t["bound"] == "point")
-        return t[mask if derived else mask & ~t["derived"]]
+        mask = mask if derived else mask & ~t["derived"]
+        return t.loc[mask, columns] if columns is not None else t[mask]
 
     def label(self, code: str, lang: str = "en") -> str:
         """Display label of an indicator."""
@@ -95,17 +100,17 @@ class Panel:
 
     def names(self, geos: pd.Series, lang: str = "en") -> pd.Series:
         """Display names of many places at once."""
-        return geos.map(self.places[f"label_{_lang(lang)}"])
+        return lookup(geos, self.places[f"label_{_lang(lang)}"])
 
     def labels(self, codes: pd.Series, lang: str = "en") -> pd.Series:
         """Display labels of many indicators at once."""
-        return codes.map(self.indicators[f"label_{_lang(lang)}"])
+        return lookup(codes, self.indicators[f"label_{_lang(lang)}"])
 
     def sort(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Rows in the data's display order: place, indicator, then time."""
         order = frame.assign(
-            _g=frame["geo"].map(self.places["order"]).astype(float),
-            _i=frame["indicator"].map(self.indicators["order"]).astype(float)
+            _g=lookup(frame["geo"], self.places["order"]).astype(float),
+            _i=lookup(frame["indicator"], self.indicators["order"]).astype(float)
             if "indicator" in frame
             else 0.0,
         )
@@ -129,7 +134,10 @@ def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
 def build(ds: Dataset) -> Panel:
     """Reconcile once and add derived values; see :func:`panel`."""
     obs = with_bounds(ds.observations, ds._parsed, ds.sources)
-    chosen, conflicts = reconcile(obs, ds.sources)
+    # Only what the panel keeps goes through the sort and the group-by (and the decimals
+    # the choice ranks by): at a million rows the texts (raw, note, paragraph) would be
+    # copied at every step for nothing.
+    chosen, conflicts = reconcile(obs[[c for c in obs if c in COLUMNS or c == "decimals"]], ds.sources)
     chosen = _with_periods(chosen.assign(derived=False, basis=""))
     implied = implied_levels(chosen, ds.indicators, ds.standards)
     table = pd.concat([chosen, _with_periods(implied)], ignore_index=True)

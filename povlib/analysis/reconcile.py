@@ -20,6 +20,7 @@ import pandas as pd
 
 from .._callable import make_callable
 from ..reading import vocabulary
+from ..reading.lookup import lookup
 
 QUALIFIER_RANK = {
     "exact": 0,
@@ -39,7 +40,7 @@ def _role(status: pd.Series) -> pd.Series:
 
 
 def _bound(qualifier: pd.Series) -> pd.Series:
-    return qualifier.map({"range low": "low", "range high": "high"}).fillna("point")
+    return lookup(qualifier, {"range low": "low", "range high": "high"}).fillna("point")
 
 
 def _joined(rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
@@ -71,9 +72,9 @@ def reconcile(obs, sources: pd.DataFrame | None = None) -> tuple[pd.DataFrame, p
     ranked = obs.assign(
         role=_role(obs["status"]),
         bound=_bound(obs["qualifier"]),
-        _status=obs["status"].map(vocabulary.rank()),
-        _qual=obs["qualifier"].map(QUALIFIER_RANK),
-        _date=obs["source_id"].map(dates).fillna("0000-00-00"),
+        _status=lookup(obs["status"], vocabulary.rank()),
+        _qual=lookup(obs["qualifier"], QUALIFIER_RANK),
+        _date=lookup(obs["source_id"], dates).fillna("0000-00-00"),
     ).sort_values(
         ["_status", "_qual", "decimals", "_date", "obs_id"],
         ascending=[True, True, False, False, True],

@@ -105,6 +105,20 @@ ORDER = ["check", "geo", "period", "relation", "obs_ids"]
 """The audit's rows are sorted by these columns (stable), then numbered."""
 
 
+def _any_id_in(ids: pd.Series, wanted: set) -> np.ndarray:
+    """Whether any of the ``;``-separated ids of each row is in ``wanted``: split and
+    looked up in Arrow, since a large audit may ask it of hundreds of thousands of rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not wanted or ids.empty:
+        return np.zeros(len(ids), dtype=bool)
+    lists = pc.split_pattern(pa.array(ids.astype(str).to_numpy(), type=pa.string()), ";")
+    hit = pc.is_in(pc.list_flatten(lists), value_set=pa.array(sorted(wanted), type=pa.string()))
+    rows = pc.list_parent_indices(lists).to_numpy()[hit.to_numpy(zero_copy_only=False)]
+    return np.bincount(rows, minlength=len(ids)) > 0
+
+
 def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
     """The finding of each row (see :data:`FINDINGS`); a target's is its verdict."""
     # Outcomes that are not final (preliminary, estimate): replaced later by the final figure.
@@ -113,9 +127,9 @@ def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
     v = out["verdict"]
     # Only an inconsistent agreement can be a provisional figure replaced: the ids of those
     # few rows are split, not those of every row (a third of the audit's time at a million).
-    asked = out.loc[(v == "inconsistent") & (out["class"] == "agreement"), "obs_ids"]
-    ids = asked.str.split(";").explode()
-    has_prov = ids.isin(provisional).groupby(level=0).any().reindex(out.index, fill_value=False)
+    asked = (v == "inconsistent") & (out["class"] == "agreement")
+    has_prov = np.zeros(len(out), dtype=bool)
+    has_prov[asked.to_numpy()] = _any_id_in(out.loc[asked, "obs_ids"], provisional)
     agreement = np.select(
         [v.isin(["consistent", "within rounding"]), v != "inconsistent", out["finding"] == LIMIT, has_prov],
         [AGREES, v, LIMIT, PROVISIONAL],
@@ -184,6 +198,7 @@ def audit(
     ]
     frames = [f for f in frames if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ROW_COLUMNS)
+    del frames, ctx  # before sorting, which copies every row: a large audit's peak memory
     out = out.sort_values(ORDER, kind="stable").reset_index(drop=True)
     out["finding"] = _findings(out, p.obs)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])

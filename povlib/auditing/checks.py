@@ -27,6 +27,7 @@ from ..analysis.implied import relations
 from ..analysis.panel import Panel
 from ..reading import indicators as ind
 from ..reading import vocabulary
+from ..reading.lookup import lookup
 from ..reading.standards import spans_break
 from .compare import Comparison, Figures, fmt, ids
 
@@ -65,6 +66,9 @@ class Assumptions:
 
 ASSUMPTION_NAMES = tuple(f.name for f in fields(Assumptions))
 
+OBS_COLUMNS = ["obs_id", "source_id", "raw", "geo", "indicator", "period", "standard"]
+OBS_COLUMNS += ["value", "qualifier", "status", "low", "high"]
+
 
 class Context:
     """What every check reads: ``obs`` (every printed figure with bounds, its span's
@@ -78,7 +82,9 @@ class Context:
         self.p = p
         self.as_of = as_of
         self.assumptions = assumptions
-        obs = p.obs.assign(_per=p.obs["period"])
+        # Only the columns the checks read: every filter and join below copies each column
+        # kept, and the long texts (note, paragraph) would be copied for nothing.
+        obs = p.obs[OBS_COLUMNS]
         per = periods.parse(obs["period"])
         span = per["kind"] == "span"
         self.obs = obs.assign(
@@ -90,8 +96,8 @@ class Context:
             crosses=span & spans_break(p.ds.standards, per["start"], per["end"]),
         )
         level_columns = ["geo", "indicator", "period", "standard", "value", "low", "high", "qualifier"]
-        self.levels = p.points(derived=False)[[*level_columns, "obs_id", "status", "source_id"]]
-        self.implied = p.table[p.table["derived"]][["geo", "indicator", "period", "standard", "value"]]
+        self.levels = p.points(derived=False, columns=[*level_columns, "obs_id", "status", "source_id"])
+        self.implied = p.table.loc[p.table["derived"], ["geo", "indicator", "period", "standard", "value"]]
         self.rel = relations(p.ds.indicators)
         self.units = p.indicators["unit"]
 
@@ -544,8 +550,8 @@ def part_within_whole(ctx: Context) -> Iterator[Comparison]:
     kinds = ctx.p.indicators["kind"]
     prov = ctx.p.places["province"]
     c = ctx.lv("_p")
-    c = c[(c["indicator_p"].map(kinds) == "count") & (c["geo"].map(prov) != c["geo"])]
-    c = c.assign(province=c["geo"].map(prov))
+    c = c[(lookup(c["indicator_p"], kinds) == "count") & (lookup(c["geo"], prov) != c["geo"])]
+    c = c.assign(province=lookup(c["geo"], prov))
     m = c.merge(
         ctx.lv("_w").rename(columns={"geo": "province"}),
         left_on=["province", "indicator_p", "period_p", "standard_p"],
@@ -728,7 +734,7 @@ def target_scored(ctx: Context) -> Iterator[Comparison]:
     what = np.where(
         sc["target_kind"] == "level", sc["level"] + " " + sc["period"], sc["target_kind"] + " " + sc["period"]
     )
-    unit = sc["indicator"].map(ctx.units).fillna("")
+    unit = lookup(sc["indicator"], ctx.units).fillna("")
     reached = sc["reached"].where(sc["reached"] == "", "reached: " + sc["reached"])
     yield Comparison(
         sc,

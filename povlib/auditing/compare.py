@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..reading.lookup import lookup
 from ..reading.standards import NOT_COMPARABLE
 
 ONE_SIDED = ("more than", "at least", "under", "nearly", "about")
@@ -165,7 +166,7 @@ def _relation(c: Comparison, units: pd.Series | None) -> np.ndarray:
     rel = pd.Series(c.relation, index=index).astype(str)
     if units is None or c.reported.indicator is None:
         return rel.to_numpy()
-    unit = _per_row(c.reported.indicator, index).map(units).fillna("")
+    unit = lookup(_per_row(c.reported.indicator, index), units).fillna("")
     return (rel + np.where(unit != "", " [" + unit.astype(str) + "]", "")).to_numpy()
 
 

@@ -20,6 +20,7 @@ from .. import paths
 from .descriptor import check_fields, descriptor, resource
 from .files import decode, inside, refuse_special, rel
 from .indicators import bounds
+from .lookup import lookup
 from .numbers import MONEY_SCALES, MONEY_UNIT, parse_many, unit_kind
 from .problems import CAP, Problem
 
@@ -220,7 +221,7 @@ def raw_languages(obs: pd.DataFrame, languages=None) -> pd.Series:
         languages = languages.drop_duplicates("source_id").set_index("source_id")["language"]
     elif not isinstance(languages, pd.Series):
         languages = pd.Series(dict(languages), dtype="str")
-    return obs["source_id"].map(languages).fillna("vi").astype("str")
+    return lookup(obs["source_id"], languages).fillna("vi").astype("str")
 
 
 def parse_raw(obs: pd.DataFrame, languages=None) -> pd.DataFrame:
