@@ -79,18 +79,18 @@ def _targets(p: Panel) -> pd.DataFrame:
 def _levels(p: Panel) -> pd.DataFrame:
     """Outcome levels of yearly reviews: one per place, indicator, standard and year."""
     t = p.table
-    t = t[(t["role"] == "outcome") & (t["bound"] == "point") & (t["kind"] == "year")]
-    return t.assign(year=t["end"].astype(int))[
-        ["geo", "indicator", "standard", "year", "value", "status", "derived", "obs_id"]
-    ]
+    cols = ["geo", "indicator", "standard", "end", "value", "status", "derived", "obs_id"]
+    t = t.loc[(t["role"] == "outcome") & (t["bound"] == "point") & (t["kind"] == "year"), cols]
+    return t.assign(end=t["end"].astype(int)).rename(columns={"end": "year"})
 
 
 def _printed_changes(p: Panel) -> pd.DataFrame:
-    t = p.printed
-    t = t[(t["role"] == "outcome") & (t["bound"] == "point") & (t["kind"] == "span")]
-    return t.assign(a=t["start"].astype(int), b=t["end"].astype(int))[
-        ["geo", "indicator", "standard", "a", "b", "value", "status", "obs_id"]
-    ]
+    t = p.table
+    cols = ["geo", "indicator", "standard", "start", "end", "value", "status", "obs_id"]
+    span = (t["role"] == "outcome") & (t["bound"] == "point") & (t["kind"] == "span")
+    t = t.loc[span & ~t["derived"], cols]
+    t = t.assign(start=t["start"].astype(int), end=t["end"].astype(int))
+    return t.rename(columns={"start": "a", "end": "b"})
 
 
 def _falls(p: Panel, rows: pd.DataFrame, sign: pd.Series) -> pd.DataFrame:

@@ -582,9 +582,9 @@ def part_within_whole(ctx: Context) -> Iterator[Comparison]:
 def restatement(ctx: Context) -> Iterator[Comparison]:
     """Each figure printed again (same place, indicator, period) against the one the
     reconciliation chose."""
-    t = ctx.p.printed
+    t = ctx.p.table
     alt = t.loc[
-        t["n_obs"] > 1,
+        (t["n_obs"] > 1) & ~t["derived"],
         ["geo", "indicator", "period", "value", "low", "high", "obs_id", "source_id", "alternatives"],
     ]
     alt = alt.assign(other=alt["alternatives"].str.split(";")).explode("other")
@@ -823,7 +823,7 @@ def _households_at_start(ctx: Context) -> pd.DataFrame:
         "basis",
         "qualifier",
     ]
-    return ctx.p.points()[columns].add_suffix("_h").rename(columns={"geo_h": "geo"})
+    return ctx.p.points(columns=columns).add_suffix("_h").rename(columns={"geo_h": "geo"})
 
 
 def _plausibility_note(m: pd.DataFrame, implied, start_v, growth: float) -> np.ndarray:
