@@ -865,7 +865,9 @@ def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataF
             arr = pa.array(col)
             if len(arr) and pc.all(pc.equal(arr, arr[0])).as_py():
                 word = arr[0].as_py().encode("utf-8")
-                offsets = pa.py_buffer(np.arange(n + 1, dtype=np.int64) * len(word))
+                # An empty word (no error) needs only zeros, which cost no pass over memory.
+                steps = np.arange(n + 1, dtype=np.int64) * len(word) if word else np.zeros(n + 1, np.int64)
+                offsets = pa.py_buffer(steps)
                 arr = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(word * n))
             else:
                 arr = arr.take(pa.array(codes))
