@@ -78,8 +78,8 @@ class Kernel:
     shuts the kernel down, so that the next run starts a new one.  Use it as a context
     manager, or call :meth:`close`."""
 
+    # Set up first, then one reset clears the previous run's names and these helpers alike.
     RESET = (
-        "get_ipython().run_line_magic('reset', '-f')\n"
         "import os as _os\n"
         "import matplotlib as _mpl\n"
         "import matplotlib.pyplot as _plt\n"
@@ -89,7 +89,6 @@ class Kernel:
         "for _k in {gone!r}:\n"
         "    _os.environ.pop(_k, None)\n"
         "_os.environ.update({env!r})\n"
-        "del _os, _mpl, _plt\n"
         "get_ipython().run_line_magic('reset', '-f')\n"
     )
 
@@ -137,6 +136,9 @@ class Kernel:
                 finally:
                     client.nb.cells.pop(0)
             self.env = env
+        except BaseException:
+            self.close()  # a failed run may leave anything behind: the next starts anew
+            raise
         finally:
             atexit.unregister(client._cleanup_kernel)  # the kernel is ours to shut down
 
@@ -174,11 +176,7 @@ def execute(
     if kernel is None:
         client.execute(**({"env": {**os.environ, **env}} if env else {}))
     else:
-        try:
-            kernel.run(client, path, {**os.environ, **(env or {})})
-        except BaseException:
-            kernel.close()
-            raise
+        kernel.run(client, path, {**os.environ, **(env or {})})
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
