@@ -144,3 +144,19 @@ def test_audit_sets_the_as_if_rate_against_the_printed_merged_figure(merged_pane
     a = povlib.audit(merged_panel)
     r = a[(a["check"] == "merged_vs_parts") & (a["geo"] == "pa2") & (a["period"] == "2022")].iloc[0]
     assert (r["reported"], r["implied"], r["verdict"]) == (8.0, pytest.approx(8.0), "consistent")
+
+
+def test_a_rate_whose_count_no_part_prints_gives_no_row_with_the_types_of_rows(merged_panel):
+    # The synthetic parts print no near-poor count: nothing is summed, and the empty table
+    # has the columns and types a table with rows has.
+    m = derive.as_if_merged(merged_panel, "near_poor_rate")
+    full = derive.as_if_merged(merged_panel, "poverty_rate")
+    assert m.empty and list(m.columns) == list(full.columns)
+    assert m.dtypes.astype(str).to_dict() == {
+        **{c: "str" for c in m.columns},
+        "value": "Float64",
+        "numerator": "Float64",
+        "denominator": "Float64",
+        "derived_inputs": "bool",
+    }
+    assert full["value"].dtype == "Float64" and full["derived_inputs"].dtype == bool

@@ -37,9 +37,8 @@ CASES = [
     ("04", {"PROVINCES": ["langson"], "MERGED": []}),
     ("05", {"PROVINCES": ["backan"], "MERGED": []}),
     ("06", {"PROVINCES": ["langson"], "MERGED": ["thainguyen-2025"]}),
-    ("07", {"PROVINCES": ["backan"], "MERGED": []}),
-    # a place with no figure in the charts: the notebook says so instead of drawing nothing
-    ("09", {"PROVINCES": ["langson"], "MERGED": [], "lang": "vi"}),
+    # notebook 7 with Bắc Kạn alone: test_parameters_nbB.test_the_audit_keeps_to_the_places_chosen;
+    # notebook 9 with Lạng Sơn alone: test_a_place_with_no_figure_is_said_plainly below
 ]
 
 
@@ -63,9 +62,9 @@ def _summary(nb) -> str:
     return "".join(o["data"]["text/markdown"] for o in cell.outputs if "text/markdown" in o.get("data", {}))
 
 
-@pytest.mark.parametrize(("stem", "params"), CASES, ids=lambda x: x if isinstance(x, str) else "")
-def test_notebook_runs_with_other_parameters(tmp_path, monkeypatch, stem, params):
-    nb = _run(tmp_path, monkeypatch, stem, params)
+def chosen_only(nb, stem: str, params: dict) -> str:
+    """The summary of a run with ``params``, checked: the parameters were injected, and it
+    names only the places chosen and, in notebooks 2 and 3, only years chosen."""
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "PROVINCES = " in injected[0].source
     text = _summary(nb)
@@ -78,12 +77,20 @@ def test_notebook_runs_with_other_parameters(tmp_path, monkeypatch, stem, params
         lo, hi = params["YEARS"]
         years = {int(y) for y in re.findall(r"\((20\d\d)\)|at (20\d\d)", text) for y in y if y}
         assert years and all(lo <= y <= hi for y in years), years
+    return text
+
+
+@pytest.mark.parametrize(("stem", "params"), CASES, ids=lambda x: x if isinstance(x, str) else "")
+def test_notebook_runs_with_other_parameters(tmp_path, monkeypatch, stem, params):
+    chosen_only(_run(tmp_path, monkeypatch, stem, params), stem, params)
 
 
 def test_a_place_with_no_figure_is_said_plainly(tmp_path, monkeypatch):
-    # Bắc Kạn prints no credit per borrower in these years and no merged unit is chosen:
-    # notebook 9's chart of the merged provinces has nothing to draw and says so.
-    nb = _run(tmp_path, monkeypatch, "09", {"PROVINCES": ["langson"], "MERGED": []})
+    # Lạng Sơn alone, in Vietnamese: no merged unit is chosen, so notebook 9's chart of the
+    # merged provinces has nothing to draw and says so, in the notebook's language.
+    params = {"PROVINCES": ["langson"], "MERGED": [], "lang": "vi"}
+    nb = _run(tmp_path, monkeypatch, "09", params)
+    assert chosen_only(nb, "09", params).startswith("**Tóm tắt.**")
     said = [
         o["data"]["text/markdown"]
         for c in nb.cells
@@ -91,7 +98,8 @@ def test_a_place_with_no_figure_is_said_plainly(tmp_path, monkeypatch):
         for o in c.outputs
         if "text/markdown" in o.get("data", {})
     ]
-    assert any(s.startswith("*No chart: no figure is printed") for s in said)
+    assert "*Không có biểu đồ: không có số liệu nào cho các địa phương và các năm đã chọn.*" in said
+    assert not any(s.startswith("*No chart") for s in said)
 
 
 def test_notebook_runs_on_the_synthetic_dataset(tmp_path, monkeypatch):

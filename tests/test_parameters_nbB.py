@@ -9,7 +9,7 @@ import re
 
 import pytest
 import synthetic
-from test_parameters import ALL, NAMES, _run
+from test_parameters import ALL, NAMES, _run, chosen_only
 
 THREE = ["laocai", "langson", "backan"]
 BOTH = ["laocai-2025", "thainguyen-2025"]
@@ -139,8 +139,9 @@ def test_forecasts_of_a_merged_province_without_tests(tmp_path, monkeypatch):
 def test_the_audit_keeps_to_the_places_chosen(tmp_path, monkeypatch):
     # Bắc Kạn alone: its real disagreements are listed, Lào Cai's 2024 restatement is not,
     # and the summary counts what was left out.
-    nb = _run(tmp_path, monkeypatch, "07", {"PROVINCES": ["backan"], "MERGED": []})
-    text = _summary(nb)
+    params = {"PROVINCES": ["backan"], "MERGED": []}
+    nb = _run(tmp_path, monkeypatch, "07", params)
+    text = chosen_only(nb, "07", params)
     fall = "(poverty rate 2021 - poverty rate 2022) = reported fall"
     assert f"- Bắc Kạn 2021-2022: {fall}; printed 2.66, the other figures give 2.22" in text
     assert "Lào Cai 2024" not in text and "poverty_rate" not in text

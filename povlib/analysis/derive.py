@@ -228,6 +228,15 @@ def ratio(
 # --- units formed by merger ------------------------------------------------------------
 
 
+NOTHING_TYPES = {
+    "value": "Float64",
+    "numerator": "Float64",
+    "denominator": "Float64",
+    "derived_inputs": "bool",
+}
+"""Types of :func:`as_if_merged`'s columns that are not text, for a table with no row."""
+
+
 def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     """The rate a unit formed by merger would have had before it existed: the parts' summed
     numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
@@ -261,10 +270,17 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
         "status",
         "basis",
     ]
+    # Typed as a table with rows: a caller may put the two together.
+    nothing = pd.DataFrame({c: pd.Series(dtype=NOTHING_TYPES.get(c, "str")) for c in cols})
     if merged.empty:
-        return pd.DataFrame(columns=cols)
+        return nothing
     parts = merged.explode().rename("part").reset_index().rename(columns={"successor": "geo"})
-    pts = table[(table["role"] == "outcome") & (table["bound"] == "point") & (table["kind"] == "year")]
+    # Only the parts' yearly counts are summed: the rest of the panel is left out at once.
+    mine = table["geo"].isin(parts["part"]) & table["indicator"].isin([num, den])
+    pts = table[mine]
+    pts = pts[(pts["role"] == "outcome") & (pts["bound"] == "point") & (pts["kind"] == "year")]
+    if not (pts["indicator"] == num).any():  # no part prints the count (most rates)
+        return nothing
     pts = pts.assign(year=pts["end"].astype(int))
     n = pts[pts["indicator"] == num][
         ["geo", "year", "standard", "value", "status", "obs_id", "derived", "basis"]

@@ -11,13 +11,14 @@ and order come from the data too, so the library names no place or indicator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import pandas as pd
 
 from .._callable import make_callable
 from ..reading import periods
+from ..reading.descriptor import TABLES
 from ..reading.lookup import lookup
 from ..reading.tables import Dataset, with_bounds
 from .implied import implied_levels
@@ -61,6 +62,18 @@ class Panel:
     obs: pd.DataFrame
     table: pd.DataFrame
     conflicts: pd.DataFrame
+
+    def copy(self) -> Panel:
+        """A panel of its own over the same figures: a column added or a value changed in
+        one of its tables leaves this panel as it was (pandas copies on write, so this costs
+        no copy of the data until then)."""
+        tables = {name: getattr(self.ds, name).copy(deep=False) for name in TABLES}
+        parsed = None if self.ds._parsed is None else self.ds._parsed.copy(deep=False)
+        ds = replace(self.ds, **tables, warnings=list(self.ds.warnings), problems=list(self.ds.problems))
+        ds._parsed = parsed
+        p = Panel(ds, self.obs.copy(deep=False), self.table.copy(deep=False), self.conflicts.copy(deep=False))
+        ds._panel = p
+        return p
 
     @property
     def printed(self) -> pd.DataFrame:

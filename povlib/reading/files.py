@@ -98,3 +98,40 @@ def decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
             )
         ]
     return text, []
+
+
+RACY_NS = 2_000_000_000
+"""Files changed less than this long ago (ns) are told apart by their content too."""
+
+
+def state(*folders: Path) -> tuple:
+    """What the files under ``folders`` are now: each regular file's name, size, inode and
+    modification and change times (ns), and, for a file changed in the last two seconds,
+    a digest of its content. A write sets the change time to the clock, which may tick
+    only every few milliseconds: a file written twice within one tick keeps its times,
+    and only its content tells the two apart (as git does with "racily clean" files).
+    Two equal states therefore mean that no file was written, added, removed or replaced
+    in between. A missing folder is part of the state too."""
+    import hashlib
+    import time
+
+    recent = time.time_ns() - RACY_NS
+    seen: list[tuple] = []
+    for folder in folders:
+        if not folder.is_dir():
+            seen.append((str(folder), "missing"))
+            continue
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                try:
+                    st = os.stat(path)
+                    if not stat.S_ISREG(st.st_mode):
+                        continue  # devices and pipes are never read here
+                    racy = max(st.st_mtime_ns, st.st_ctime_ns) >= recent
+                    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if racy else ""
+                except OSError:
+                    continue  # a broken link or a file gone: the loader says what is wrong
+                seen.append((root, name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, digest))
+    return tuple(seen)
