@@ -98,8 +98,32 @@ def test_a_file_written_within_one_tick_of_the_clock_is_told_by_its_content(tmp_
     # same size within one tick (equal times) still changes the state.
     (tmp_path / "a.csv").write_text("x\n1\n")
     [entry] = files.state(tmp_path)
-    assert entry[1:3] == ("a.csv", 4)
+    assert entry[1:4] == ("a.csv", "", 4)
     assert entry[-1] == hashlib.sha256(b"x\n1\n").hexdigest()
     # Changed long ago (the window moved past it): its times alone tell a write.
     monkeypatch.setattr(files, "RACY_NS", -(10**18))
     assert files.state(tmp_path)[0][-1] == ""
+
+
+def test_a_file_outside_the_folder_or_too_large_is_not_read(tmp_path, monkeypatch):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the data's\n")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "link.csv").symlink_to(outside)
+    (folder / "big.csv").write_text("x\n" * 10)
+    (folder / "near.csv").symlink_to(folder / "big.csv")
+    monkeypatch.setattr(files, "HASH_MAX", 5)
+    read = []
+    real = files.Path.read_bytes
+    monkeypatch.setattr(files.Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    first = {e[1]: e for e in files.state(folder)}
+    # The link out is described by where it points and never opened; the large file is not
+    # read either, and its state is new at every look, so a reader reads it again.
+    assert read == []
+    assert first["link.csv"][2] == str(outside) and first["link.csv"][-1].startswith("not read")
+    assert first["big.csv"][-1].startswith("not read") and files.state(folder) != files.state(folder)
+    monkeypatch.setattr(files, "HASH_MAX", 2**20)
+    second = {e[1]: e for e in files.state(folder)}
+    assert sorted(read) == ["big.csv", "near.csv"]  # a link inside the folder is read
+    assert second["near.csv"][-1] == hashlib.sha256(b"x\n" * 10).hexdigest()

@@ -103,6 +103,10 @@ def decode(path: Path, fname: str) -> tuple[str | None, list[Problem]]:
 RACY_NS = 2_000_000_000
 """Files changed less than this long ago (ns) are told apart by their content too."""
 
+HASH_MAX = 64 * 2**20
+"""A file changed that recently but larger than this (bytes) is not read: its state is new
+at every look, so whatever reads it reads it again."""
+
 
 def state(*folders: Path) -> tuple:
     """What the files under ``folders`` are now: each regular file's name, size, inode and
@@ -111,7 +115,11 @@ def state(*folders: Path) -> tuple:
     only every few milliseconds: a file written twice within one tick keeps its times,
     and only its content tells the two apart (as git does with "racily clean" files).
     Two equal states therefore mean that no file was written, added, removed or replaced
-    in between. A missing folder is part of the state too."""
+    in between. A missing folder is part of the state too.
+
+    Nothing outside ``folders`` is read: a symbolic link is described by where it points,
+    and the file it leads to is read only when it lies inside the folder (the loader
+    refuses the others); devices and pipes are never opened."""
     import hashlib
     import time
 
@@ -126,12 +134,19 @@ def state(*folders: Path) -> tuple:
             for name in sorted(names):
                 path = os.path.join(root, name)
                 try:
+                    link = os.readlink(path) if os.path.islink(path) else ""
                     st = os.stat(path)
                     if not stat.S_ISREG(st.st_mode):
-                        continue  # devices and pipes are never read here
+                        continue
+                    readable = not link or not inside(folder, os.path.relpath(path, folder))
                     racy = max(st.st_mtime_ns, st.st_ctime_ns) >= recent
-                    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if racy else ""
+                    if not racy:
+                        digest = ""
+                    elif readable and st.st_size <= HASH_MAX:
+                        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+                    else:
+                        digest = f"not read, at {time.time_ns()}"  # equal to no later state
                 except OSError:
                     continue  # a broken link or a file gone: the loader says what is wrong
-                seen.append((root, name, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, digest))
+                seen.append((root, name, link, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, digest))
     return tuple(seen)
