@@ -72,10 +72,10 @@ def _years(text: str, names: dict) -> set[int]:
 @pytest.mark.parametrize("stem", STEMS)
 @pytest.mark.parametrize("params", CASES, ids=["merged-vi", "no-figure", "nothing-vi"])
 def test_real_data_with_other_parameters(tmp_path, monkeypatch, names, stem, params):
-    chosen_only(_run(tmp_path, monkeypatch, stem, params), stem, params, names)
+    checked_summary(_run(tmp_path, monkeypatch, stem, params), stem, params, names)
 
 
-def chosen_only(nb, stem: str, params: dict, names: dict) -> str:
+def checked_summary(nb, stem: str, params: dict, names: dict) -> str:
     """The summary of a run with ``params``, checked: in the notebook's language, naming
     only the places chosen and only years chosen, saying so when nothing is printed, and
     with nothing English shown in Vietnamese."""
@@ -109,9 +109,8 @@ def test_one_province_summaries_on_the_real_data(tmp_path, monkeypatch, names):
     # credit of 2,300 bn dong ("more than") at March 2022 and 3,300 at June 2024, whose
     # growth over the 2.25 years between is one pair of dates with both months (notebook 3);
     # the poverty-reduction programme's ratio of 43.0% for 2022 (notebook 4).
-    one, three, four = (
-        chosen_only(_run(_in(tmp_path / stem), monkeypatch, stem, ONE), stem, ONE, names) for stem in STEMS
-    )
+    runs = {stem: _run(_in(tmp_path / stem), monkeypatch, stem, ONE) for stem in STEMS}
+    one, three, four = (checked_summary(nb, stem, ONE, names) for stem, nb in runs.items())
     assert "of the 4 from 2021 to 2024: Bắc Kạn 4." in one
     assert "- **Bắc Kạn**: 2,300 (more than) at 2022-03; 3,300 (more than) at 2024-06" in three
     assert "Pairs of dates that allow a growth rate: 1; of them with both months printed: 1" in three

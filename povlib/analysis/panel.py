@@ -69,8 +69,8 @@ class Panel:
         no copy of the data until then)."""
         tables = {name: getattr(self.ds, name).copy(deep=False) for name in TABLES}
         parsed = None if self.ds._parsed is None else self.ds._parsed.copy(deep=False)
-        ds = replace(self.ds, **tables, warnings=list(self.ds.warnings), problems=list(self.ds.problems))
-        ds._parsed = parsed
+        ds = replace(self.ds, **tables, _parsed=parsed)
+        ds.warnings, ds.problems = list(ds.warnings), list(ds.problems)
         p = Panel(ds, self.obs.copy(deep=False), self.table.copy(deep=False), self.conflicts.copy(deep=False))
         ds._panel = p
         return p

@@ -614,11 +614,10 @@ def merged_vs_parts(ctx: Context) -> Iterator[Comparison]:
     (:func:`povlib.derive.as_if_merged`), same year and standard."""
     from ..analysis.derive import as_if_merged
 
-    printed = ctx.lv("_r")
-    successors = ctx.p.ds.geography["successor"]
+    lv, successors = ctx.lv("_r"), ctx.p.ds.geography["successor"]
     # Only a rate some merged unit prints can be set against its parts: the others are not
     # summed at all (each sum costs a dozen joins, whatever the size of the data).
-    printed = set(printed.loc[printed["geo"].isin(successors[successors != ""]), "indicator_r"])
+    printed = set(lv.loc[lv["geo"].isin(successors[successors != ""]), "indicator_r"])
     for rate in ctx.rel["shares"]["code"]:
         if rate not in printed:
             continue

@@ -120,7 +120,6 @@ def state(*folders: Path) -> tuple:
     Nothing outside ``folders`` is read: a symbolic link is described by where it points,
     and the file it leads to is read only when it lies inside the folder (the loader
     refuses the others); devices and pipes are never opened."""
-    import hashlib
     import time
 
     recent = time.time_ns() - RACY_NS
@@ -131,22 +130,28 @@ def state(*folders: Path) -> tuple:
             continue
         for root, dirs, names in os.walk(folder):
             dirs.sort()
-            for name in sorted(names):
-                path = os.path.join(root, name)
-                try:
-                    link = os.readlink(path) if os.path.islink(path) else ""
-                    st = os.stat(path)
-                    if not stat.S_ISREG(st.st_mode):
-                        continue
-                    readable = not link or not inside(folder, os.path.relpath(path, folder))
-                    racy = max(st.st_mtime_ns, st.st_ctime_ns) >= recent
-                    if not racy:
-                        digest = ""
-                    elif readable and st.st_size <= HASH_MAX:
-                        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-                    else:
-                        digest = f"not read, at {time.time_ns()}"  # equal to no later state
-                except OSError:
-                    continue  # a broken link or a file gone: the loader says what is wrong
-                seen.append((root, name, link, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, digest))
+            seen += filter(None, (_entry(folder, root, name, recent) for name in sorted(names)))
     return tuple(seen)
+
+
+def _entry(folder: Path, root: str, name: str, recent: int) -> tuple | None:
+    """One file's part of :func:`state` (None for what is not a regular file, or is gone)."""
+    import hashlib
+    import time
+
+    path = os.path.join(root, name)
+    try:
+        link = os.readlink(path) if os.path.islink(path) else ""
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return None  # devices and pipes are never opened
+        digest = ""
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
+            readable = not link or not inside(folder, os.path.relpath(path, folder))
+            if readable and st.st_size <= HASH_MAX:
+                digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            else:
+                digest = f"not read, at {time.time_ns()}"  # equal to no later state
+    except OSError:
+        return None  # a broken link or a file gone: the loader says what is wrong
+    return (root, name, link, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns, digest)
