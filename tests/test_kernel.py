@@ -33,6 +33,8 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
         "import os\nimport matplotlib.pyplot as plt\nLEFT = 1\nfig = plt.figure()",
         "import matplotlib as mpl\nmpl.rcParams['lines.linewidth'] = 9.0\n"
         "print(os.environ['POVLIB_TEST_FLAG'])",
+        # garbage only the cycle collector frees, watched from a module that outlives the run
+        "import weakref\nclass Loop: pass\nloop = Loop()\nloop.me = loop\nos.povlib_probe = weakref.ref(loop)",
     )
     second = _notebook(
         tmp_path / "b",
@@ -41,6 +43,9 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
         "print('LEFT' in globals(), 'fig' in globals())\n"
         "print(os.environ.get('POVLIB_TEST_FLAG'), os.environ['POVLIB_TEST_OTHER'])\n"
         "print(os.path.basename(os.getcwd()), len(plt.get_fignums()), mpl.rcParams['lines.linewidth'])",
+        # the reset freezes what the kernel keeps (build.Kernel): the last run's garbage is not
+        # among it, so a collection frees it
+        "import gc\ngc.collect()\nprint(os.povlib_probe() is None)",
     )
     with build.Kernel() as kernel:
         monkeypatch.setenv("POVLIB_TEST_FLAG", "set")
@@ -53,7 +58,7 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
     assert kernel.km is None
     assert _printed(first) == ["set"]
     # matplotlib's default line width is 1.5: the first run's 9.0 did not survive
-    assert _printed(second) == ["False False\nNone other\nb 0 1.5"]
+    assert _printed(second) == ["False False\nNone other\nb 0 1.5", "True"]
 
 
 def test_a_failed_run_closes_the_kernel_and_the_next_starts_clean(tmp_path):
