@@ -34,7 +34,8 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
         "import matplotlib as mpl\nmpl.rcParams['lines.linewidth'] = 9.0\n"
         "print(os.environ['POVLIB_TEST_FLAG'])",
         # garbage only the cycle collector frees, watched from a module that outlives the run
-        "import weakref\nclass Loop: pass\nloop = Loop()\nloop.me = loop\nos.povlib_probe = weakref.ref(loop)",
+        "import weakref\nclass Loop: pass\nloop = Loop()\nloop.me = loop\n"
+        "os.povlib_probe = weakref.ref(loop)",
     )
     second = _notebook(
         tmp_path / "b",
