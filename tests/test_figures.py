@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from povlib.outputs.figures import footer_text, save_figure, use_style, write_index  # noqa: E402
+from povlib.outputs.figures import _wrapped, footer_text, save_figure, use_style, write_index  # noqa: E402
 
 
 def _draw():
@@ -52,6 +52,28 @@ def test_footer_needs_known_sources(ds):
         footer_text(["nowhere"], ds.sources)
     with pytest.raises(ValueError):
         footer_text([], ds.sources)
+
+
+@pytest.mark.parametrize("width_in", [3.0, 6.4, 9.0])
+def test_footer_is_wrapped_once_as_matplotlib_wraps_it(ds, width_in):
+    # The footer is broken into lines once, before the layout, in place of wrap=True (which
+    # measures it again at every draw): the lines, and so the pixels, are matplotlib's own.
+    use_style()
+    # a footer three times over, a forced break, and a word wider than the narrowest figure
+    footer = footer_text(list(ds.sources["source_id"][:8]), ds.sources, "vi")
+    text = " ".join([footer] * 3) + "\n" + "một-từ-rất-dài-không-ngắt-được-" * 5 + " và hết "
+    pngs = []
+    for ours in (False, True):
+        fig = plt.figure(figsize=(width_in, 2))
+        txt = fig.text(0.01, 0.01, text, fontsize=6.5, ha="left", va="bottom", wrap=not ours)
+        if ours:
+            lines = _wrapped(txt, fig.bbox.width * 0.99)
+            assert lines.count("\n") > text.count("\n") and txt.get_text() == text
+            txt.set_text(lines)
+        fig.canvas.draw()
+        pngs.append(bytes(fig.canvas.buffer_rgba()))
+        plt.close(fig)
+    assert pngs[0] == pngs[1]
 
 
 def test_save_is_byte_identical_and_indexed(ds, tmp_path):

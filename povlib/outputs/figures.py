@@ -344,6 +344,46 @@ def reused_figure(stem: Path, formats: tuple[str, ...]) -> list[Path] | None:
     return found
 
 
+def _wrapped(txt, width: float) -> str:
+    """The text of ``txt`` broken into lines no wider than ``width`` (pixels at the figure's
+    resolution), each line holding as many words as fit (at least one), as matplotlib's
+    ``wrap=True`` fills them. Measured once: with ``wrap=True`` a long footer is measured
+    again, a few dozen times, at every layout pass and in every format written."""
+    import math
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    renderer = txt.get_figure(root=True).canvas.get_renderer()
+    text = txt.get_text()
+
+    def wide(s: str) -> int:
+        txt.set_text(s)
+        return math.ceil(txt.get_window_extent(renderer).width)
+
+    def fits(words: list[str], k: int) -> bool:
+        return wide(" ".join(words[:k])) <= width
+
+    space = wide("x x") - 2 * wide("x")
+    lines = []
+    for paragraph in text.split("\n"):
+        words = paragraph.split(" ")
+        # where each word ends, from the words' own widths: about where a line ends
+        ends = list(accumulate(wide(w) + space for w in words))
+        start = 0
+        while start < len(words):
+            rest, before = words[start:], ends[start - 1] if start else 0
+            k = max(1, bisect_right(ends, before + width + space, lo=start) - start)
+            # the line itself, measured, decides
+            while k < len(rest) and fits(rest, k + 1):
+                k += 1
+            while k > 1 and not fits(rest, k):
+                k -= 1
+            lines.append(" ".join(rest[:k]))
+            start += k
+    txt.set_text(text)
+    return "\n".join(lines)
+
+
 def _lay_out(fig) -> None:
     """Run the layout engine and place every text, as a draw does, without painting a
     pixel: the guard needs positions and extents, not an image."""
@@ -478,7 +518,8 @@ def save_figure(
         return reused
     out.mkdir(parents=True, exist_ok=True)
     text = footer_text(source_ids, sources, lang)
-    fig.text(0.01, 0.01, text, fontsize=6.5, color="#444444", ha="left", va="bottom", wrap=True)
+    footer = fig.text(0.01, 0.01, text, fontsize=6.5, color="#444444", ha="left", va="bottom")
+    footer.set_text(_wrapped(footer, fig.bbox.width * 0.99))  # the width right of its start
     # Constrained layout keeps titles, figure legends and tick labels apart; the footer
     # gets the bottom strip to itself.
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
