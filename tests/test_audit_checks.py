@@ -147,3 +147,34 @@ def test_bad_assumptions_get_a_one_line_error(synth_panel):
         audit(synth_panel, household_growth_max=-0.01)
     with pytest.raises(ValueError, match="last_digit_slip must be a number >= 0"):
         Assumptions(last_digit_slip=float("nan"))
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        ["households_plausible"],
+        ["target_scored", "change_vs_levels", "growth_vs_levels"],
+        ["flows_vs_levels", "merged_vs_parts"],  # no row in either panel: an empty table, typed
+    ],
+)
+def test_the_checks_named_give_their_rows_of_the_whole_audit(ds, synth_panel, chosen):
+    # A notebook that needs a few checks runs only those: the same rows, numbered anew.
+    for p in (panel(ds), synth_panel):
+        whole = audit(p)
+        some = audit(p, checks=chosen)
+        expected = whole[whole["check"].isin(chosen)].drop(columns="check_id").reset_index(drop=True)
+        assert list(some["check_id"]) == [f"A{i + 1:02d}" for i in range(len(some))]
+        pd.testing.assert_frame_equal(some.drop(columns="check_id"), expected)
+        if "households_plausible" in chosen:  # what notebook 3 takes from it
+            flagged = [implausible_years(t).reset_index(drop=True) for t in (some, whole)]
+            pd.testing.assert_frame_equal(*flagged)
+    assert len(audit(panel(ds), checks=chosen)) > 0 or "merged_vs_parts" in chosen
+
+
+def test_an_unknown_check_is_refused(synth_panel):
+    with pytest.raises(
+        ValueError, match="unknown check.*'merged'; the audit's checks are change_vs_levels, "
+    ):
+        audit(synth_panel, checks=["merged"])
+    with pytest.raises(ValueError, match=r"unknown check\(s\) \(none named\)"):
+        audit(synth_panel, checks=[])

@@ -160,3 +160,17 @@ def test_a_rate_whose_count_no_part_prints_gives_no_row_with_the_types_of_rows(m
         "derived_inputs": "bool",
     }
     assert full["value"].dtype == "Float64" and full["derived_inputs"].dtype == bool
+
+
+def test_several_rates_in_one_pass_are_each_rate_alone(merged_panel, ds):
+    # The audit sums every rate a merged unit prints in one pass: the same rows as one rate at
+    # a time, in the order the rates are given.
+    for p in (merged_panel, panel(ds)):
+        meta = p.ds.indicators
+        rates = list(meta.loc[meta["numerator"].fillna("") != "", "code"])[::-1]
+        together = derive.as_if_merged(p, rates)
+        alone = pd.concat([derive.as_if_merged(p, r) for r in rates], ignore_index=True)
+        assert len(together) and together["indicator"].nunique() >= 1
+        pd.testing.assert_frame_equal(together, alone)
+    with pytest.raises(ValueError, match="unknown indicator.*'no_such_rate'"):
+        derive.as_if_merged(merged_panel, ["poverty_rate", "no_such_rate"])

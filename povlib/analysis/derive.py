@@ -12,6 +12,8 @@ Nothing here names an indicator or a place of the data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -237,22 +239,33 @@ NOTHING_TYPES = {
 """Types of :func:`as_if_merged`'s columns that are not text, for a table with no row."""
 
 
-def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
+def as_if_merged(p: Panel, rate: str | Iterable[str]) -> pd.DataFrame:
     """The rate a unit formed by merger would have had before it existed: the parts' summed
     numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
-    in the indicator metadata), year by year and within one poverty standard.
+    in the indicator metadata), year by year and within one poverty standard.  ``rate`` is
+    one rate's code or several (one table for all, in the order given, in one pass).
 
     A merged unit is a place that is the ``successor`` of two or more places.  One row per
-    merged unit, standard and year in which any part has a count: ``value`` (per cent, NaN
-    where a part lacks a count), ``numerator`` and ``denominator`` (the sums), ``parts``
+    rate, merged unit, standard and year in which any part has a count: ``value`` (per cent,
+    NaN where a part lacks a count), ``numerator`` and ``denominator`` (the sums), ``parts``
     and ``missing`` (``;``-separated ids of the parts with both counts, and of those
     lacking one), ``derived_inputs`` (a count was itself implied, such as households from a
     count and a rate), ``status`` (the least settled input) and ``basis`` (the ids used).
     Nothing is summed across two standards; households carry none and join every standard.
     """
     table, geography = p.table, p.ds.geography
-    rel = p.ds.indicators.set_index("code")
-    num, den = rel.at[rate, "numerator"], rel.at[rate, "denominator"]
+    rates = [rate] if isinstance(rate, str) else list(rate)
+    meta = p.ds.indicators.set_index("code")
+    unknown = [r for r in rates if r not in meta.index]
+    if unknown:
+        raise ValueError(f"unknown indicator(s) {', '.join(map(repr, unknown))}: see indicators.csv")
+    pairs = pd.DataFrame(
+        {
+            "rate": rates,
+            "num": meta["numerator"].reindex(rates).tolist(),
+            "den": meta["denominator"].reindex(rates).tolist(),
+        }
+    )
     succ = geography.loc[geography["successor"] != "", ["geo_id", "successor"]]
     merged = succ.groupby("successor")["geo_id"].agg(list)
     merged = merged[merged.map(len) > 1]
@@ -272,35 +285,44 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     ]
     # Typed as a table with rows: a caller may put the two together.
     nothing = pd.DataFrame({c: pd.Series(dtype=NOTHING_TYPES.get(c, "str")) for c in cols})
-    if merged.empty:
+    if merged.empty or not rates:
         return nothing
     parts = merged.explode().rename("part").reset_index().rename(columns={"successor": "geo"})
     # Only the parts' yearly counts are summed: the rest of the panel is left out at once.
-    mine = table["geo"].isin(parts["part"]) & table["indicator"].isin([num, den])
+    mine = table["geo"].isin(parts["part"]) & table["indicator"].isin(pd.concat([pairs["num"], pairs["den"]]))
     pts = table[mine]
     pts = pts[(pts["role"] == "outcome") & (pts["bound"] == "point") & (pts["kind"] == "year")]
-    if not (pts["indicator"] == num).any():  # no part prints the count (most rates)
+    if not pts["indicator"].isin(pairs["num"]).any():  # no part prints the count (most rates)
         return nothing
-    pts = pts.assign(year=pts["end"].astype(int))
-    n = pts[pts["indicator"] == num][
-        ["geo", "year", "standard", "value", "status", "obs_id", "derived", "basis"]
+    pts = pts.assign(year=pts["end"].astype(int)).rename(columns={"indicator": "count"})
+    n = pairs.merge(pts, left_on="num", right_on="count")[
+        ["rate", "geo", "year", "standard", "value", "status", "obs_id", "derived", "basis"]
     ]
-    d = (
-        pts[pts["indicator"] == den]
-        .sort_values("derived")
-        .drop_duplicates(["geo", "year"])[["geo", "year", "value", "status", "obs_id", "derived", "basis"]]
-    )
+    # a printed count before an implied one; among printed ones, the panel's first (stable sort)
+    d = pts[pts["count"].isin(pairs["den"])].sort_values("derived", kind="stable")
+    d = d.drop_duplicates(["count", "geo", "year"])
+    d = pairs.merge(d, left_on="den", right_on="count")[
+        ["rate", "geo", "year", "value", "status", "obs_id", "derived", "basis"]
+    ]
     grid = parts.merge(
-        n[["geo", "year", "standard"]].drop_duplicates(), left_on="part", right_on="geo", suffixes=("", "_p")
+        n[["rate", "geo", "year", "standard"]].drop_duplicates(),
+        left_on="part",
+        right_on="geo",
+        suffixes=("", "_p"),
     )
-    grid = grid[["geo", "year", "standard"]].drop_duplicates().merge(parts, on="geo")
+    grid = grid[["rate", "geo", "year", "standard"]].drop_duplicates().merge(parts, on="geo")
     m = grid.merge(
         n.add_suffix("_n"),
         how="left",
-        left_on=["part", "year", "standard"],
-        right_on=["geo_n", "year_n", "standard_n"],
+        left_on=["rate", "part", "year", "standard"],
+        right_on=["rate_n", "geo_n", "year_n", "standard_n"],
     )
-    m = m.merge(d.add_suffix("_d"), how="left", left_on=["part", "year"], right_on=["geo_d", "year_d"])
+    m = m.merge(
+        d.add_suffix("_d"),
+        how="left",
+        left_on=["rate", "part", "year"],
+        right_on=["rate_d", "geo_d", "year_d"],
+    )
     m = m.assign(
         has=m["value_n"].notna() & m["value_d"].notna(),
         ids=join_ids(
@@ -326,7 +348,7 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
         return ";".join(v for v in values if v)
 
     out = (
-        m.groupby(["geo", "year", "standard"], sort=True)
+        m.groupby(["rate", "geo", "year", "standard"], sort=False)
         .agg(
             numerator=("value_n", lambda v: v.sum(min_count=1)),
             denominator=("value_d", lambda v: v.sum(min_count=1)),
@@ -341,7 +363,13 @@ def as_if_merged(p: Panel, rate: str) -> pd.DataFrame:
     )
     out["status"] = out["rank"].map(vocabulary.outcome_by_rank())
     value = (out["numerator"] / out["denominator"] * 100).where(out["complete"])
-    return out.assign(indicator=rate, period=out["year"].astype(str), value=value)[cols]
+    out = out.assign(indicator=out["rate"], period=out["year"].astype(str), value=value)
+    order = out["rate"].map({r: i for i, r in enumerate(rates)})
+    return (
+        out.assign(_order=order)
+        .sort_values(["_order", "geo", "year", "standard"])[cols]
+        .reset_index(drop=True)
+    )
 
 
 # --- a ratio beside its parts ----------------------------------------------------------

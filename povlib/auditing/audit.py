@@ -28,6 +28,7 @@ see :class:`Assumptions`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -145,6 +146,7 @@ def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
             [out["class"] == "agreement", out["class"] == "plausibility"], [agreement, plaus], default=v
         ),
         index=out.index,
+        dtype="str",
     )
 
 
@@ -154,8 +156,9 @@ def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
     the same table as one sort of all the rows, without its copy of every row and the
     temporaries of sorting a million texts at once (a large audit's peak memory).
     ``frames`` is emptied as its rows are sorted, so that each is freed."""
-    if not frames:
-        return pd.DataFrame(columns=ROW_COLUMNS)
+    if not frames:  # typed as a table with rows: a caller may put the two together
+        numbers = {"reported", "implied", "difference", "tolerance"}
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c in numbers else "str") for c in ROW_COLUMNS})
     names = sorted({f["check"].iloc[0] for f in frames})
     parts = []
     for name in names:
@@ -192,10 +195,17 @@ def assumptions_of(assumptions: Assumptions | None = None, **changes) -> Assumpt
 
 
 def audit(
-    data, as_of: int | None = None, *, assumptions: Assumptions | None = None, **changes
+    data,
+    as_of: int | None = None,
+    *,
+    checks: Iterable[str] | None = None,
+    assumptions: Assumptions | None = None,
+    **changes,
 ) -> pd.DataFrame:
     """Run every check on the panel ``data`` (or a dataset, whose panel is built once and
-    kept); one row per check, in a stable order.
+    kept); one row per check, in a stable order.  ``checks`` names the checks to run
+    (default: all of them; see :data:`povlib.auditing.checks.CHECKS`): their rows are those
+    of the whole audit, numbered among themselves.
 
     ``as_of`` is the year a target counts as due (default: the latest settled year of
     the data); ``assumptions`` and keyword arguments named after its fields (such as
@@ -209,11 +219,12 @@ def audit(
     ``obs_ids`` and ``note``.
     """
     chosen = assumptions_of(assumptions, **changes)
+    names = None if checks is None else _known(checks)
     p = as_panel(data)
     ctx = Context(p, as_of, chosen)
     frames = [
         rows(c.name, c.klass, comparison, ctx.units, chosen.last_digit_slip)
-        for c, comparison in comparisons(ctx)
+        for c, comparison in comparisons(ctx, names)
     ]
     del ctx
     frames = [f for f in frames if len(f)]
@@ -221,6 +232,17 @@ def audit(
     out["finding"] = _findings(out, p.obs)
     out.insert(0, "check_id", [f"A{i + 1:02d}" for i in range(len(out))])
     return out[COLUMNS]
+
+
+def _known(checks: Iterable[str]) -> set[str]:
+    names = [checks] if isinstance(checks, str) else list(checks)
+    unknown = sorted(set(names) - set(CHECKS))
+    if unknown or not names:
+        raise ValueError(
+            f"unknown check(s) {', '.join(map(repr, unknown)) or '(none named)'}; the audit's checks are "
+            + ", ".join(CHECKS)
+        )
+    return set(names)
 
 
 make_callable(__name__, audit)

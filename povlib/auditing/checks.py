@@ -16,7 +16,7 @@ about progress against a target, not a disagreement between sources) and
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -179,10 +179,10 @@ def check(name: str, en: str, vi: str, klass: str = "agreement", assumptions=AGR
     return register
 
 
-def comparisons(ctx: Context) -> Iterator[tuple[Check, Comparison]]:
-    """Every registered check's comparisons, in order, with the check; a shared join is
-    dropped from ``ctx`` once no later check reads it."""
-    order = list(CHECKS.values())
+def comparisons(ctx: Context, names: Collection[str] | None = None) -> Iterator[tuple[Check, Comparison]]:
+    """Every registered check's comparisons (or those of the checks ``names``), in order,
+    with the check; a shared join is dropped from ``ctx`` once no later check reads it."""
+    order = [c for c in CHECKS.values() if names is None or c.name in names]
     for i, c in enumerate(order):
         for comparison in c.run(ctx):
             yield c, comparison
@@ -615,23 +615,18 @@ def merged_vs_parts(ctx: Context) -> Iterator[Comparison]:
     from ..analysis.derive import as_if_merged
 
     lv, successors = ctx.lv("_r"), ctx.p.ds.geography["successor"]
-    # Only a rate some merged unit prints can be set against its parts: the others are not
-    # summed at all (each sum costs a dozen joins, whatever the size of the data).
+    # Only a rate some merged unit prints can be set against its parts, and those are summed
+    # in one pass: each pass costs a dozen joins, whatever the size of the data.
     printed = set(lv.loc[lv["geo"].isin(successors[successors != ""]), "indicator_r"])
-    for rate in ctx.rel["shares"]["code"]:
-        if rate not in printed:
-            continue
-        m = as_if_merged(ctx.p, rate)
-        m = m[m["value"].notna()]
-        if m.empty:
-            continue
-        j = m.merge(
-            ctx.lv("_r"),
-            left_on=["geo", "indicator", "period", "standard"],
-            right_on=["geo", "indicator_r", "period_r", "standard_r"],
-        )
-        if j.empty:
-            continue
+    rates = [rate for rate in ctx.rel["shares"]["code"] if rate in printed]
+    m = as_if_merged(ctx.p, rates)
+    m = m[m["value"].notna()]
+    j = m.merge(
+        lv,
+        left_on=["geo", "indicator", "period", "standard"],
+        right_on=["geo", "indicator_r", "period_r", "standard_r"],
+    )
+    if len(j):
         yield Comparison(
             j,
             Figures.columns(j, "_r"),
