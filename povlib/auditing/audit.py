@@ -126,28 +126,25 @@ def _findings(out: pd.DataFrame, obs: pd.DataFrame) -> pd.Series:
     unsettled = sorted(set(vocabulary.of_role("outcome")) - set(vocabulary.settled()))
     provisional = set(obs.loc[obs["status"].isin(unsettled), "obs_id"])
     v = out["verdict"]
+    agreement, plausibility = out["class"] == "agreement", out["class"] == "plausibility"
+    ok, bad = v.isin(["consistent", "within rounding"]), v == "inconsistent"
     # Only an inconsistent agreement can be a provisional figure replaced: the ids of those
     # few rows are split, not those of every row (a third of the audit's time at a million).
-    asked = (v == "inconsistent") & (out["class"] == "agreement")
+    asked = bad & agreement
     has_prov = np.zeros(len(out), dtype=bool)
     has_prov[asked.to_numpy()] = _any_id_in(out.loc[asked, "obs_ids"], provisional)
-    agreement = np.select(
-        [v.isin(["consistent", "within rounding"]), v != "inconsistent", out["finding"] == LIMIT, has_prov],
-        [AGREES, v, LIMIT, PROVISIONAL],
-        default=DISAGREES,
+    # Each step overrides the ones before it, so the last that applies wins; masks keep the
+    # texts in Arrow (a choice among numpy arrays converted a million texts there and back).
+    # An inconsistent agreement disagrees, unless it is a provisional figure replaced, or
+    # unless a limit of the check explains it; another verdict that does not agree says so.
+    f = pd.Series(v, index=out.index, dtype="str")
+    f = (
+        f.mask(asked, DISAGREES)
+        .mask(asked & has_prov, PROVISIONAL)
+        .mask(asked & (out["finding"] == LIMIT), LIMIT)
     )
-    plaus = np.select(
-        [v.isin(["consistent", "within rounding"]), v == "inconsistent"],
-        ["plausible", "implausible"],
-        default=v,
-    )
-    return pd.Series(
-        np.select(
-            [out["class"] == "agreement", out["class"] == "plausibility"], [agreement, plaus], default=v
-        ),
-        index=out.index,
-        dtype="str",
-    )
+    f = f.mask(agreement & ok, AGREES)
+    return f.mask(plausibility & ok, "plausible").mask(plausibility & bad, "implausible")
 
 
 def _in_order(frames: list[pd.DataFrame]) -> pd.DataFrame:
