@@ -168,7 +168,8 @@ def test_several_rates_in_one_pass_are_each_rate_alone(merged_panel, ds):
     for p in (merged_panel, panel(ds)):
         meta = p.ds.indicators
         rates = list(meta.loc[meta["numerator"].fillna("") != "", "code"])[::-1]
-        together = derive.as_if_merged(p, rates)
+        assert "poverty_rate" in rates
+        together = derive.as_if_merged(p, [*rates, "poverty_rate"])  # named twice, summed once
         alone = pd.concat([derive.as_if_merged(p, r) for r in rates], ignore_index=True)
         assert len(together) and together["indicator"].nunique() >= 1
         pd.testing.assert_frame_equal(together, alone)

@@ -243,7 +243,7 @@ def as_if_merged(p: Panel, rate: str | Iterable[str]) -> pd.DataFrame:
     """The rate a unit formed by merger would have had before it existed: the parts' summed
     numerators over their summed denominators (``rate``'s ``numerator`` and ``denominator``
     in the indicator metadata), year by year and within one poverty standard.  ``rate`` is
-    one rate's code or several (one table for all, in the order given, in one pass).
+    one rate's code or several (one table for all, in the order first given, in one pass).
 
     A merged unit is a place that is the ``successor`` of two or more places.  One row per
     rate, merged unit, standard and year in which any part has a count: ``value`` (per cent,
@@ -254,7 +254,7 @@ def as_if_merged(p: Panel, rate: str | Iterable[str]) -> pd.DataFrame:
     Nothing is summed across two standards; households carry none and join every standard.
     """
     table, geography = p.table, p.ds.geography
-    rates = [rate] if isinstance(rate, str) else list(rate)
+    rates = [rate] if isinstance(rate, str) else list(dict.fromkeys(rate))  # each once: no sum twice
     meta = p.ds.indicators.set_index("code")
     unknown = [r for r in rates if r not in meta.index]
     if unknown:
