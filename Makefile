@@ -49,8 +49,8 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 # uv installs no bytecode (so that make env stays as quick as a bare uv sync): the first
 # process to import a module compiles it. make test starts a dozen processes at once, and
 # each compiled pandas and matplotlib for itself: on a fresh clone make test took 200 s of
-# CPU, against 159 s after one import of what the checks, kernels and tests load (about
-# 6 s, once). make figures starts two kernels only and does without it.
+# CPU, against 159 s (plus 7 s for this step) after one import of what the checks, kernels
+# and tests load. make figures starts two kernels only and does without it.
 $(COMPILED): $(STAMP)
 	@echo "== compiling the test tools' bytecode once (first run only)"
 	@$(VENV)/bin/python -c "import povlib.cli, povlib.outputs.plots, povlib.outputs.site, \
@@ -98,7 +98,7 @@ check: $(STAMP) ## Validate data/ (every figure re-parsed and looked up in its s
 audit: $(STAMP) ## Print the consistency audit of the sources' figures
 	@$(VENV)/bin/povlib audit
 
-bench: $(STAMP) ## Time parsing and indicator math on a synthetic 1,000,000-row panel
+bench: $(STAMP) ## Time parsing, check and audit (10k-1M rows), the build and setup, each beside its baseline
 	@$(VENV)/bin/python scripts/bench.py
 
 $(LAB_STAMP): pyproject.toml uv.lock | $(UV)
