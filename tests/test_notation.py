@@ -87,14 +87,23 @@ def test_parse_many_spreads_repeated_and_distinct_rows_alike():
     assert (out["low"].iloc[3], out["high"].iloc[3], out["value"].iloc[3]) == (2, 3, 2.5)
     assert out.dtypes.astype(str).tolist() == [
         "float64",
-        "str",
-        "str",
+        "category",
+        "category",
         "int64",
         "float64",
         "float64",
         "float64",
         "float64",
-        "str",
+        "category",
     ]
+    # the few-valued texts: a code per row, their distinct texts sorted as categories
+    assert out["unit"].cat.categories.tolist() == ["%", "households"]
+    assert out["unit"].cat.codes.tolist() == [1, 0, 1, 0]
+    assert out["qualifier"].cat.categories.tolist() == ["exact", "more than"]
+    assert out["error"].cat.categories.tolist() == [""]
+    assert str(out["unit"].cat.categories.dtype) == "str"
     alone = parse_many(pd.Series(["12%"]))  # one row, read by the vectorised pass alone
     assert alone.dtypes.astype(str).tolist() == out.dtypes.astype(str).tolist()
+    # all-distinct texts skip the gathering and give the same table as when spread
+    distinct = parse_many(pd.Series(["hơn 1.306 hộ", "50,54%", "2-3%"], index=[10, 11, 13]))
+    pd.testing.assert_frame_equal(distinct, out.drop(index=12))

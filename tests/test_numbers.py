@@ -467,3 +467,5 @@ def test_parse_many_never_raises_on_a_lone_surrogate():
     assert out["error"].tolist()[0] == "text holds a lone surrogate (a broken character), not a figure"
     assert out["value"].tolist()[1] == 12.0 and out["error"].tolist()[1] == ""
     assert "has no width" in out["error"].tolist()[2] and math.isnan(out["value"].tolist()[0])
+    # the message joins the error's categories, which stay sorted
+    assert out["error"].cat.categories.tolist() == sorted(set(out["error"].tolist()))

@@ -23,7 +23,7 @@ from . import periods, vocabulary
 from .descriptor import TABLES, check_descriptor, descriptor, key_problems
 from .files import decode, inside, refuse_special, rel
 from .indicators import bounds
-from .load import Dataset, compact, parse_csv, parse_raw, read_table, unit_kinds
+from .load import Dataset, parse_csv, parse_raw, read_table, unit_kinds
 from .numbers import _quote, unit_kind
 from .problems import Problem, rows_where
 
@@ -54,7 +54,8 @@ def _compatible(parsed_unit: str, unit: str) -> bool:
 
 
 def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
-    """Expected value, parsed unit and qualifier, and error of each row, from its parse."""
+    """Expected value, parsed unit and qualifier, and error of each row, from its parse, as
+    texts (the parse holds them as categoricals; the messages below need texts)."""
     is_range = fig["low"].notna()
     ends = np.where(
         obs["qualifier"] == "range low",
@@ -62,8 +63,9 @@ def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
         np.where(obs["qualifier"] == "range high", fig["high"], np.nan),
     )
     bad_range = is_range & ~obs["qualifier"].isin(["range low", "range high"])
-    error = fig["error"].where(
-        fig["error"] != "",
+    printed = fig["error"].astype("str")
+    error = printed.where(
+        printed != "",
         np.where(
             bad_range, "'" + obs["raw"] + "' is a range: qualifier must be 'range low' or 'range high'", ""
         ),
@@ -72,8 +74,8 @@ def _parsed(obs: pd.DataFrame, fig: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "expected": expected,
-            "parsed_unit": fig["unit"].fillna(""),
-            "parsed_q": fig["qualifier"].fillna(""),
+            "parsed_unit": fig["unit"].astype("str").fillna(""),
+            "parsed_q": fig["qualifier"].astype("str").fillna(""),
             "error": error,
         },
         index=obs.index,
@@ -371,7 +373,7 @@ class _Observations:
         """The parse of each ``raw`` (:func:`povlib.reading.parse_raw`), kept on the dataset
         for the panel to reuse."""
         fig = parse_raw(self.obs, self.ds.sources)
-        self.ds._parsed = compact(fig.reset_index(drop=True))
+        self.ds._parsed = fig.reset_index(drop=True)
         return fig
 
     @cached_property

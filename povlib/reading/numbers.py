@@ -848,33 +848,33 @@ def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
     return table[[*FIELDS, "error"]]
 
 
-def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    """``table.take(codes)`` with ``index``, column by column: a column that holds one
-    value (no range, no error) is filled rather than gathered, and strings are gathered
-    by Arrow; on a million rows either costs a fraction of the DataFrame-wide take.
-    All-distinct texts (``codes`` 0, 1, ...) need no gathering at all."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _few(col: pd.Series, codes: np.ndarray | None) -> pd.Categorical:
+    """A few-valued text column of the keys' table as a categorical of one row per input
+    (``codes``: the key of each row; None: a row per key). Its categories are its distinct
+    texts, sorted, so that two parses holding the same texts have the same dtype."""
+    kcodes, cats = pd.factorize(col, sort=True)
+    small = kcodes.astype(np.min_scalar_type(-len(cats) - 1))
+    rows = small if codes is None else small.take(codes)
+    return pd.Categorical.from_codes(rows, dtype=pd.CategoricalDtype(pd.Index(cats, dtype="str")))
 
+
+def _spread(table: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """``table.take(codes)`` with ``index``, column by column: a number column that holds
+    one value (no range, no denominator) is filled rather than gathered, and the few-valued
+    texts (:data:`_STRINGS`) become categoricals, a small code per row rather than a text
+    (:func:`_few`). All-distinct keys (``codes`` 0, 1, ...) need no gathering at all."""
     n = len(codes)
-    if len(table) == n and (codes == np.arange(n)).all():
-        return table.set_axis(index)
+    distinct = len(table) == n and bool((codes == np.arange(n)).all())
     cols: dict[str, object] = {}
     for name, col in table.items():
-        if col.dtype == "str":
-            arr = pa.array(col)
-            if len(arr) and pc.all(pc.equal(arr, arr[0])).as_py():
-                word = arr[0].as_py().encode("utf-8")
-                # An empty word (no error) needs only zeros, which cost no pass over memory.
-                steps = np.arange(n + 1, dtype=np.int64) * len(word) if word else np.zeros(n + 1, np.int64)
-                offsets = pa.py_buffer(steps)
-                arr = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(word * n))
-            else:
-                arr = arr.take(pa.array(codes))
-            cols[name] = pd.array(arr, dtype="str")
+        if name in _STRINGS:
+            cols[name] = _few(col, None if distinct else codes)
+            continue
+        values = col.to_numpy()
+        one = len(values) > 0 and bool((values == values[0]).all() or pd.isna(values).all())
+        if distinct:  # the keys' table is the caller's from here on: a column of its own
+            cols[name] = values.copy()
         else:
-            values = col.to_numpy()
-            one = len(values) > 0 and bool((values == values[0]).all() or pd.isna(values).all())
             cols[name] = np.full(n, values[0], dtype=values.dtype) if one else values.take(codes)
     return pd.DataFrame(cols, index=index, copy=False)
 
@@ -884,6 +884,8 @@ def parse_many(
 ) -> pd.DataFrame:
     """Parse many figures; one row per input (same index) with the :class:`Figure` fields
     and ``error`` (the :class:`FigureError` message, or ``""``).  Never raises.
+    ``unit``, ``qualifier`` and ``error`` are categoricals (few distinct texts, sorted):
+    a million rows hold a small code each, not a million texts.
 
     The common printed forms of each notation (a qualifier word, a number, then ``%``,
     a percent word, a count noun or money in :data:`MONEY_UNIT`) are read by one
@@ -919,8 +921,12 @@ def parse_many(
         keys = frame.drop_duplicates().reset_index(drop=True)
     out = _spread(_read_keys(keys), codes, texts.index)
     if broken is not None:
+        message = "text holds a lone surrogate (a broken character), not a figure"
         out.loc[broken.to_numpy(), _FLOATS] = np.nan
-        out.loc[broken.to_numpy(), "error"] = "text holds a lone surrogate (a broken character), not a figure"
+        out["error"] = out["error"].cat.set_categories(out["error"].cat.categories.union([message]))
+        out.loc[broken.to_numpy(), "error"] = message
+        # the blanked texts' own error is nobody's now
+        out["error"] = out["error"].cat.remove_unused_categories()
     return out
 
 
