@@ -1,7 +1,7 @@
 """povlib: source-traced poverty statistics for Lào Cai, Lạng Sơn and Bắc Kạn.
 
-Importing the package is cheap: submodules (and pandas, matplotlib,
-statsmodels behind them) load on first use of a name, so ``import povlib``
+Importing the package is cheap: submodules (and pandas and matplotlib
+behind them) load on first use of a name, so ``import povlib``
 costs milliseconds and the command line starts fast.
 """
 

@@ -112,7 +112,9 @@ def test_unchanged_figure_is_not_rendered_again(ds, tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "_cache_dir", lambda out: tmp_path / "cache")
     rendered = []
     real = figures._render
-    monkeypatch.setattr(figures, "_render", lambda fig, ext, dpi: rendered.append(ext) or real(fig, ext, dpi))
+    monkeypatch.setattr(
+        figures, "_render", lambda fig, ext, *rest: rendered.append(ext) or real(fig, ext, *rest)
+    )
     out = tmp_path / "out"
 
     def save(title=None):
@@ -166,6 +168,56 @@ def test_png_resolution(setting, dpi, ds, tmp_path, monkeypatch):
     with Image.open(png) as im:
         assert round(im.info["dpi"][0]) == dpi
         assert im.size == (int(16 / 2.54 * dpi), int(11 / 2.54 * dpi))
+
+
+def _wide_legend():
+    """A chart whose figure legend, below the panel, runs out of the figure: the guard
+    moves it to the right and the figure is laid out again."""
+    use_style()
+    fig, ax = plt.subplots()
+    for i in range(6):
+        ax.plot([2021, 2023], [i, i + 1], label=f"một địa phương có tên rất dài số {i}")
+    fig.legend(loc="outside lower center", ncol=6)
+    return fig
+
+
+@pytest.mark.parametrize("draw", [_draw, _wide_legend])
+def test_png_at_the_figures_resolution_is_the_layouts_own_paint(draw, ds, tmp_path, monkeypatch):
+    # At the figure's own 100 dpi (make nbval, the tests) the PNG is the pixels of the
+    # layout's last draw, not a second draw by savefig: the bytes are savefig's all the same.
+    import matplotlib.figure
+
+    from povlib.outputs import figures
+
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "png")
+    monkeypatch.setenv("POVLIB_PNG_DPI", "100")
+
+    def save(folder):
+        return save_figure(
+            draw(),
+            "p",
+            source_ids=["backan-2023"],
+            sources=ds.sources,
+            caption="c",
+            notebook="n",
+            out_dir=folder,
+        )[0].read_bytes()
+
+    moved = []
+    real = figures._legends_to_the_right
+    monkeypatch.setattr(figures, "_legends_to_the_right", lambda fig: moved.append(real(fig)))
+    saved = save(tmp_path / "saved")  # the layout paints; savefig is not called
+    assert len(moved) == (draw is _wide_legend)  # the second chart is laid out twice
+    with monkeypatch.context() as m:
+        m.setattr(figures, "_paints", lambda *a: False)
+        assert save(tmp_path / "by_savefig") == saved
+    with monkeypatch.context() as m:
+
+        def refuse(*a, **k):
+            raise AssertionError("savefig was called for a PNG the layout painted")
+
+        m.setattr(matplotlib.figure.Figure, "savefig", refuse)
+        assert save(tmp_path / "again") == saved
 
 
 @pytest.mark.parametrize("bad", ["12", "3000", "high"])

@@ -51,7 +51,7 @@ KERNEL = build.Kernel()
 def _run(tmp_path, monkeypatch, stem, params):
     monkeypatch.setenv(DIR_VAR, str(tmp_path / "figures"))
     monkeypatch.setenv(FORMATS_VAR, "png")
-    monkeypatch.setenv(DPI_VAR, "50")
+    monkeypatch.setenv(DPI_VAR, "100")  # the figure's own: its layout's draw is the PNG
     out = tmp_path / NB[stem].name
     build.execute(NB[stem], parameters=params, out=out, kernel=KERNEL)
     return nbformat.read(out, as_version=4)

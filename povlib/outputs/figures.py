@@ -384,10 +384,23 @@ def _wrapped(txt, width: float) -> str:
     return "\n".join(lines)
 
 
-def _lay_out(fig) -> None:
-    """Run the layout engine and place every text, as a draw does, without painting a
-    pixel: the guard needs positions and extents, not an image."""
-    fig.draw_without_rendering()
+def _paints(fig, formats: tuple[str, ...], dpi: int | None) -> bool:
+    """Whether the layout's draw can paint the PNG asked for: a PNG at the figure's own
+    resolution (as ``make nbval`` and the tests ask) on an Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return "png" in formats and dpi == fig.dpi and isinstance(fig.canvas, FigureCanvasAgg)
+
+
+def _lay_out(fig, paint: bool = False) -> None:
+    """Run the layout engine and place every text, as a draw does. Without ``paint`` no
+    pixel is painted: the guard needs positions and extents, not an image. With it the
+    draw is the canvas's own, and its pixels are the PNG :func:`_render` then writes: a
+    second draw of every artist for the PNG would paint the same pixels again."""
+    if paint:
+        fig.canvas.draw()
+    else:
+        fig.draw_without_rendering()
 
 
 def _freeze(fig) -> None:
@@ -400,18 +413,29 @@ def _freeze(fig) -> None:
         fig.set_layout_engine(None)
 
 
-_METADATA = {
+_METADATA: dict[str, dict] = {  # None: the key left out of the file
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
 
 
-def _render(fig, ext: str, dpi: int | None) -> bytes:
+def _render(fig, ext: str, dpi: int | None, painted: bool = False) -> bytes:
+    """The file's bytes. ``painted``: the canvas holds the figure painted at ``dpi`` (see
+    :func:`_lay_out`), which is written as Agg's own PNG writer writes it (a test checks
+    that the bytes are those ``savefig`` gives)."""
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format=ext, metadata=_METADATA[ext], **({"dpi": dpi} if ext == "png" and dpi else {}))
+    if ext == "png" and painted:
+        from matplotlib.image import imsave
+
+        rgba = fig.canvas.buffer_rgba()
+        imsave(buf, rgba, format="png", origin="upper", dpi=fig.dpi, metadata=_METADATA["png"])
+    else:
+        fig.savefig(
+            buf, format=ext, metadata=_METADATA[ext], **({"dpi": dpi} if ext == "png" and dpi else {})
+        )
     return buf.getvalue()
 
 
@@ -421,7 +445,9 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_formats(fig, out: Path, name: str, formats: tuple[str, ...], dpi: int | None) -> list[Path]:
+def _write_formats(
+    fig, out: Path, name: str, formats: tuple[str, ...], dpi: int | None, painted: bool = False
+) -> list[Path]:
     """Write ``name`` in each format. A figure whose SVG (every mark, text and colour of
     it) is the one a file on disk was rendered from, with the same matplotlib, style and
     resolution, is not rendered again in PNG and PDF: the file is already what a render
@@ -430,7 +456,7 @@ def _write_formats(fig, out: Path, name: str, formats: tuple[str, ...], dpi: int
     paths_out = [out / f"{name}.{ext}" for ext in formats]
     if "svg" not in formats or os.environ.get(CACHE_VAR, "").strip() == "0":
         for path, ext in zip(paths_out, formats, strict=True):
-            path.write_bytes(_render(fig, ext, dpi))
+            path.write_bytes(_render(fig, ext, dpi, painted))
         return paths_out
     svg = _render(fig, "svg", dpi)
     key = _cache_key(svg, dpi)
@@ -445,7 +471,7 @@ def _write_formats(fig, out: Path, name: str, formats: tuple[str, ...], dpi: int
         if ext != "svg" and isinstance(old, dict) and old.get("key") == key and _unchanged(path, old):
             done[ext] = old
             continue
-        data = svg if ext == "svg" else _render(fig, ext, dpi)
+        data = svg if ext == "svg" else _render(fig, ext, dpi, painted)
         path.write_bytes(data)
         done[ext] = {"key": key, "sha": _sha(data)}
     record.parent.mkdir(parents=True, exist_ok=True)
@@ -523,7 +549,8 @@ def save_figure(
     # Constrained layout keeps titles, figure legends and tick labels apart; the footer
     # gets the bottom strip to itself.
     fig.set_layout_engine("constrained", rect=(0, 0.07, 1, 0.93))  # left, bottom, width, height
-    _lay_out(fig)
+    paint = _paints(fig, formats, dpi)
+    _lay_out(fig, paint)
     problems = layout_problems(fig)
     # A layout made for several panels may not fit another choice of places (one panel
     # with a wide legend, say): the figure lays itself out again rather than fail.
@@ -531,13 +558,13 @@ def save_figure(
         if not problems:
             break
         relayout(fig)
-        _lay_out(fig)
+        _lay_out(fig, paint)
         problems = layout_problems(fig)
     if problems:
         plt.close(fig)
         raise ValueError(f"figure {name!r} is not ready for a report: " + "; ".join(problems))
     _freeze(fig)
-    written = _write_formats(fig, out, name, formats, dpi)
+    written = _write_formats(fig, out, name, formats, dpi, paint)
     heading = fig._suptitle.get_text() if fig._suptitle is not None else ""
     if not heading:  # a single chart titles its axes, not the figure
         heading = next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
