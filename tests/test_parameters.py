@@ -8,7 +8,6 @@ import re
 
 import nbformat
 import pytest
-import synthetic
 
 from povlib import build, paths
 from povlib.outputs.figures import DIR_VAR, DPI_VAR, FORMATS_VAR
@@ -102,8 +101,8 @@ def test_a_place_with_no_figure_is_said_plainly(tmp_path, monkeypatch):
     assert not any(s.startswith("*No chart") for s in said)
 
 
-def test_notebook_runs_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_notebook_runs_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {"PROVINCES": ["pa", "pb"], "MERGED": ["pa2"], "YEARS": (2019, 2025), "DATA": str(data)}
     text = _summary(_run(tmp_path, monkeypatch, "02", params))
     # Tỉnh An: 10.00% (2019) to 8.00% (2020) under the old standard, 12.00% (2021) to

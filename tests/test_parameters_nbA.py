@@ -10,7 +10,6 @@ import json
 import re
 
 import pytest
-import synthetic
 from test_parameters import _run, _summary
 
 import povlib
@@ -123,8 +122,8 @@ def test_one_province_summaries_on_the_real_data(tmp_path, monkeypatch, names):
 SYNTHETIC = {"PROVINCES": ["pa", "pb", "pc"], "MERGED": ["pa2"], "YEARS": (2019, 2025)}
 
 
-def test_coverage_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_coverage_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {**SYNTHETIC, "DATA": str(data), "NATION": "", "REGION": ""}  # the synthetic data has neither
     text = _summary(_run(tmp_path, monkeypatch, "01", params))
     # All 25 figures fall in 2019-2025 and belong to the four units or to Huyện Đông in
@@ -140,8 +139,8 @@ def test_coverage_on_the_synthetic_dataset(tmp_path, monkeypatch):
     )
 
 
-def test_credit_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_credit_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {**SYNTHETIC, "DATA": str(data), "CREDIT": "credit_balance"}
     nb = _run(tmp_path, monkeypatch, "03", params)
     text = _summary(nb)
@@ -164,8 +163,8 @@ def test_credit_on_the_synthetic_dataset(tmp_path, monkeypatch):
     assert "- **Tỉnh Cát**: 121.0 at 2024-06" in short and "2023" not in short
 
 
-def test_disbursement_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_disbursement_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     nb = _run(tmp_path, monkeypatch, "04", {**SYNTHETIC, "DATA": str(data), "lang": "vi"})
     text = _summary(nb)
     # Tỉnh Cát: 80% of its 2023 plan, with no plan year printed.

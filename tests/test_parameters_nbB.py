@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import synthetic
 from test_parameters import ALL, NAMES, _run, chosen_only
 
 THREE = ["laocai", "langson", "backan"]
@@ -148,8 +147,8 @@ def test_the_audit_keeps_to_the_places_chosen(tmp_path, monkeypatch):
     assert re.search(r"The other \*\*\d+\*\* relations of the audit concern places or years not chosen", text)
 
 
-def test_notebooks_run_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_notebooks_run_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {"PROVINCES": ["pa", "pb"], "MERGED": ["pa2"], "YEARS": (2019, 2025), "DATA": str(data)}
     # Tỉnh Bình's pace target of 2-3 points a year over 2021-2025: the fall during 2023 (20% to
     # 16%, 4 points) meets it; the other years print no outcome.
@@ -168,8 +167,8 @@ def test_notebooks_run_on_the_synthetic_dataset(tmp_path, monkeypatch):
     assert "<td>16; 15</td>" in _html(audit)
 
 
-def test_notebooks_run_on_the_synthetic_dataset_in_vietnamese(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_notebooks_run_on_the_synthetic_dataset_in_vietnamese(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {"PROVINCES": ["pb"], "MERGED": [], "DATA": str(data), "lang": "vi"}
     targets = _run(_in(tmp_path, "05"), monkeypatch, "05", params)
     assert "- **Tỉnh Bình**: 1 đạt, 4 chưa có kết quả được công bố" in _summary(targets)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import synthetic
 from test_parameters import NAMES, _run, _summary
 
 import povlib
@@ -69,8 +68,8 @@ def test_08_default_in_vietnamese_translates_verdicts(tmp_path, monkeypatch):
     assert "no outcome printed" not in _said(nb)
 
 
-def test_08_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_08_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     nb = _run(tmp_path, monkeypatch, "08", {"PROVINCE": "pb", "LEVELS": ["district"], "DATA": str(data)})
     text = _summary(nb)
     # Huyện Đông prints 30,00% for 2022 under the new standard and nothing else.
@@ -108,8 +107,8 @@ def test_09_a_merged_province_alone(tmp_path, monkeypatch):
     assert "Thái Nguyên (merged" not in said
 
 
-def test_09_on_the_synthetic_dataset(tmp_path, monkeypatch):
-    data = synthetic.write(tmp_path / "data")
+def test_09_on_the_synthetic_dataset(tmp_path, monkeypatch, synth_dir):
+    data = synth_dir
     params = {"PROVINCES": ["pa", "pb"], "MERGED": ["pa2"], "DATA": str(data)}
     nb = _run(tmp_path, monkeypatch, "09", params)
     text = _summary(nb)

@@ -4,6 +4,7 @@ reads it again when any of them changes, and gives each caller a panel of its ow
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 import synthetic
@@ -54,14 +55,17 @@ def test_a_changed_file_is_read_again(tmp_path, reads):
     assert after.ds.sources["description"].iloc[2] == "Edited."
 
 
-def test_another_folder_is_read_and_only_the_last_is_kept(tmp_path, reads):
-    one = synthetic.write(tmp_path / "one")
-    two = synthetic.write(tmp_path / "two")
+def test_another_folder_is_read_and_only_the_last_two_are_kept(tmp_path, reads):
+    one, two, three = (synthetic.write(tmp_path / name) for name in ("one", "two", "three"))
     notebook.setup(data=str(one))
     notebook.setup(data=str(two))
+    notebook.setup(data=str(one))  # back and forth between two folders: each read once
+    assert reads == ["one", "two"]
+    notebook.setup(data=str(three))  # a third lets go of the one used least recently, two
     notebook.setup(data=str(one))
-    assert reads == ["one", "two", "one"]
-    assert len(notebook._last) == 1
+    notebook.setup(data=str(two))
+    assert reads == ["one", "two", "three", "two"]
+    assert [Path(k[0]).name for k in notebook._last] == ["one", "two"]
 
 
 def test_what_a_run_does_to_its_panel_stays_in_that_run(tmp_path, reads):
