@@ -47,7 +47,10 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
     every quote closed, no line break inside a field); None sends the text to the row-by-row
     reader, which names what is wrong."""
 
-    header = next(csv.reader(io.StringIO(text)), [])
+    # The header from the first line alone: a reader over the whole text would first copy it
+    # (0.17 s at a million rows). A quoted line break in the header reads short here, and the
+    # names then differ from Arrow's, which sends the text to the row-by-row reader.
+    header = next(csv.reader([text.partition("\n")[0]]), [])
     if not header or len(set(header)) != len(header):
         return None
     try:
