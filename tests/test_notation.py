@@ -107,3 +107,20 @@ def test_parse_many_spreads_repeated_and_distinct_rows_alike():
     # all-distinct texts skip the gathering and give the same table as when spread
     distinct = parse_many(pd.Series(["hơn 1.306 hộ", "50,54%", "2-3%"], index=[10, 11, 13]))
     pd.testing.assert_frame_equal(distinct, out.drop(index=12))
+
+
+def test_an_uncommon_figure_is_read_once_per_process(monkeypatch):
+    # Forms the vectorised pass leaves (here a range) go through parse_figure once per
+    # process: loading the same folder again reads them from what was kept.
+    from povlib.reading import numbers
+
+    calls = []
+    real = numbers.parse_figure
+    monkeypatch.setattr(numbers, "parse_figure", lambda *a, **k: calls.append(a) or real(*a, **k))
+    numbers._read_one.cache_clear()
+    texts = pd.Series(["2-3%", "12%", "không rõ", "2-3%"])
+    first, again = parse_many(texts), parse_many(texts)
+    pd.testing.assert_frame_equal(first, again)
+    assert sorted(a[0] for a in calls) == ["2-3%", "không rõ"]
+    assert (first["low"].iloc[0], first["high"].iloc[0]) == (2, 3)
+    assert first["error"].iloc[2] != "" and first["error"].iloc[1] == ""

@@ -26,6 +26,7 @@ unless the caller asks for another scale.  Arithmetic is done in
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -824,6 +825,18 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _read_one(text: str, money_unit: str, lang: str) -> tuple:
+    """:func:`parse_figure`'s fields and error for one key, a row of :func:`_read_keys`'s
+    table. Kept for the process: a data folder read again (a notebook run again, a test's
+    copy of the data) prints the same few uncommon figures."""
+    try:
+        fig = parse_figure(text, money_unit=money_unit, lang=lang)
+    except FigureError as exc:
+        return (np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc))
+    return (*(getattr(fig, k) for k in FIELDS), "")
+
+
 def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
     """One row per key (text, money unit, language), in the keys' order (their index is
     0, 1, ...), with the :class:`Figure` fields and ``error``: the common forms in one
@@ -834,13 +847,11 @@ def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
         done[q.index.to_numpy()] = True
     if done.all() and len(quick) == 1:  # every key in one common form: nothing else to read
         return quick[0][[*FIELDS, "error"]]
-    slow_rows = []
-    for i, (text, mu, lg) in keys.loc[~done, ["text", "money", "lang"]].iterrows():
-        try:
-            fig = parse_figure(text, money_unit=mu, lang=lg)
-            slow_rows.append((i, *(getattr(fig, k) for k in FIELDS), ""))
-        except FigureError as exc:
-            slow_rows.append((i, np.nan, "", "", 0, np.nan, np.nan, np.nan, np.nan, str(exc)))
+    rest = keys.loc[~done]
+    slow_rows = [
+        (i, *_read_one(text, mu, lg))
+        for i, text, mu, lg in zip(rest.index, rest["text"], rest["money"], rest["lang"], strict=True)
+    ]
     types = {c: "float64" for c in _FLOATS} | {c: "str" for c in _STRINGS} | {"decimals": "int64"}
     slow = pd.DataFrame(slow_rows, columns=["i", *FIELDS, "error"]).set_index("i").astype(types)
     parts = [q for q in quick if len(q)] + ([slow] if len(slow) or not quick else [])
