@@ -68,7 +68,8 @@ def _fast_rows(text: str) -> pd.DataFrame | None:
         return None
     if table.column_names != header:
         return None
-    frame = pd.DataFrame({h: table.column(h).to_pandas().astype("str") for h in header})
+    # Every column to pandas' text type in one conversion, not one per column.
+    frame = table.to_pandas(types_mapper={pa.string(): pd.api.types.pandas_dtype("str")}.get)
     # Lines and rows one for one (header included) leave no line break inside a field; only
     # where they differ (a blank line, or a quoted line break) is every field looked at.
     lines = text.count("\n") + (not text.endswith("\n"))
