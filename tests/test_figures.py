@@ -21,6 +21,19 @@ def _draw():
     return fig
 
 
+def _save(fig, name, ds, out_dir=None, caption="c", notebook="n"):
+    """``save_figure`` of a demo chart, which draws on one source."""
+    return save_figure(
+        fig,
+        name,
+        source_ids=["backan-2023"],
+        sources=ds.sources,
+        caption=caption,
+        notebook=notebook,
+        out_dir=out_dir,
+    )
+
+
 def test_footer_cites_outlet_title_and_date(ds):
     text = footer_text(["backan-2023", "langson-2022"], ds.sources, "en")
     assert text.startswith("Sources: ")
@@ -80,15 +93,7 @@ def test_save_is_byte_identical_and_indexed(ds, tmp_path):
     digests = []
     for run in ("a", "b"):
         out = tmp_path / run
-        paths = save_figure(
-            _draw(),
-            "demo",
-            source_ids=["backan-2023"],
-            sources=ds.sources,
-            caption="What to see.",
-            notebook="02_x.ipynb",
-            out_dir=out,
-        )
+        paths = _save(_draw(), "demo", ds, out, caption="What to see.", notebook="02_x.ipynb")
         assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
         digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in paths])
     assert digests[0] == digests[1]
@@ -122,15 +127,7 @@ def test_unchanged_figure_is_not_rendered_again(ds, tmp_path, monkeypatch):
         if title:
             fig.axes[0].set_title(title)
         rendered.clear()
-        paths = save_figure(
-            fig,
-            "demo",
-            source_ids=["backan-2023"],
-            sources=ds.sources,
-            caption="c",
-            notebook="n",
-            out_dir=out,
-        )
+        paths = _save(fig, "demo", ds, out)
         return {p.suffix: p.read_bytes() for p in paths}
 
     first = save()
@@ -156,15 +153,7 @@ def test_png_resolution(setting, dpi, ds, tmp_path, monkeypatch):
         monkeypatch.setenv("POVLIB_PNG_DPI", setting)
     else:
         monkeypatch.delenv("POVLIB_PNG_DPI", raising=False)
-    (png,) = save_figure(
-        _draw(),
-        "dpi",
-        source_ids=["backan-2023"],
-        sources=ds.sources,
-        caption="c",
-        notebook="n.ipynb",
-        out_dir=tmp_path,
-    )
+    (png,) = _save(_draw(), "dpi", ds, tmp_path, notebook="n.ipynb")
     with Image.open(png) as im:
         assert round(im.info["dpi"][0]) == dpi
         assert im.size == (int(16 / 2.54 * dpi), int(11 / 2.54 * dpi))
@@ -193,15 +182,7 @@ def test_png_at_the_figures_resolution_is_the_layouts_own_paint(draw, ds, tmp_pa
     monkeypatch.setenv("POVLIB_PNG_DPI", "100")
 
     def save(folder):
-        return save_figure(
-            draw(),
-            "p",
-            source_ids=["backan-2023"],
-            sources=ds.sources,
-            caption="c",
-            notebook="n",
-            out_dir=folder,
-        )[0].read_bytes()
+        return _save(draw(), "p", ds, folder)[0].read_bytes()
 
     moved = []
     real = figures._legends_to_the_right
@@ -233,23 +214,13 @@ def test_bad_language_and_name(ds, tmp_path):
     with pytest.raises(ValueError):
         footer_text(["backan-2023"], ds.sources, "fr")
     with pytest.raises(ValueError):
-        save_figure(
-            _draw(),
-            "bad name!",
-            source_ids=["backan-2023"],
-            sources=ds.sources,
-            caption="c",
-            notebook="n",
-            out_dir=tmp_path,
-        )
+        _save(_draw(), "bad name!", ds, tmp_path)
 
 
 def test_formats_and_folder_from_the_environment(ds, tmp_path, monkeypatch):
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", " SVG, png ")
     monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path / "elsewhere"))
-    written = save_figure(
-        _draw(), "few", source_ids=["backan-2023"], sources=ds.sources, caption="c", notebook="n"
-    )
+    written = _save(_draw(), "few", ds)
     # the order is always png, svg, pdf; the sidecar for the index is written as usual
     assert [p.name for p in written] == ["few.png", "few.svg"]
     assert sorted(f.name for f in (tmp_path / "elsewhere").iterdir()) == ["few.json", "few.png", "few.svg"]
