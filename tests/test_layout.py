@@ -123,3 +123,23 @@ def test_panels_draw_series_beside_each_other(synth_panel, tmp_path, monkeypatch
     plots.panels(p, f, name="pn", notebook="n", caption="c", title="t", labels=labels, years=(2019, 2025))
     en = (tmp_path / "pn_en.svg").read_text(encoding="utf-8")
     assert "first" in en and "second" in en and "poverty standard changed" in en
+
+
+def test_a_layout_pass_while_drawing_is_left_to_saving():
+    # render() draws each chart with Figure.tight_layout switched off (seaborn's grids call it
+    # twice as they are built; save_figure lays the figure out afresh), and switches it back on
+    # afterwards, also when the drawing fails.
+    import matplotlib.figure
+
+    real = matplotlib.figure.Figure.tight_layout
+    fig, ax = plt.subplots()
+    before = vars(fig.subplotpars).copy()
+    with plots._layout_left_to_saving():
+        fig.tight_layout()
+        assert vars(fig.subplotpars) == before
+    with pytest.raises(RuntimeError, match="drawing failed"), plots._layout_left_to_saving():
+        raise RuntimeError("drawing failed")
+    assert matplotlib.figure.Figure.tight_layout is real
+    fig.tight_layout()
+    assert vars(fig.subplotpars) != before
+    plt.close(fig)

@@ -14,6 +14,7 @@ dashed one the merger of provinces; no line joins points across either.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -58,7 +59,8 @@ def render(
         # Nothing printed for the places and years chosen: said plainly, no empty chart.
         return Markdown(f"*{t('no_figure_drawn', shown_language())}*")
     for lang in langs:
-        fig = draw(lang)
+        with _layout_left_to_saving():
+            fig = draw(lang)
         paths = save_figure(
             fig,
             f"{name}_{lang}",
@@ -72,6 +74,22 @@ def render(
         if lang == shown_language() or shown is None:
             shown = paths[0]
     return _image(shown)
+
+
+@contextlib.contextmanager
+def _layout_left_to_saving():
+    """While a chart is drawn, ``Figure.tight_layout`` does nothing. :func:`save_figure` lays
+    the finished figure out with constrained layout, which places every axes afresh; a layout
+    pass made while drawing is discarded. seaborn's grids make two such passes as they are
+    built, each over every panel: two fifths of a small-multiples chart's drawing."""
+    from matplotlib.figure import Figure
+
+    original = Figure.tight_layout
+    Figure.tight_layout = lambda self, *args, **kwargs: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Figure.tight_layout = original  # type: ignore[method-assign]
 
 
 def _fit(title: str, cols: int, fontsize: float = 9) -> str:
