@@ -124,3 +124,9 @@ def test_an_uncommon_figure_is_read_once_per_process(monkeypatch):
     assert sorted(a[0] for a in calls) == ["2-3%", "không rõ"]
     assert (first["low"].iloc[0], first["high"].iloc[0]) == (2, 3)
     assert first["error"].iloc[2] != "" and first["error"].iloc[1] == ""
+    # a long text (no printed figure is) is read each time and not kept
+    long = pd.Series(["khoảng " * 30 + "2-3%"])
+    kept = numbers._read_one.cache_info().currsize
+    calls.clear()
+    pd.testing.assert_frame_equal(parse_many(long), parse_many(long))
+    assert len(calls) == 2 and numbers._read_one.cache_info().currsize == kept

@@ -825,6 +825,11 @@ def _read_fast(keys: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+# A printed figure is a few words. A longer text is read without being kept, so that a file of
+# many long distinct texts cannot make the process hold them all.
+_KEPT_LENGTH = 120
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _read_one(text: str, money_unit: str, lang: str) -> tuple:
     """:func:`parse_figure`'s fields and error for one key, a row of :func:`_read_keys`'s
@@ -849,7 +854,7 @@ def _read_keys(keys: pd.DataFrame) -> pd.DataFrame:
         return quick[0][[*FIELDS, "error"]]
     rest = keys.loc[~done]
     slow_rows = [
-        (i, *_read_one(text, mu, lg))
+        (i, *(_read_one if len(text) <= _KEPT_LENGTH else _read_one.__wrapped__)(text, mu, lg))
         for i, text, mu, lg in zip(rest.index, rest["text"], rest["money"], rest["lang"], strict=True)
     ]
     types = {c: "float64" for c in _FLOATS} | {c: "str" for c in _STRINGS} | {"decimals": "int64"}
