@@ -50,12 +50,14 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 # process to import a module compiles it. make test starts a dozen processes at once, and
 # each compiled pandas and matplotlib for itself: on a fresh clone make test took 200 s of
 # CPU, against 159 s (plus 7 s for this step) after one import of what the checks, kernels
-# and tests load. make figures starts two kernels only and does without it.
+# and tests load. make figures starts two kernels only and does without it; what its kernels
+# compiled is not imported again here (scripts/compile_once.py), so after it this step
+# compiles the test tools only.
 $(COMPILED): $(STAMP)
 	@echo "== compiling the test tools' bytecode once (first run only)"
-	@$(VENV)/bin/python -c "import povlib.cli, povlib.outputs.plots, povlib.outputs.site, \
-		pandas, matplotlib.pyplot, seaborn, IPython, ipykernel.kernelapp, \
-		nbclient, nbconvert, pytest, xdist, nbval, hypothesis, frictionless"
+	@$(VENV)/bin/python scripts/compile_once.py povlib.cli povlib.outputs.plots povlib.outputs.site \
+		pandas matplotlib.pyplot seaborn IPython ipykernel.kernelapp \
+		nbclient nbconvert pytest xdist nbval hypothesis frictionless
 	@touch $@
 
 env: $(STAMP) ## Create or update the environment in .venv (runs by itself when needed)
