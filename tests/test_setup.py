@@ -117,6 +117,7 @@ def test_a_file_outside_the_folder_or_too_large_is_not_read(tmp_path, monkeypatc
     (folder / "link.csv").symlink_to(outside)
     (folder / "big.csv").write_text("x\n" * 10)
     (folder / "near.csv").symlink_to(folder / "big.csv")
+    (folder / "hard.csv").hardlink_to(outside)  # the same file as one outside the folder
     monkeypatch.setattr(files, "HASH_MAX", 5)
     read = []
     real = files.Path.read_bytes
@@ -130,4 +131,5 @@ def test_a_file_outside_the_folder_or_too_large_is_not_read(tmp_path, monkeypatc
     monkeypatch.setattr(files, "HASH_MAX", 2**20)
     second = {e[1]: e for e in files.state(folder)}
     assert sorted(read) == ["big.csv", "near.csv"]  # a link inside the folder is read
+    assert second["hard.csv"][-1].startswith("not read")  # a hard link never is
     assert second["near.csv"][-1] == hashlib.sha256(b"x\n" * 10).hexdigest()

@@ -119,7 +119,7 @@ def state(*folders: Path) -> tuple:
 
     Nothing outside ``folders`` is read: a symbolic link is described by where it points,
     and the file it leads to is read only when it lies inside the folder (the loader
-    refuses the others); devices and pipes are never opened."""
+    refuses the others); a file with hard links, devices and pipes are never opened."""
     import time
 
     recent = time.time_ns() - RACY_NS
@@ -147,7 +147,8 @@ def _entry(folder: Path, root: str, name: str, recent: int) -> tuple | None:
             return None  # devices and pipes are never opened
         digest = ""
         if max(st.st_mtime_ns, st.st_ctime_ns) >= recent:
-            readable = not link or not inside(folder, os.path.relpath(path, folder))
+            # A hard link may be any file of the disk (the loader refuses it): not opened either.
+            readable = st.st_nlink == 1 and (not link or not inside(folder, os.path.relpath(path, folder)))
             if readable and st.st_size <= HASH_MAX:
                 digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
             else:
