@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -316,14 +317,14 @@ def resource(desc: dict, name: str) -> dict:
     raise KeyError(f"datapackage.json has no resource {name!r}")
 
 
-def _not_nfc(s: pd.Series) -> pd.Series:
+def _not_nfc(s: pa.Array) -> pa.Array:
     """True where a text is not Unicode NFC; only distinct non-ASCII texts are normalised."""
-    odd = ~s.str.isascii()
-    if not odd.any():
+    odd = pc.invert(pc.string_is_ascii(s))
+    if not pc.any(odd).as_py():
         return odd
-    distinct = pd.Series(pd.unique(s[odd]), dtype="str")
-    bad = set(distinct[distinct != distinct.str.normalize("NFC")])
-    return s.isin(bad) if bad else odd & False
+    distinct = pc.unique(pc.filter(s, odd)).to_pylist()
+    bad = [t for t in distinct if t is not None and not unicodedata.is_normalized("NFC", t)]
+    return pc.is_in(s, value_set=pa.array(bad, type=s.type))
 
 
 def check_fields(
@@ -353,11 +354,15 @@ def check_fields(
         if col in ascii_cols or typ != "string":
             # Full-width and Arabic-Indic digits look like codes, years and numbers.
             cell.bad(
-                ~cell.s.str.isascii(),
+                ~cell.ascii,
                 lambda v: f"{_quote(v)} holds characters other than ASCII (digits must be 0-9)",
             )
-        typed, num = _typed(cell, typ)
-        out[col] = raw[col] if typ == "string" else cell.per_row(typed)
+        num = None
+        if typ == "string":
+            out[col] = raw[col]
+        else:
+            typed, num = _typed(cell, typ)
+            out[col] = cell.per_row(typed)
         _constraints(cell, typ, cons, num)
     return pd.DataFrame(out, index=raw.index), problems
 
@@ -367,30 +372,50 @@ def _few_distinct(rows: pd.Series, sample: int = 2_000) -> bool:
     return len(rows) > 2 * sample and rows.iloc[:sample].nunique() * 4 < sample
 
 
+def _true(mask) -> np.ndarray:
+    """A mask (Arrow or NumPy) as NumPy booleans, a missing value counting as false."""
+    if isinstance(mask, pa.Array | pa.ChunkedArray):
+        return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    return np.asarray(mask, dtype=bool)
+
+
 class _Cells:
-    """One column of text cells, where their problems go, and each distinct text once
-    (``s``, with ``stripped`` and ``empty``): every rule but uniqueness is a rule of the
-    text alone, so it is run on the distinct texts and spread back to the rows, which a
-    column of a few codes over a million rows makes a few hundred times cheaper."""
+    """One column of text cells, where their problems go, and each distinct text once, as
+    Arrow strings (``s``, with ``stripped``, and ``empty`` and ``ascii`` as NumPy masks):
+    every rule but uniqueness is a rule of the text alone, so it is run on the distinct texts
+    and spread back to the rows, which a column of a few codes over a million rows makes a
+    few hundred times cheaper. Arrow's kernels, not pandas', run the rules: on a table of a
+    thousand rows pandas spent most of the check on each operation's own overhead, and they
+    are the kernels pandas' string methods call."""
 
     def __init__(self, rows: pd.Series, fname: str, column: str, problems: list[Problem]):
         self.rows, self.fname, self.column, self.problems = rows, fname, column, problems
         if _few_distinct(rows):
             self.codes, distinct = pd.factorize(rows)
-            self.s = pd.Series(distinct, dtype="str")
+            self.s = _strings(distinct.array)
         else:  # ids, figures, notes: as many texts as rows, and factorising would cost more
-            self.codes, self.s = np.arange(len(rows)), rows.reset_index(drop=True)
-        self.stripped = self.s.str.strip()
-        self.empty = self.stripped == ""
+            self.codes, self.s = np.arange(len(rows)), _strings(rows.array)
+        self.stripped = pc.utf8_trim_whitespace(self.s)
+        self.empty = _true(pc.equal(self.stripped, ""))
+
+    @cached_property
+    def ascii(self) -> np.ndarray:
+        return _true(pc.string_is_ascii(self.s))
+
+    def series(self, where: np.ndarray | None = None) -> pd.Series:
+        """The distinct texts as a pandas column (missing where ``where`` is false)."""
+        s = self.s if where is None else pc.if_else(pa.array(where), self.s, None)
+        return pd.Series(s, dtype="str")
 
     def per_row(self, values: pd.Series) -> pd.Series:
         """Values of the distinct texts, spread back to the rows (same dtype)."""
         return pd.Series(values.array.take(self.codes), index=self.rows.index)
 
-    def bad(self, mask: pd.Series, message) -> None:
-        """``mask`` over the distinct texts; ``message``: a text, or a function of the
-        offending value (called on the listed rows only, at most :data:`povlib.problems.CAP`)."""
-        hit = mask.fillna(False).astype(bool).to_numpy()
+    def bad(self, mask, message) -> None:
+        """``mask`` over the distinct texts (Arrow or NumPy); ``message``: a text, or a
+        function of the offending value (called on the listed rows only, at most
+        :data:`povlib.problems.CAP`)."""
+        hit = _true(mask)
         if hit.any():
             self.bad_rows(pd.Series(hit[self.codes], index=self.rows.index), message)
 
@@ -403,72 +428,85 @@ class _Cells:
 
     def duplicated(self) -> pd.Series:
         """Rows whose text, spaces stripped, an earlier row already holds (empty ones aside)."""
-        stripped = pd.factorize(self.stripped)[0][self.codes]
+        stripped = pc.fill_null(pc.dictionary_encode(self.stripped).indices, -1).to_numpy()[self.codes]
         dup = pd.Series(stripped).duplicated(keep="first").to_numpy()
-        return pd.Series(dup & ~self.empty.to_numpy()[self.codes], index=self.rows.index)
+        return pd.Series(dup & ~self.empty[self.codes], index=self.rows.index)
 
     def text_rules(self, all_nfc: bool, has_control: bool) -> None:
         """Rules of every cell, whatever its type: NFC, no spaces around, no control character."""
-        s, empty = self.s, self.empty
+        s = self.s
         if not all_nfc:
             self.bad(_not_nfc(s), lambda v: f"text {_quote(v)} is not Unicode NFC")
-        self.bad(~empty & (s != self.stripped), lambda v: f"{_quote(v)} has spaces at its start or end")
+        self.bad(
+            ~self.empty & _true(pc.not_equal(s, self.stripped)),
+            lambda v: f"{_quote(v)} has spaces at its start or end",
+        )
         if has_control:
             self.bad(
-                s.str.contains(_CONTROL.pattern, regex=True),
+                pc.match_substring_regex(s, _CONTROL.pattern),
                 lambda v: f"{_quote(v)} holds a control character or a text-direction override",
             )
 
 
-def _typed(cell: _Cells, typ: str) -> tuple[pd.Series, pd.Series | None]:
-    """The column in its type, and its numbers (None unless the field is numeric)."""
+def _strings(values) -> pa.Array:
+    """pandas' text column as the Arrow string array it holds (one chunk)."""
+    arr = pa.array(values)
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _typed(cell: _Cells, typ: str) -> tuple[pd.Series, np.ndarray | None]:
+    """The distinct texts in the field's type, and their numbers (None unless the field is
+    numeric); a string field is its raw column, and is not typed here."""
     if typ in ("integer", "number"):
         return _number(cell, typ)
     if typ == "date":
-        s, empty = cell.s, cell.empty
-        iso = s.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-        dates = pd.to_datetime(s.where(~empty & iso), format="%Y-%m-%d", errors="coerce")
-        cell.bad(~empty & dates.isna(), lambda v: f"{_quote(v)} is not an ISO date (YYYY-MM-DD)")
-        return s.where(~empty & dates.notna()), None
-    return cell.s, None
+        iso = ~cell.empty & _true(pc.match_substring_regex(cell.s, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+        dates = pd.to_datetime(cell.series(iso), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+        cell.bad(~cell.empty & ~dates, lambda v: f"{_quote(v)} is not an ISO date (YYYY-MM-DD)")
+        return cell.series(~cell.empty & dates), None
+    return cell.series(), None
 
 
-def _number(cell: _Cells, typ: str) -> tuple[pd.Series, pd.Series]:
+def _number(cell: _Cells, typ: str) -> tuple[pd.Series, np.ndarray]:
     """An integer or number field: finite, and whole and at most :data:`MAX_INTEGER` for an
     integer; returns the typed column and its values as floats (NaN where empty or bad)."""
-    s, empty = cell.s, cell.empty
-    ok = ~empty & s.str.isascii() & s.str.len().le(64)
-    num = pd.to_numeric(s.where(ok), errors="coerce").astype(float)
-    cell.bad(~empty & s.str.isascii() & num.isna(), lambda v: f"{_quote(v)} is not a number")
-    cell.bad(~empty & num.notna() & ~np.isfinite(num), lambda v: f"{_quote(v)} is not a finite number")
-    num = num.where(np.isfinite(num))
+    empty, ascii_ = cell.empty, cell.ascii
+    ok = ~empty & ascii_ & _true(pc.less_equal(pc.utf8_length(cell.s), 64))
+    num = pd.to_numeric(cell.series(ok), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    cell.bad(~empty & ascii_ & np.isnan(num), lambda v: f"{_quote(v)} is not a number")
+    cell.bad(np.isinf(num), lambda v: f"{_quote(v)} is not a finite number")
+    num = np.where(np.isinf(num), np.nan, num)
     if typ == "number":
-        return num.astype("Float64"), num
-    cell.bad(num.abs() > MAX_INTEGER, lambda v: f"{_quote(v)} is too large for a whole number here")
-    num = num.where(num.abs() <= MAX_INTEGER)
-    cell.bad(~empty & num.notna() & (num % 1 != 0), lambda v: f"{_quote(v)} is not a whole number")
-    return num.round().astype("Int64"), num
+        return pd.Series(num, dtype="Float64"), num
+    with np.errstate(invalid="ignore"):
+        cell.bad(np.abs(num) > MAX_INTEGER, lambda v: f"{_quote(v)} is too large for a whole number here")
+        num = np.where(np.abs(num) <= MAX_INTEGER, num, np.nan)
+        cell.bad(~np.isnan(num) & (num % 1 != 0), lambda v: f"{_quote(v)} is not a whole number")
+    return pd.Series(num.round(), dtype="Int64"), num
 
 
-def _constraints(cell: _Cells, typ: str, cons: dict, num: pd.Series | None) -> None:
+def _constraints(cell: _Cells, typ: str, cons: dict, num: np.ndarray | None) -> None:
     """The field's constraints but ``required``: minimum, maximum, enum, pattern, lengths, unique."""
-    s, empty = cell.s, cell.empty
-    if num is not None and "minimum" in cons:
-        cell.bad(num < cons["minimum"], lambda v, m=cons["minimum"]: f"{_quote(v)} is below {m}")
-    if num is not None and "maximum" in cons:
-        cell.bad(num > cons["maximum"], lambda v, m=cons["maximum"]: f"{_quote(v)} is above {m}")
+    s, filled = cell.s, ~cell.empty
+    with np.errstate(invalid="ignore"):  # NaN compares false: an empty or bad cell is not below
+        if num is not None and "minimum" in cons:
+            cell.bad(num < cons["minimum"], lambda v, m=cons["minimum"]: f"{_quote(v)} is below {m}")
+        if num is not None and "maximum" in cons:
+            cell.bad(num > cons["maximum"], lambda v, m=cons["maximum"]: f"{_quote(v)} is above {m}")
     if "enum" in cons:
         allowed = cons["enum"]
-        cell.bad(~s.isin(allowed) & ~empty, lambda v, a=allowed: f"{_quote(v)} is not one of {a}")
+        inside_ = _true(pc.is_in(s, value_set=pa.array(allowed, type=s.type)))
+        cell.bad(~inside_ & filled, lambda v, a=allowed: f"{_quote(v)} is not one of {a}")
     if "pattern" in cons:
         cell.bad(
-            ~empty & ~fullmatch(s, cons["pattern"]),
+            filled & ~_matches(s, cons["pattern"]),
             lambda v, p=cons["pattern"]: f"{_quote(v)} does not match the pattern {p!r}",
         )
-    for key, test in (("minLength", lambda n, m: n < m), ("maxLength", lambda n, m: n > m)):
+    for key, test in (("minLength", np.less), ("maxLength", np.greater)):
         if key in cons and typ == "string":
+            lengths = pc.utf8_length(s).to_numpy(zero_copy_only=False)
             cell.bad(
-                ~empty & test(s.str.len(), cons[key]),
+                filled & test(lengths, cons[key]),
                 lambda v, k=key, m=cons[key]: f"{_quote(v)} breaks {k} {m}",
             )
     if cons.get("unique"):
@@ -480,14 +518,18 @@ def fullmatch(s: pd.Series, pattern: str) -> pd.Series:
     (``\\d`` is 0-9).  Arrow's RE2 runs it over the whole column at once; a pattern RE2 does
     not take (a look-ahead, a back-reference) or one naming white space (whose class RE2
     and Python draw differently: the vertical tab) is run by Python's ``re``, value by value."""
+    return pd.Series(_matches(_strings(s.array), pattern), index=s.index, dtype=bool)
+
+
+def _matches(s: pa.Array, pattern: str) -> np.ndarray:
+    """:func:`fullmatch` over Arrow strings, as NumPy booleans."""
     if not re.search(r"\\[sS]", pattern):
         try:
-            hit = pc.fill_null(pc.match_substring_regex(pa.array(s.array), f"^(?:{pattern})$"), False)
+            return _true(pc.match_substring_regex(s, f"^(?:{pattern})$"))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-        else:
-            return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
-    return s.str.fullmatch(pattern, flags=re.ASCII).fillna(False).astype(bool)
+    texts = pd.Series(s, dtype="str")
+    return texts.str.fullmatch(pattern, flags=re.ASCII).fillna(False).astype(bool).to_numpy()
 
 
 def _names(fields) -> list[str]:
