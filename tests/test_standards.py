@@ -53,48 +53,52 @@ def _ids(text: str) -> list[str]:
     return [i for part in re.findall(r"\[([^\]]*)\]", text) for i in part.split(";") if i]
 
 
-def _standards_of(p, ids) -> set[str]:
-    """Standards of the figures behind ``ids`` (those measured under one), with both
-    ends of a span read from the standards table."""
-    obs = p.obs.set_index("obs_id")
-    found = set()
-    for i in ids:
-        if i not in obs.index:
+def _standards_by_id(p) -> dict[str, set[str]]:
+    """Each figure's standards (for those measured under one), with both ends of a span
+    read from the standards table: built once per panel, as the walk looks up thousands
+    of ids."""
+    found: dict[str, set[str]] = {}
+    for i, std, per in p.obs[["obs_id", "standard", "period"]].itertuples(index=False):
+        if not std:
             continue
-        row = obs.loc[i]
-        if row["standard"]:
-            found.add(row["standard"])
-            per = str(row["period"])
-            if re.fullmatch(r"\d{4}-\d{4}", per):
-                a, b = per.split("-")
-                ends = set(standards.of_review(p.ds.standards, [int(a), int(b)])) - {""}
-                if len(ends) > 1:
-                    found |= ends
+        found[i] = {std}
+        if re.fullmatch(r"\d{4}-\d{4}", str(per)):
+            a, b = str(per).split("-")
+            ends = set(standards.of_review(p.ds.standards, [int(a), int(b)])) - {""}
+            if len(ends) > 1:
+                found[i] |= ends
     return found
 
 
-def _derived_pairings(table, p) -> list[str]:
+def _standards_of(known: dict[str, set[str]], ids) -> set[str]:
+    """Standards of the figures behind ``ids`` (``known``: :func:`_standards_by_id`)."""
+    return set().union(*(known.get(i, set()) for i in ids))
+
+
+def _derived_pairings(table, p, known=None) -> list[str]:
+    known = _standards_by_id(p) if known is None else known
     bad = []
     for r in table[table["derived"]].itertuples():
-        used = _standards_of(p, _ids(r.basis))
+        used = _standards_of(known, _ids(r.basis))
         if len(used) > 1 or (r.standard and used and used != {r.standard}):
             bad.append(f"derived {r.geo} {r.indicator} {r.period}: {sorted(used)}")
     return bad
 
 
 def _walk(p) -> list[str]:
-    bad = _derived_pairings(p.table, p)
+    known = _standards_by_id(p)
+    bad = _derived_pairings(p.table, p, known)
     a = povlib.audit(p)
     # Two count-and-rate pairs each imply the number of households, which no standard
     # measures: comparing those totals pairs no poverty figures of two standards.
     computed = a[a["implied"].notna() & (a["class"] != "target") & (a["check"] != "totals_from_two_counts")]
     for r in computed.itertuples():
-        used = _standards_of(p, r.obs_ids.split(";"))
+        used = _standards_of(known, r.obs_ids.split(";"))
         if len(used) > 1:
             bad.append(f"audit {r.check_id} {r.check} {r.geo} {r.period}: {sorted(used)}")
     sc = targets.score(p)
     for r in sc[sc["achieved"].notna()].itertuples():
-        used = _standards_of(p, r.obs_ids.split(";"))
+        used = _standards_of(known, r.obs_ids.split(";"))
         if len(used) > 1:
             bad.append(f"target {r.geo} {r.indicator} {r.period}: {sorted(used)}")
     # Every national or group place with targets as a yardstick for every place with
@@ -107,7 +111,7 @@ def _walk(p) -> list[str]:
     for y in yard:
         sa = targets.score_against(p, y, others)
         for r in sa[sa["achieved"].notna()].itertuples():
-            used = _standards_of(p, r.obs_ids.split(";"))
+            used = _standards_of(known, r.obs_ids.split(";"))
             if len(used) > 1:
                 bad.append(f"yardstick {y}: {r.geo} {r.indicator} {r.period}: {sorted(used)}")
     for code in p.indicators.index[p.indicators["standard"] == "yes"]:
