@@ -411,6 +411,77 @@ def test_a_second_build_is_byte_identical(site_dir, tmp_path):
     assert not mismatch and not errors, f"differ between two builds: {mismatch + errors}"
 
 
+class _Tree(html.parser.HTMLParser):
+    """A page as its elements, attributes (classes as a set) and texts, in order: what a
+    browser builds, whatever the spelling of the tags (quotes, attribute order, ``<br/>``)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple] = []
+
+    def handle_starttag(self, tag, attrs):
+        shown = {k: " ".join(sorted((v or "").split())) if k == "class" else v for k, v in attrs}
+        self.items.append(("<", tag, tuple(sorted(shown.items()))))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.items.append((">", tag))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.items.append(("text", " ".join(data.split())))
+
+
+def _tree(page: str) -> list[tuple]:
+    parser = _Tree()
+    parser.feed(page)
+    return parser.items
+
+
+@pytest.mark.parametrize("lang", site.LANGS)
+def test_a_page_is_the_one_nbconvert_would_write(lang):
+    """The site's exporter skips nbconvert's second parse of each page (BeautifulSoup) and
+    adds what that parse adds itself: the page holds the same elements, attributes and texts."""
+    ctx = site.context()
+    nb = ctx.notebooks[1]
+    ours = site.notebook_html(nb, ctx, site.make_exporter(lang), lang)
+    stock = site.notebook_html(nb, ctx, site.make_exporter(lang, stock=True), lang)
+    assert ours != stock  # spelt otherwise: the comparison below is not of one text with itself
+    assert _tree(ours) == _tree(stock)
+
+
+def test_outputs_are_focusable_and_images_described():
+    page = (
+        '<div class="jp-Cell-inputWrapper">a</div>'
+        '<div id="x" class="jp-RenderedText jp-OutputArea-output">b</div>'
+        '<div class="jp-OutputArea-output-extra">c</div>'
+        '<div tabindex="0" class="jp-OutputArea-output">d</div>'
+        '<img src="a.png" class="x"><img alt="a chart" src="b.png">'
+    )
+    got = site._accessible(page, "vi")
+    assert got.count('tabindex="0"') == 3 and got.count("tabindex") == 3
+    assert '<div class="jp-OutputArea-output-extra">' in got  # another class, not an output
+    assert f'<img alt="{escape(site.texts()["no_alt"]["vi"])}" src="a.png"' in got
+    assert '<img alt="a chart" src="b.png">' in got
+
+
+def test_every_output_of_every_page_is_focusable_and_every_image_described(site_dir):
+    described = 0
+    for lang in site.LANGS:
+        for nb in site.context().notebooks:
+            tags = [t for t in _tree((site_dir / nb.page(lang)).read_text("utf-8")) if t[0] == "<"]
+            attrs = [(tag, dict(a)) for _, tag, a in tags]
+            kinds = {"jp-OutputArea-output", "jp-Cell-inputWrapper"}
+            outputs = [a for tag, a in attrs if tag == "div" and kinds & set(a.get("class", "").split())]
+            assert outputs and all(a.get("tabindex") == "0" for a in outputs), nb.page(lang)
+            images = [a for tag, a in attrs if tag == "img"]
+            assert all((a.get("alt") or "").strip() for a in images), nb.page(lang)
+            described += len(images)
+    assert described >= len(FIGURE_NAMES)  # every figure is shown, in its language's page
+
+
 def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(site.SiteError, match="did not write"):

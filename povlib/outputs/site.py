@@ -635,16 +635,18 @@ def notebook_html(nb_info: Notebook, ctx: Context, exporter, lang: str = "en") -
         "metadata": {"name": nb_info.path.stem},
     }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
+    html = _accessible(html, lang)
     return html if html.endswith("\n") else html + "\n"
 
 
-def make_exporter(lang: str = "en"):
+def make_exporter(lang: str = "en", *, stock: bool = False):
     """nbconvert's JupyterLab exporter with the site's template; ``lang`` goes into
-    ``<html lang>``."""
+    ``<html lang>``. It renders the template alone (see :func:`_exporter_class`);
+    ``stock`` gives nbconvert's own exporter, which a test compares it with."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(
+    return (HTMLExporter if stock else _exporter_class())(
         template_name="lab",
         template_file="povlib_site.html.j2",
         extra_loaders=[DictLoader({"povlib_site.html.j2": TEMPLATE})],
@@ -654,6 +656,54 @@ def make_exporter(lang: str = "en"):
         theme="light",
         language_code=lang,
     )
+
+
+@functools.cache
+def _exporter_class():
+    """nbconvert's HTML exporter without its last step. After rendering a page, that
+    exporter parses the whole page again with BeautifulSoup, only to make each Markdown cell
+    and output focusable (``tabindex``) and to give an image without alt text an English
+    placeholder, then writes the page out again: two thirds of a site build. This one keeps
+    the rendering as it is (the same filters, registered as nbconvert registers them) and
+    :func:`_accessible` adds both to the rendered text."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class SiteExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_types = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_types)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return SiteExporter
+
+
+# A cell's input wrapper or output, and an image without alt text, as the template writes
+# their start tags (no '>' inside an attribute of them).
+_FOCUSABLE = re.compile(
+    r"<div(\s)(?!(?:[^>]*\s)?tabindex=)"
+    r'(?=(?:[^>]*\s)?class="(?:[^"]*\s)?(?:jp-OutputArea-output|jp-Cell-inputWrapper)[\s"])',
+    re.IGNORECASE,
+)
+_NO_ALT = re.compile(r"<img(\s)(?!(?:[^>]*\s)?alt=)", re.IGNORECASE)
+
+
+def _accessible(html: str, lang: str) -> str:
+    """What nbconvert's exporter adds to a rendered page: every Markdown cell and output
+    focusable from the keyboard, and alt text on an image that has none (in ``lang``: the
+    figures carry their captions; an image without one is shown by a notebook
+    otherwise)."""
+    html = _FOCUSABLE.sub(r'<div\1tabindex="0" ', html)
+    return _NO_ALT.sub(lambda m: f'<img{m[1]}alt="{escape(_t("no_alt", lang))}" ', html)
 
 
 # ---------------------------------------------------------------- the whole site
