@@ -47,6 +47,7 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
         # the reset freezes what the kernel keeps (build.Kernel): the last run's garbage is not
         # among it, so a collection frees it
         "import gc\ngc.collect()\nprint(os.povlib_probe() is None)",
+        "print(gc.get_threshold())",  # as set at the kernel's start, kept by the reset
     )
     with build.Kernel() as kernel:
         monkeypatch.setenv("POVLIB_TEST_FLAG", "set")
@@ -59,19 +60,19 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
     assert kernel.km is None
     assert _printed(first) == ["set"]
     # matplotlib's default line width is 1.5: the first run's 9.0 did not survive
-    assert _printed(second) == ["False False\nNone other\nb 0 1.5", "True"]
+    assert _printed(second) == ["False False\nNone other\nb 0 1.5", "True", str(build.GC_THRESHOLDS)]
 
 
 def test_a_failed_run_closes_the_kernel_and_the_next_starts_clean(tmp_path):
     broken = _notebook(tmp_path, "broken", "LEFT = 1", "1 / 0")
-    after = _notebook(tmp_path, "after", "print('LEFT' in globals())")
+    after = _notebook(tmp_path, "after", "print('LEFT' in globals())", "import gc\nprint(gc.get_threshold())")
     with build.Kernel() as kernel:
         with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
             build.execute(broken, kernel=kernel)
         assert kernel.km is None
         build.execute(after, kernel=kernel)
         assert kernel.km is not None
-    assert _printed(after) == ["False"]
+    assert _printed(after) == ["False", str(build.GC_THRESHOLDS)]  # a new kernel, as povlib starts one
 
 
 def _outputs(path):
