@@ -56,7 +56,7 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 $(COMPILED): $(STAMP)
 	@echo "== compiling the test tools' bytecode once (first run only)"
 	@$(VENV)/bin/python scripts/compile_once.py povlib.cli povlib.outputs.plots povlib.outputs.site \
-		pandas matplotlib.pyplot seaborn IPython ipykernel.kernelapp \
+		pandas matplotlib.pyplot IPython ipykernel.kernelapp \
 		nbclient nbconvert pytest xdist nbval hypothesis frictionless
 	@touch $@
 
