@@ -126,8 +126,8 @@ def test_panels_draw_series_beside_each_other(synth_panel, tmp_path, monkeypatch
 
 
 def test_a_layout_pass_while_drawing_is_left_to_saving():
-    # render() draws each chart with Figure.tight_layout switched off (seaborn's grids call it
-    # twice as they are built; save_figure lays the figure out afresh), and switches it back on
+    # render() draws each chart with Figure.tight_layout switched off (a drawing function such as
+    # seaborn's grids calls it as it builds; save_figure lays the figure out afresh), and switches it back on
     # afterwards, also when the drawing fails.
     import matplotlib.figure
 

@@ -80,8 +80,9 @@ def render(
 def _layout_left_to_saving():
     """While a chart is drawn, ``Figure.tight_layout`` does nothing. :func:`save_figure` lays
     the finished figure out with constrained layout, which places every axes afresh; a layout
-    pass made while drawing is discarded. seaborn's grids make two such passes as they are
-    built, each over every panel: two fifths of a small-multiples chart's drawing."""
+    pass made while drawing is discarded. A drawing function may make such passes: seaborn's
+    grids, for one, make two as they are built, each over every panel (two fifths of a
+    small-multiples chart's drawing, when notebook 9 drew its own with seaborn)."""
     from matplotlib.figure import Figure
 
     original = Figure.tight_layout
