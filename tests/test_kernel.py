@@ -101,3 +101,45 @@ def test_a_notebook_gives_the_same_outputs_as_in_a_kernel_of_its_own(tmp_path, m
     a, s = _outputs(alone), _outputs(shared)
     assert sum(map(len, a)) >= 4 and any("image/png" in o.get("data", {}) for c in a for o in c)
     assert a == s
+
+
+def test_nbvals_kernel_that_dies_as_it_starts_is_started_once_more(monkeypatch):
+    """notebooks/conftest.py: nbval starts a kernel that died before its first reply once
+    more, with a warning; another error, or a second death, is raised as before."""
+    import importlib.util
+    import types
+
+    import nbval.kernel
+
+    from povlib import paths
+
+    spec = importlib.util.spec_from_file_location("nbval_conftest", paths.NOTEBOOKS / "conftest.py")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    calls = []
+
+    def fake(*args, **kwargs):
+        calls.append(kwargs)
+        if len(calls) in deaths:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if len(calls) in others:
+            raise RuntimeError("something else")
+        return "km", "kc"
+
+    monkeypatch.setattr(nbval.kernel, "start_new_kernel", fake)
+    root.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=False)))
+    assert nbval.kernel.start_new_kernel is fake  # the unit tests' runs are left alone
+    root.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=True)))
+    deaths, others = {1}, set()
+    with pytest.warns(UserWarning, match="died as it started"):
+        assert nbval.kernel.start_new_kernel(kernel_name="k") == ("km", "kc")
+    assert len(calls) == 2
+    calls.clear()
+    deaths, others = {1, 2}, set()
+    with pytest.warns(UserWarning), pytest.raises(RuntimeError, match="died before replying"):
+        nbval.kernel.start_new_kernel()
+    calls.clear()
+    deaths, others = set(), {1}
+    with pytest.raises(RuntimeError, match="something else"):
+        nbval.kernel.start_new_kernel()
+    assert len(calls) == 1
