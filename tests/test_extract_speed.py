@@ -1,7 +1,6 @@
 """extract in time proportional to the article: the fast paths against plain references."""
 
 import re
-import time
 import unicodedata
 
 from hypothesis import given, settings
@@ -16,29 +15,64 @@ PARA = (
 )  # 7 figures; "3 năm qua" is a duration, not one
 
 
-def _cpu_seconds(text: str) -> tuple[float, int]:
-    t0 = time.process_time()
+def _work(text: str, monkeypatch) -> tuple[int, dict[str, int]]:
+    """Rows of ``text``, and what extract did for them, counted rather than timed (speed is
+    for ``make bench``): the text the indicator and period guessers were handed (in all, and
+    the longest handed at once) and the look-ups of a figure's place and sentence."""
+    from povlib.reading import extract
+
+    seen = {"chars": 0, "longest": 0, "lookups": 0}
+
+    def counted(func, *texts_at):
+        def wrapper(*args, **kwargs):
+            n = sum(len(args[i]) for i in texts_at if isinstance(args[i], str))
+            seen["chars"] += n
+            seen["longest"] = max(seen["longest"], n)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    def looked_up(func):
+        def wrapper(*args, **kwargs):
+            seen["lookups"] += 1
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(extract, "guess_indicator", counted(extract.guess_indicator, 1, 2, 3, 5))
+    monkeypatch.setattr(extract, "guess_period", counted(extract.guess_period, 0, 1))
+    monkeypatch.setattr(extract, "bisect_left", looked_up(extract.bisect_left))
+    monkeypatch.setattr(extract, "bisect_right", looked_up(extract.bisect_right))
     rows, _ = extract_text(text, "speed")
-    return time.process_time() - t0, len(rows)
+    monkeypatch.undo()
+    return len(rows), seen
 
 
-def test_one_long_paragraph_is_linear_not_quadratic():
-    # Before: 13.5 s at 200 KB and 52 s at 400 KB (time x4 for size x2).
+def test_one_long_paragraph_is_linear_not_quadratic(monkeypatch):
+    # Before: 13.5 s at 200 KB and 52 s at 400 KB (time x4 for size x2): every figure scanned
+    # every place named in the paragraph. Now a figure's place and sentence are found by
+    # bisection, a few look-ups each, and four times the text is four times the work.
     small, big = PARA * 200, PARA * 800  # about 50 KB and 200 KB, one paragraph
-    t_small, n_small = _cpu_seconds(small)
-    t_big, n_big = _cpu_seconds(big)
+    n_small, w_small = _work(small, monkeypatch)
+    n_big, w_big = _work(big, monkeypatch)
     assert (n_small, n_big) == (200 * 7, 800 * 7)
-    assert t_big < 10
-    assert t_big < 8 * t_small + 0.5  # linear gives 4x; quadratic 16x
+    assert w_small["lookups"] > 0 and w_small["chars"] > 0
+    assert w_big["lookups"] <= 4 * w_small["lookups"] + 8 * 7  # log-time look-ups: barely more each
+    assert w_big["longest"] == w_small["longest"]
+    # the text read per row is the same at both sizes (a quadratic reading would be 4x)
+    assert w_big["chars"] / n_big <= 1.05 * w_small["chars"] / n_small
 
 
-def test_text_without_full_stops_is_linear():
+def test_text_without_full_stops_is_linear(monkeypatch):
     # No sentence end: the words read around each figure are capped, not the whole text.
+    from povlib.reading.extract import _CONTEXT
+
     chunk = "huyện Chợ Đồn có 1.234 hộ nghèo, chiếm 15,5%, năm 2023 "
-    t_small, n_small = _cpu_seconds(chunk * 250)
-    t_big, n_big = _cpu_seconds(chunk * 1000)
+    n_small, w_small = _work(chunk * 250, monkeypatch)
+    n_big, w_big = _work(chunk * 1000, monkeypatch)
     assert (n_small, n_big) == (500, 2000)
-    assert t_big < 8 * t_small + 0.5
+    assert w_small["longest"] == w_big["longest"] <= 8 * _CONTEXT  # each guess reads a capped window
+    assert w_big["chars"] / n_big <= 1.05 * w_small["chars"] / n_small
 
 
 def _fold_reference(text: str) -> str:
