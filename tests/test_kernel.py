@@ -114,8 +114,8 @@ def test_nbvals_kernel_that_dies_as_it_starts_is_started_once_more(monkeypatch):
     from povlib import paths
 
     spec = importlib.util.spec_from_file_location("nbval_conftest", paths.NOTEBOOKS / "conftest.py")
-    root = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(root)
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
     calls = []
 
     def fake(*args, **kwargs):
@@ -127,9 +127,9 @@ def test_nbvals_kernel_that_dies_as_it_starts_is_started_once_more(monkeypatch):
         return "km", "kc"
 
     monkeypatch.setattr(nbval.kernel, "start_new_kernel", fake)
-    root.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=False)))
+    plugin.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=False)))
     assert nbval.kernel.start_new_kernel is fake  # the unit tests' runs are left alone
-    root.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=True)))
+    plugin.pytest_configure(types.SimpleNamespace(option=types.SimpleNamespace(nbval=True)))
     deaths, others = {1}, set()
     with pytest.warns(UserWarning, match="died as it started"):
         assert nbval.kernel.start_new_kernel(kernel_name="k") == ("km", "kc")

@@ -455,16 +455,15 @@ def _strings(values) -> pa.Array:
 
 
 def _typed(cell: _Cells, typ: str) -> tuple[pd.Series, np.ndarray | None]:
-    """The distinct texts in the field's type, and their numbers (None unless the field is
-    numeric); a string field is its raw column, and is not typed here."""
+    """The distinct texts of an integer, number or date field in its type, and their numbers
+    (None for a date). A string field is its raw column, and is not typed here; no other type
+    gets past :func:`check_descriptor` (:data:`FIELD_TYPES`)."""
     if typ in ("integer", "number"):
         return _number(cell, typ)
-    if typ == "date":
-        iso = ~cell.empty & _true(pc.match_substring_regex(cell.s, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
-        dates = pd.to_datetime(cell.series(iso), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
-        cell.bad(~cell.empty & ~dates, lambda v: f"{_quote(v)} is not an ISO date (YYYY-MM-DD)")
-        return cell.series(~cell.empty & dates), None
-    return cell.series(), None
+    iso = ~cell.empty & _true(pc.match_substring_regex(cell.s, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+    dates = pd.to_datetime(cell.series(iso), format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+    cell.bad(~cell.empty & ~dates, lambda v: f"{_quote(v)} is not an ISO date (YYYY-MM-DD)")
+    return cell.series(~cell.empty & dates), None
 
 
 def _number(cell: _Cells, typ: str) -> tuple[pd.Series, np.ndarray]:
