@@ -6,6 +6,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from povlib import plots  # noqa: E402
 from povlib.outputs.figures import layout_problems, save_figure, use_style  # noqa: E402
@@ -57,6 +58,35 @@ def test_layout_problems_empty_for_a_plain_chart():
     fig.canvas.draw()
     assert layout_problems(fig) == []
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "values, labels",
+    [
+        # close together: matplotlib's default writes "+1.5e6" over the axis, ticks 10-40
+        ([1_500_010, 1_500_040], {"1500010", "1500020", "1500030", "1500040"}),
+        # in the millions: its default writes "1e6" over the axis and ticks 1.0-2.4
+        ([1_000_000, 2_500_000], {"1000000", "1600000", "2000000", "2400000"}),
+    ],
+)
+def test_tick_labels_are_whole_numbers_and_the_title_sits_at_the_top(synth, tmp_path, values, labels):
+    """Nothing is written over an axis apart from its ticks (use_style), so the title is
+    placed at the top of the panel without matplotlib's pass that would lift it."""
+    use_style()
+    fig, ax = plt.subplots()
+    ax.plot([2021, 2022], values)
+    ax.set_title("Số hộ nghèo của một tỉnh rất lớn, cả hai năm")
+    save_figure(
+        fig, "counts", source_ids=["s1"], sources=synth.sources, caption="c", notebook="n", out_dir=tmp_path
+    )
+    shown = {t.get_text() for t in ax.get_yticklabels() if t.get_text()}
+    assert labels <= shown and all(t.isdigit() for t in shown), shown
+    assert ax.yaxis.offsetText.get_text() == ""
+    assert ax.title.get_position()[1] == 1.0
+    renderer = FigureCanvasAgg(fig).get_renderer()  # save_figure closed the figure
+    title, top = ax.title.get_window_extent(renderer), ax.get_window_extent(renderer).y1
+    assert title.y0 >= top
+    assert not any(title.overlaps(t.get_window_extent(renderer)) for t in ax.get_yticklabels())
 
 
 def test_guard_refuses_titles_running_into_each_other(synth, tmp_path):
