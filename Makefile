@@ -16,6 +16,10 @@ LAB_ARGS ?=
 # make test 129 s with two, 196 s with one).
 XDIST ?= -n auto
 TEST_XDIST ?= -n 2
+# nbval's own workers: inside make test none, so that its nine kernels run one after another
+# from a single pytest process, on what the unit tests leave of the cores (two workers
+# cost a second of CPU more, and finished no earlier than the unit tests anyway).
+NBVAL_XDIST ?= $(XDIST)
 # Inside make test the unit tests (the longest check) keep their priority and
 # lint and the notebook and site checks yield to them, so that all four end together.
 YIELD ?=
@@ -75,7 +79,7 @@ test: $(STAMP) ## Lint, unit tests, the site check, every notebook under nbval (
 	@# The four checks share no files, so they run at once; each one's output is printed
 	@# whole when it finishes, and make stops with an error if any of them fails.
 	@echo "== lint, unit, site-check and nbval, side by side (each reports when done)"
-	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST="$(TEST_XDIST)" YIELD="nice -n 10" \
+	@$(MAKE) --no-print-directory -j4 --output-sync=target XDIST="$(TEST_XDIST)" NBVAL_XDIST= YIELD="nice -n 10" \
 		lint unit site-check nbval
 
 unit: $(COMPILED) ## Unit and data tests only (the site's tests run in site-check)
@@ -88,7 +92,7 @@ nbval: $(COMPILED) ## Re-run every notebook and compare with its stored outputs
 	@# written, to a temporary folder: figures/ is for make figures to write (CI rebuilds it).
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	POVLIB_FIGURES_DIR=$$tmp POVLIB_FIGURE_FORMATS=png POVLIB_PNG_DPI=100 $(YIELD) $(VENV)/bin/pytest notebooks -q \
-	$(XDIST) $(if $(XDIST),--dist loadfile) --ignore=notebooks/vi --nbval --nbval-current-env \
+	$(NBVAL_XDIST) $(if $(NBVAL_XDIST),--dist loadfile) --ignore=notebooks/vi --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg
 
 lint: $(STAMP) ## ruff (lint and format) and mypy over povlib/, tests/, scripts/ and the notebooks

@@ -5,7 +5,10 @@ A kernel that dies before it answers its first request has run no cell: nbval th
 every cell of that notebook. It happened once in some twenty runs of ``make test`` on a fresh
 clone, while a dozen other processes were starting; the kernel's own error went to
 ``/dev/null``, where nbval sends it. Such a kernel is started once more, with a warning that
-says so; a kernel that dies again, or a cell that fails, fails as before."""
+says so; a kernel that dies again, or a cell that fails, fails as before.
+
+Each kernel is started as ``povlib build`` starts its own (:data:`povlib.build.KERNEL_ARGUMENTS`:
+the garbage collector's setting), so that the check runs the notebooks as the build does."""
 
 from __future__ import annotations
 
@@ -17,9 +20,12 @@ def pytest_configure(config):
         return
     import nbval.kernel
 
+    from povlib.outputs.build import KERNEL_ARGUMENTS
+
     start = nbval.kernel.start_new_kernel
 
     def start_again_once(*args, **kwargs):
+        kwargs.setdefault("extra_arguments", list(KERNEL_ARGUMENTS))
         try:
             return start(*args, **kwargs)
         except RuntimeError as exc:

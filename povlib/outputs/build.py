@@ -45,6 +45,10 @@ many small ones (pandas' and matplotlib's), and those passes took a tenth of a r
 2.0 s of 16.4 s over the nine notebooks run twice, against 0.5 s of 14.6 s with these.
 Cyclic garbage is then freed a little later, which holds no more than a few megabytes."""
 
+KERNEL_ARGUMENTS = (f"--IPKernelApp.exec_lines=import gc; gc.set_threshold{GC_THRESHOLDS}",)
+"""What every kernel povlib starts is given on its command line: :data:`GC_THRESHOLDS`, set
+before the first cell runs. ``notebooks/conftest.py`` gives it to nbval's kernels too."""
+
 
 def parameter_cell(parameters: dict) -> str:
     """Source of the cell that sets ``parameters`` (name to Python literal), as papermill's
@@ -187,7 +191,7 @@ def execute(
         shutdown_kernel="immediate",
         extra_arguments=[
             "--IPKernelApp.log_level=ERROR",
-            f"--IPKernelApp.exec_lines=import gc; gc.set_threshold{GC_THRESHOLDS}",
+            *KERNEL_ARGUMENTS,
         ],
         resources={"metadata": {"path": str(path.parent)}},
     )
