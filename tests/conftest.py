@@ -54,6 +54,32 @@ def synth_panel(synth):
     return panel(synth)
 
 
+# The audits with the default assumptions, run once per test process rather than once per
+# test that reads them (a quarter of a second each on the project's data). Tests read them;
+# one that changed a table would fail here, at the end of the session.
+@pytest.fixture(scope="session")
+def ds_audit(ds):
+    from povlib.auditing.audit import audit
+
+    yield from _read_only(audit(ds))
+
+
+@pytest.fixture(scope="session")
+def synth_audit(synth_panel):
+    from povlib.auditing.audit import audit
+
+    yield from _read_only(audit(synth_panel))
+
+
+def _read_only(table):
+    import pandas as pd
+
+    before = (list(table.columns), pd.util.hash_pandas_object(table).to_numpy())
+    yield table
+    after = (list(table.columns), pd.util.hash_pandas_object(table).to_numpy())
+    assert before[0] == after[0] and (before[1] == after[1]).all(), "a test changed a shared audit table"
+
+
 def pytest_collection_finish(session):
     """Leave what collection loaded (modules, test functions) out of Python's later garbage
     collections: each full collection walked all of it again, about 5 s of the unit tests'

@@ -150,10 +150,9 @@ def test_bad_assumptions_get_a_one_line_error(synth_panel):
 
 
 @pytest.fixture(scope="module")
-def whole_audits(ds, synth_panel):
-    """Each panel with its whole audit, audited once for the tests below."""
-    real = panel(ds)
-    return [(real, audit(real)), (synth_panel, audit(synth_panel))]
+def whole_audits(ds, ds_audit, synth_panel, synth_audit):
+    """Each panel with its whole audit."""
+    return [(panel(ds), ds_audit), (synth_panel, synth_audit)]
 
 
 @pytest.mark.parametrize(

@@ -18,15 +18,10 @@ def test_families_keep_a_merged_province_with_its_parts(ds):
     assert fam["langson"] == "langson"
 
 
-@pytest.fixture(scope="module")
-def whole(ds):
-    return A.audit(ds)
-
-
 @pytest.mark.parametrize("pieces", [2, 3])
-def test_audit_in_pieces_equals_audit_in_one(ds, whole, pieces):
+def test_audit_in_pieces_equals_audit_in_one(ds, ds_audit, pieces):
     cut = A.audit_by_province(ds, pieces)
-    pd.testing.assert_frame_equal(cut, whole)
+    pd.testing.assert_frame_equal(cut, ds_audit)
     # Each piece really holds part of the data: no piece holds every province.
     fam = ds.observations["province"].map(A.families(ds.geography)).fillna(ds.observations["province"])
     assert fam.nunique() >= pieces

@@ -105,22 +105,23 @@ def _compare(text: str, name: str) -> None:
         )
 
 
-def test_real_data_audit_is_pinned(ds):
-    _compare(audit_csv(povlib.audit(ds)), "audit_real.csv")
+def test_real_data_audit_is_pinned(ds_audit):
+    _compare(audit_csv(ds_audit), "audit_real.csv")
 
 
 @pytest.fixture(scope="module")
 def extended(tmp_path_factory):
+    """The extended synthetic data's audit."""
     folder = _synthetic_extended(tmp_path_factory.mktemp("pinned") / "data")
-    return panel(povlib.load_dataset(folder))
+    return povlib.audit(panel(povlib.load_dataset(folder)))
 
 
 def test_synthetic_audit_is_pinned(extended):
-    _compare(audit_csv(povlib.audit(extended)), "audit_synthetic.csv")
+    _compare(audit_csv(extended), "audit_synthetic.csv")
 
 
 def test_synthetic_pin_covers_every_check(extended):
     """The pinned synthetic table exercises every kind of check the audit has."""
     from povlib.auditing.audit import LABELS
 
-    assert set(povlib.audit(extended)["check"]) == set(LABELS)
+    assert set(extended["check"]) == set(LABELS)

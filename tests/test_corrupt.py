@@ -10,6 +10,7 @@ import unicodedata
 
 import pandas as pd
 import pytest
+from conftest import needs_sources
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -501,6 +502,7 @@ def test_corpus_is_large_enough():
     assert len(CORRUPTIONS) + sum(len(c) for c in CELLS.values()) >= 80
 
 
+@needs_sources  # the real data cite the real texts: an empty folder holds none of them
 def test_real_data_checks_with_the_real_texts(data_copy, texts, capsys):
     code, out, err = _run(["check", "--data", str(data_copy), "--sources", str(texts)], capsys)
     assert code == 0, err[-1500:]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbclient.exceptions import CellExecutionError
-from test_parameters import KERNEL, NB
+from test_parameters import KERNEL, NB, chosen_only
 
 from povlib import build
 from povlib.outputs.figures import DIR_VAR, DPI_VAR, FORMATS_VAR
@@ -101,11 +101,14 @@ def test_a_notebook_gives_the_same_outputs_as_in_a_kernel_of_its_own(tmp_path, m
     a, s = _outputs(alone), _outputs(shared)
     assert sum(map(len, a)) >= 4 and any("image/png" in o.get("data", {}) for c in a for o in c)
     assert a == s
+    # the run is one of the parameter tests' choices (test_parameters.CASES): checked as they are
+    chosen_only(nbformat.read(shared, as_version=4), "02", params)
 
 
 def test_nbvals_kernel_that_dies_as_it_starts_is_started_once_more(monkeypatch):
     """notebooks/conftest.py: nbval starts a kernel that died before its first reply once
-    more, with a warning; another error, or a second death, is raised as before."""
+    more, with a warning; another error, or a second death, is raised as before. Each start
+    gives the kernel povlib's arguments, as ``povlib build`` does."""
     import importlib.util
     import types
 
@@ -134,6 +137,8 @@ def test_nbvals_kernel_that_dies_as_it_starts_is_started_once_more(monkeypatch):
     with pytest.warns(UserWarning, match="died as it started"):
         assert nbval.kernel.start_new_kernel(kernel_name="k") == ("km", "kc")
     assert len(calls) == 2
+    assert [c["extra_arguments"] for c in calls] == [list(build.KERNEL_ARGUMENTS)] * 2
+    assert "gc.set_threshold(10000, 10, 10)" in build.KERNEL_ARGUMENTS[0]
     calls.clear()
     deaths, others = {1, 2}, set()
     with pytest.warns(UserWarning), pytest.raises(RuntimeError, match="died before replying"):

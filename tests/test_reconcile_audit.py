@@ -10,8 +10,8 @@ from povlib.reading.tables import with_bounds
 
 
 @pytest.fixture(scope="module")
-def table(ds):
-    return audit(ds)
+def table(ds_audit):
+    return ds_audit
 
 
 def _row(table, check, geo, period, contains=""):
