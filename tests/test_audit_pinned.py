@@ -110,18 +110,18 @@ def test_real_data_audit_is_pinned(ds_audit):
 
 
 @pytest.fixture(scope="module")
-def extended(tmp_path_factory):
+def extended_audit(tmp_path_factory):
     """The extended synthetic data's audit."""
     folder = _synthetic_extended(tmp_path_factory.mktemp("pinned") / "data")
     return povlib.audit(panel(povlib.load_dataset(folder)))
 
 
-def test_synthetic_audit_is_pinned(extended):
-    _compare(audit_csv(extended), "audit_synthetic.csv")
+def test_synthetic_audit_is_pinned(extended_audit):
+    _compare(audit_csv(extended_audit), "audit_synthetic.csv")
 
 
-def test_synthetic_pin_covers_every_check(extended):
+def test_synthetic_pin_covers_every_check(extended_audit):
     """The pinned synthetic table exercises every kind of check the audit has."""
     from povlib.auditing.audit import LABELS
 
-    assert set(extended["check"]) == set(LABELS)
+    assert set(extended_audit["check"]) == set(LABELS)
