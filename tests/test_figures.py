@@ -226,7 +226,7 @@ def test_formats_and_folder_from_the_environment(ds, tmp_path, monkeypatch):
     assert sorted(f.name for f in (tmp_path / "elsewhere").iterdir()) == ["few.json", "few.png", "few.svg"]
 
 
-@pytest.mark.parametrize("value", ["jpeg", "png,gif", " , "])
+@pytest.mark.parametrize("value", ["jpeg", "png,gif", " , ", "none,png"])
 def test_unknown_format_is_refused(value, monkeypatch):
     from povlib.outputs.figures import figure_formats
 
@@ -235,13 +235,15 @@ def test_unknown_format_is_refused(value, monkeypatch):
         figure_formats()
 
 
-def test_unset_or_empty_means_all_three(monkeypatch):
+def test_unset_or_empty_means_all_three_and_none_means_none(monkeypatch):
     from povlib.outputs.figures import figure_formats
 
     monkeypatch.delenv("POVLIB_FIGURE_FORMATS", raising=False)
     assert figure_formats() == ("png", "svg", "pdf")
     monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "")
     assert figure_formats() == ("png", "svg", "pdf")
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", " None ")
+    assert figure_formats() == ()
 
 
 def test_build_clears_the_check_settings(monkeypatch, capsys):

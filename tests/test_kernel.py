@@ -52,15 +52,15 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
         "import gc\ngc.collect()\nprint(os.povlib_probe() is None)",
         "print(gc.get_threshold())",  # as set at the kernel's start, kept by the reset
     )
-    with build.Kernel() as kernel:
-        monkeypatch.setenv("POVLIB_TEST_FLAG", "set")
-        build.execute(first, kernel=kernel)
-        pid = kernel.km.provisioner.process.pid
-        monkeypatch.delenv("POVLIB_TEST_FLAG")
-        monkeypatch.setenv("POVLIB_TEST_OTHER", "other")
-        build.execute(second, kernel=kernel)
-        assert kernel.km.provisioner.process.pid == pid, "the second run started a kernel of its own"
-    assert kernel.km is None
+    # The kernel the parameter tests of this process share (a kernel start saved), whatever
+    # ran there before.
+    monkeypatch.setenv("POVLIB_TEST_FLAG", "set")
+    build.execute(first, kernel=KERNEL)
+    pid = KERNEL.km.provisioner.process.pid
+    monkeypatch.delenv("POVLIB_TEST_FLAG")
+    monkeypatch.setenv("POVLIB_TEST_OTHER", "other")
+    build.execute(second, kernel=KERNEL)
+    assert KERNEL.km.provisioner.process.pid == pid, "the second run started a kernel of its own"
     assert _printed(first) == ["set"]
     # matplotlib's default line width is 1.5: the first run's 9.0 did not survive
     assert _printed(second) == ["False False\nNone other\nb 0 1.5", "True", str(build.GC_THRESHOLDS)]
@@ -69,13 +69,17 @@ def test_each_run_starts_as_a_new_kernel(tmp_path, monkeypatch):
 def test_a_failed_run_closes_the_kernel_and_the_next_starts_clean(tmp_path):
     broken = _notebook(tmp_path, "broken", "LEFT = 1", "1 / 0")
     after = _notebook(tmp_path, "after", "print('LEFT' in globals())", "import gc\nprint(gc.get_threshold())")
-    with build.Kernel() as kernel:
-        with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
-            build.execute(broken, kernel=kernel)
-        assert kernel.km is None
-        build.execute(after, kernel=kernel)
-        assert kernel.km is not None
+    # The shared kernel again: the new kernel the failure leads to serves the tests that follow.
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        build.execute(broken, kernel=KERNEL)
+    assert KERNEL.km is None
+    build.execute(after, kernel=KERNEL)
+    assert KERNEL.km is not None
     assert _printed(after) == ["False", str(build.GC_THRESHOLDS)]  # a new kernel, as povlib starts one
+    with build.Kernel() as kernel:  # a kernel of one's own is shut down at the end of the block
+        build.execute(after, kernel=kernel)
+        assert kernel.km.has_kernel
+    assert kernel.km is None
 
 
 def _outputs(path):

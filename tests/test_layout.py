@@ -50,6 +50,40 @@ def test_charts_on_synthetic_data_pass_the_guard(synth_panel, tmp_path, monkeypa
     assert "đổi chuẩn nghèo" in vi and "sáp nhập tỉnh" in vi  # both breaks marked, in Vietnamese
 
 
+def test_no_format_draws_and_checks_without_painting(synth, synth_panel, tmp_path, monkeypatch):
+    """``POVLIB_FIGURE_FORMATS=none`` (the tests of other parameters): each chart is drawn,
+    laid out and checked in both languages, no pixel is painted and no figure file is
+    written, and the notebook says so in its own language."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    monkeypatch.setenv("POVLIB_FIGURES_DIR", str(tmp_path))
+    monkeypatch.setenv("POVLIB_FIGURE_FORMATS", "none")
+    painted = []
+    for method in ("draw_path", "draw_text", "draw_markers", "draw_image"):
+        real = getattr(RendererAgg, method)
+        monkeypatch.setattr(
+            RendererAgg,
+            method,
+            lambda self, *a, _m=method, _r=real, **k: painted.append(_m) or _r(self, *a, **k),
+        )
+    plots.show_language("vi")
+    try:
+        shown = plots.over_time(synth_panel, "credit_balance", ["pc"], name="ot", notebook="n", caption="c")
+    finally:
+        plots.show_language("en")
+    assert shown.data == "*Biểu đồ đã được vẽ và kiểm tra; không ghi tệp nào (POVLIB_FIGURE_FORMATS=none).*"
+    assert painted == []
+    # the captions are recorded for the index as always; no PNG, SVG or PDF
+    assert sorted(f.name for f in tmp_path.iterdir()) == ["ot_en.json", "ot_vi.json"]
+    # and the guard still refuses what it refuses
+    use_style()
+    fig, ax = plt.subplots()
+    fig.text(0.9, 0.5, "a label that runs far beyond the right edge of the canvas")
+    with pytest.raises(ValueError, match="runs outside the figure"):
+        save_figure(fig, "clipped", source_ids=["s1"], sources=synth.sources, caption="c", notebook="n")
+    assert not (tmp_path / "clipped.json").exists()
+
+
 def test_layout_problems_empty_for_a_plain_chart():
     use_style()
     fig, ax = plt.subplots(layout="constrained")

@@ -9,8 +9,10 @@ byte-identical, and records the caption beside the files so that
 Three environment variables serve a check that only needs the figures drawn, such as
 ``make nbval``: ``POVLIB_FIGURE_FORMATS`` (comma-separated, from ``png,svg,pdf``) limits
 the formats written, ``POVLIB_FIGURES_DIR`` sends them elsewhere and ``POVLIB_PNG_DPI``
-lowers the PNG resolution (a preview).  The layout guard runs either way.  ``povlib
-build`` clears all three, so ``figures/`` always gets every format at 300 dpi.
+lowers the PNG resolution (a preview).  ``POVLIB_FIGURE_FORMATS=none`` writes no figure
+file and paints no pixel (the tests of other parameters): each figure is still drawn and
+laid out, and its caption recorded.  The layout guard runs either way.  ``povlib build``
+clears all three, so ``figures/`` always gets every format at 300 dpi.
 
 A figure is always drawn, laid out, checked and written as SVG; its PNG and PDF are
 rendered again only when that SVG, matplotlib, the style or the resolution changed, or
@@ -75,6 +77,10 @@ TEXT = {
     "no_figure_drawn": {
         "en": "No chart: no figure is printed for the places and years chosen.",
         "vi": "Không có biểu đồ: không có số liệu nào cho các địa phương và các năm đã chọn.",
+    },
+    "not_written": {
+        "en": "Chart drawn and checked; no file written ({var}=none).",
+        "vi": "Biểu đồ đã được vẽ và kiểm tra; không ghi tệp nào ({var}=none).",
     },
     "gap": {"en": "more than a year between figures", "vi": "cách nhau hơn một năm"},
     "year_only": {
@@ -220,14 +226,18 @@ def footer_text(source_ids, sources: pd.DataFrame, lang: str = "en") -> str:
 
 def figure_formats() -> tuple[str, ...]:
     """The formats :func:`save_figure` writes, in the order of :data:`FORMATS`: all of
-    them, or those named in ``$POVLIB_FIGURE_FORMATS``."""
+    them, those named in ``$POVLIB_FIGURE_FORMATS``, or none for ``none``."""
     wanted = os.environ.get(FORMATS_VAR, "").strip()
     if not wanted:
         return FORMATS
+    if wanted.lower() == "none":
+        return ()
     asked = {f.strip().lower() for f in wanted.split(",") if f.strip()}
     unknown = sorted(asked - set(FORMATS))
     if unknown or not asked:
-        raise ValueError(f"{FORMATS_VAR}={wanted!r}: formats are one or more of {', '.join(FORMATS)}")
+        raise ValueError(
+            f"{FORMATS_VAR}={wanted!r}: formats are one or more of {', '.join(FORMATS)}, or none"
+        )
     return tuple(f for f in FORMATS if f in asked)
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..analysis.panel import Panel
 from ..reading import vocabulary
-from .figures import LANGS, PALETTE, save_figure, shown_language, t, use_style
+from .figures import FORMATS_VAR, LANGS, PALETTE, save_figure, shown_language, t, use_style
 from .figures import show_language as show_language  # notebooks call plots.show_language
 
 
@@ -45,7 +45,9 @@ def render(
 ):
     """Draw ``draw(lang) -> Figure`` for each language, save, return the PNG of the
     language :func:`povlib.figures.show_language` chose (English by default). With no
-    source at all (nothing printed for the choice) nothing is drawn and a sentence says so.
+    source at all (nothing printed for the choice) nothing is drawn and a sentence says so;
+    with ``$POVLIB_FIGURE_FORMATS=none`` the charts are drawn and checked, and a sentence
+    says that no file was written.
 
     ``caption`` is a text or a ``{"en": ..., "vi": ...}`` mapping.
     """
@@ -71,8 +73,10 @@ def render(
             lang=lang,
         )
         plt.close(fig)
-        if lang == shown_language() or shown is None:
+        if paths and (lang == shown_language() or shown is None):
             shown = paths[0]
+    if shown is None:  # no format asked for: the check drew the chart, and says so
+        return Markdown(f"*{t('not_written', shown_language(), var=FORMATS_VAR)}*")
     return _image(shown)
 
 
