@@ -50,7 +50,7 @@ KERNEL = build.Kernel()
 def _run(tmp_path, monkeypatch, stem, params):
     monkeypatch.setenv(DIR_VAR, str(tmp_path / "figures"))
     # Every chart is drawn and passes the layout guard, but none is painted or written: no
-    # test here looks at the pixels, and painting and writing were a fifth of a run's CPU.
+    # test here looks at the pixels, and painting and writing were a sixth of a run's CPU.
     # Under nbval the notebooks' own PNGs are painted and written (and shown).
     monkeypatch.setenv(FORMATS_VAR, "none")
     out = tmp_path / NB[stem].name
