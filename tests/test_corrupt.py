@@ -297,6 +297,14 @@ CORRUPTIONS = {
         1,
         "minLength 9",
     ),
+    "both length limits on one field": (
+        _descriptor(
+            lambda d: _field(d, "observations", "raw")["constraints"].update(minLength=1, maxLength=3)
+        ),
+        OBS,
+        1,
+        "maxLength 3",
+    ),
     # --- cells
     "column missing": (
         lambda f: _write(f, "observations", _csv(f, "observations").drop(columns=["unit"])),

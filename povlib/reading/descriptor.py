@@ -501,9 +501,10 @@ def _constraints(cell: _Cells, typ: str, cons: dict, num: np.ndarray | None) -> 
             filled & ~_matches(s, cons["pattern"]),
             lambda v, p=cons["pattern"]: f"{_quote(v)} does not match the pattern {p!r}",
         )
-    for key, test in (("minLength", np.less), ("maxLength", np.greater)):
-        if key in cons and typ == "string":
-            lengths = pc.utf8_length(s).to_numpy(zero_copy_only=False)
+    limits = [(k, test) for k, test in (("minLength", np.less), ("maxLength", np.greater)) if k in cons]
+    if limits and typ == "string":
+        lengths = pc.utf8_length(s).to_numpy(zero_copy_only=False)  # once for both limits
+        for key, test in limits:
             cell.bad(
                 filled & test(lengths, cons[key]),
                 lambda v, k=key, m=cons[key]: f"{_quote(v)} breaks {k} {m}",
